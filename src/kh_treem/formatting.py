@@ -1,0 +1,71 @@
+"""Numbers as an officer reads them: 1.234 and 86,96 % in Vietnamese.
+
+A value is shown with as many decimals as it takes never to print equal to
+its target unless it is (86,96 %, not 87,0 %), and never to print 0 unless it is.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from kh_treem.i18n import word
+from kh_treem.plan import Measure, Target
+from kh_treem.scoring import Outcome
+
+MAX_DECIMALS = 6
+
+
+def number(value: Fraction | int, decimals: int, lang: str) -> str:
+    """``value`` rounded to ``decimals``, grouped by thousands in the officer's style."""
+    rounded = round(Fraction(value), decimals)
+    text = f"{float(rounded):,.{decimals}f}" if decimals else f"{int(rounded):,}"
+    if lang == "en":
+        return text
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def decimals_for(value: Fraction, target: Fraction | None = None) -> int:
+    """How many decimals ``value`` needs so that it reads true beside ``target``."""
+    if value.denominator == 1:
+        return 0
+
+    def misleading(decimals: int) -> bool:
+        shown = round(value, decimals)
+        return shown == 0 or (target is not None and shown == target and value != target)
+
+    decimals = 1
+    while decimals < MAX_DECIMALS and misleading(decimals):
+        decimals += 1
+    return decimals
+
+
+def with_unit(text: str, target: Target, lang: str) -> str:
+    if target.unit in ("communes", "persons"):
+        return f"{text} {word(target.unit, lang)}"
+    return f"{text}{target.unit}"
+
+
+def target_text(target: Target, lang: str) -> str:
+    """"≥ 87%", "< 9,8‰", "≥ 2 xã"."""
+    shown = number(target.target, decimals_for(target.target), lang)
+    return f"{target.direction.sign} {with_unit(shown, target, lang)}"
+
+
+def value_text(outcome: Outcome, lang: str) -> str:
+    """The value with its unit and, where it helps the reader, the counts behind it."""
+    t = outcome.target
+    if outcome.status == "no_data":
+        return "—"
+    if t.measure is Measure.UNITS:
+        share = Fraction(outcome.numerator or 0, outcome.denominator or 1) * 100
+        shown = number(share, decimals_for(share), lang)
+        return f"{outcome.numerator}/{outcome.denominator} {word('communes', lang)} ({shown}%)"
+    if t.measure is Measure.REDUCTION:
+        counts = f"({outcome.denominator} → {outcome.numerator})"
+        if outcome.value is None:
+            return f"— {counts}"
+        return f"{number(outcome.value, decimals_for(outcome.value, t.target), lang)}% {counts}"
+    if outcome.value is None:  # not applicable: nothing to divide by
+        return f"{outcome.numerator}/{outcome.denominator}"
+    shown = number(outcome.value, decimals_for(outcome.value, t.target), lang)
+    return with_unit(shown, t, lang)

@@ -1,0 +1,86 @@
+"""Words the officer reads, in Vietnamese (the default) and English.
+
+Problem sentences live with their templates in :mod:`kh_treem.problems`; plan
+texts come from the plan file. This is the rest: statuses, headings, sheet names.
+"""
+
+from __future__ import annotations
+
+LANGS = ("vi", "en")
+
+STATUS = {
+    "met": ("Đạt", "Met"),
+    "not_met": ("Chưa đạt", "Not met"),
+    "not_applicable": ("Không áp dụng", "Not applicable"),
+    "no_data": ("Chưa có số liệu", "No data"),
+}
+
+WORDS = {
+    "goal": ("Mục tiêu", "Goal"),
+    "id": ("Chỉ tiêu", "Target"),
+    "indicator": ("Nội dung", "Indicator"),
+    "value": ("Kết quả", "Value"),
+    "target": ("Kế hoạch", "Plan target"),
+    "status": ("Đánh giá", "Status"),
+    "reporting": ("Xã báo cáo", "Units reporting"),
+    "missing": ("Xã thiếu số liệu", "Units missing"),
+    "numerator": ("Tử số", "Numerator"),
+    "denominator": ("Mẫu số", "Denominator"),
+    "code": ("Mã", "Code"),
+    "element": ("Số liệu", "Figure"),
+    "total": ("Tổng", "Total"),
+    "units_counted": ("Số xã có số liệu", "Units reporting it"),
+    "severity": ("Mức độ", "Severity"),
+    "file": ("Tệp", "File"),
+    "sheet": ("Trang tính", "Sheet"),
+    "cell": ("Ô", "Cell"),
+    "message": ("Nội dung", "Message"),
+    "path": ("Đường dẫn", "Path"),
+    "units": ("Xã", "Units"),
+    "what_became": ("Xử lý", "Outcome"),
+    "size": ("Kích thước (byte)", "Size (bytes)"),
+    "problems": ("Các vấn đề trong số liệu", "Problems in the input"),
+    "no_problems": ("Không có vấn đề gì trong số liệu.", "No problems in the input."),
+    "met_line": ("{met}/{total} chỉ tiêu đạt", "{met}/{total} targets met"),
+    "summary_written": ("Đã ghi bảng tổng hợp: {path}", "Summary workbook written: {path}"),
+    "communes": ("xã", "communes"),
+    "persons": ("người", "persons"),
+    "reduction": ("giảm", "reduction"),
+    "title": ("Kết quả thực hiện", "Results of"),
+    "error": ("Lỗi", "Error"),
+    "warning": ("Cảnh báo", "Warning"),
+    "notice": ("Lưu ý", "Notice"),
+    "used": ("Đã dùng", "Used"),
+    "skipped": ("Bỏ qua", "Skipped"),
+    "rejected": ("Không dùng được", "Rejected"),
+}
+
+# Sheets of the summary workbook, by role.
+SHEETS = {
+    "district": ("Tổng hợp", "District"),
+    "by_unit": ("Theo xã", "By commune"),
+    "counts": ("Số liệu cộng", "Summed counts"),
+    "problems": ("Vấn đề", "Problems"),
+    "files": ("Tệp đã đọc", "Files read"),
+}
+
+# A workbook with exactly these sheets is a summary kh-treem wrote, never a submission.
+SUMMARY_SHEET_SETS = {
+    frozenset(names[i] for names in SHEETS.values()) for i in range(len(LANGS))
+}
+
+
+def pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[1] if lang == "en" else pair[0]
+
+
+def word(key: str, lang: str) -> str:
+    return pick(WORDS[key], lang)
+
+
+def status_label(status: str, lang: str) -> str:
+    return pick(STATUS[status], lang)
+
+
+def sheet_name(role: str, lang: str) -> str:
+    return pick(SHEETS[role], lang)

@@ -1,0 +1,107 @@
+"""Matching names and labels the way an officer reads them.
+
+Officers type "Ia Đal", "IA DAL", "Xã Ia Đal", NFD text from a Mac, ’ or ',
+and old district templates still carry text typed in the TCVN3 (.VnTime) or
+VNI fonts. Two texts match when their folded keys are equal.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from functools import cache
+from importlib import resources
+
+_APOSTROPHES = re.compile(r"[’‘'`ʼ´]")
+_SPACES = re.compile(r"[\s_]+")
+_UNIT_PREFIX = re.compile(r"^(xa|phuong|thi tran)\s+")
+
+
+def fold(text: str) -> str:
+    """Case-, diacritics-, Unicode-form- and spacing-insensitive key of a text."""
+    decomposed = unicodedata.normalize("NFD", text).replace("đ", "d").replace("Đ", "D")
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    bare = _APOSTROPHES.sub("", bare.casefold())
+    return _SPACES.sub(" ", bare).strip()
+
+
+def fold_label(text: str) -> str:
+    """Key of a label cell: folded, a trailing colon dropped."""
+    return fold(text).rstrip(":").rstrip()
+
+
+@cache
+def _legacy_tables() -> tuple[dict[str, str], dict[str, str]]:
+    table = resources.files("kh_treem").joinpath("data").joinpath("vietnamese-legacy-encodings.tsv")
+    tcvn3: dict[str, str] = {}
+    vni: dict[str, str] = {}
+    for line in table.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#") or line.startswith("unicode\t"):
+            continue
+        uni, tcvn3_seq, vni_seq = line.split("\t")
+        # A few legacy sequences stand for two letters; the first listed wins.
+        tcvn3.setdefault(tcvn3_seq, uni)
+        vni.setdefault(vni_seq, uni)
+    return tcvn3, vni
+
+
+def _decode(text: str, table: dict[str, str]) -> str:
+    out = []
+    i = 0
+    while i < len(text):
+        pair = text[i : i + 2]
+        if len(pair) == 2 and pair in table:
+            out.append(table[pair])
+            i += 2
+        else:
+            out.append(table.get(text[i], text[i]))
+            i += 1
+    return "".join(out)
+
+
+def decodings(text: str) -> list[str]:
+    """The text as typed, then as TCVN3 and as VNI would read it, if those differ."""
+    readings = [text]
+    if not text.isascii():
+        for table in _legacy_tables():
+            decoded = _decode(text, table)
+            if decoded not in readings:
+                readings.append(decoded)
+    return readings
+
+
+def label_keys(text: str) -> set[str]:
+    """Every folded key a label cell may stand for (Unicode, TCVN3, VNI)."""
+    return {fold_label(reading) for reading in decodings(text)}
+
+
+def unit_key(text: str) -> str:
+    """Key of a unit's name: folded, a leading 'Xã' dropped."""
+    return _UNIT_PREFIX.sub("", fold(text))
+
+
+class UnitMatcher:
+    """Finds the plan's unit an officer's spelling stands for."""
+
+    def __init__(self, units: Iterable[str]) -> None:
+        self.units = list(units)
+        self._by_key = {unit_key(u): u for u in self.units}
+
+    def match(self, text: str) -> str | None:
+        for reading in decodings(text):
+            unit = self._by_key.get(unit_key(reading))
+            if unit is not None:
+                return unit
+        return None
+
+    def suggest(self, text: str) -> str:
+        """The nearest of the plan's units, to put in an error message."""
+        return nearest(text, self.units, key=unit_key)
+
+
+def nearest(text: str, choices: list[str], key: Callable[[str], str] = fold) -> str:
+    """The choice that looks most like ``text``, for a "did you mean" hint."""
+    keyed = {key(c): c for c in choices}
+    return keyed[difflib.get_close_matches(key(text), list(keyed), n=1, cutoff=0)[0]]

@@ -1,0 +1,111 @@
+"""The main job as one library call: read -> validate -> score.
+
+``score(paths)`` is what ``kh-treem score`` runs; its :class:`ScoreResult`
+is what the table, the workbook and ``--format json`` show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from kh_treem.intake import FileRecord, read_paths
+from kh_treem.plan import Plan, load_plan
+from kh_treem.problems import Problem
+from kh_treem.scoring import Outcome, score_plan, score_units, summed_counts
+from kh_treem.validation import assemble
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    plan: Plan
+    units_reporting: list[str]
+    indicators: list[Outcome]
+    by_unit: dict[str, list[Outcome]]
+    counts: dict[str, tuple[int | None, int]]
+    problems: list[Problem]
+    files: list[FileRecord]
+
+    @property
+    def met(self) -> int:
+        return sum(o.status == "met" for o in self.indicators)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.severity == "error" for p in self.problems)
+
+    def to_dict(self, lang: str = "vi") -> dict[str, Any]:
+        """The documented JSON shape (SUBMISSIONS.md), plus a few more keys."""
+        return {
+            "plan": {"id": self.plan.id, "year": self.plan.year},
+            "units_expected": list(self.plan.units),
+            "units_reporting": list(self.units_reporting),
+            "indicators": [_indicator(o, lang) for o in self.indicators],
+            "by_unit": {
+                unit: [_unit_outcome(o) for o in outcomes]
+                for unit, outcomes in self.by_unit.items()
+            },
+            "problems": [p.to_dict(lang) for p in self.problems],
+            "summary": {"met": self.met, "targets": len(self.indicators),
+                        "errors": sum(p.severity == "error" for p in self.problems)},
+            "files": [
+                {"path": f.path, "status": f.status, "sha256": f.sha256, "units": f.units,
+                 "reason": f.reason}
+                for f in self.files
+            ],
+        }
+
+
+def json_number(value: Fraction | None) -> float | int | None:
+    """A value for JSON: rounded to 4 decimals, an int when whole."""
+    if value is None:
+        return None
+    rounded = round(value, 4)
+    return int(rounded) if rounded.denominator == 1 else float(rounded)
+
+
+def _unit_outcome(o: Outcome) -> dict[str, Any]:
+    return {"id": o.target.id, "numerator": o.numerator, "denominator": o.denominator,
+            "value": json_number(o.value), "status": o.status}
+
+
+def _indicator(o: Outcome, lang: str) -> dict[str, Any]:
+    t = o.target
+    return {
+        "id": t.id,
+        "goal": t.goal,
+        "name": t.name.get(lang),
+        "unit": t.unit,
+        "direction": t.direction.value,
+        "target": json_number(t.target),
+        "numerator": o.numerator,
+        "denominator": o.denominator,
+        "value": json_number(o.value),
+        "status": o.status,
+        "units_reporting": list(o.units_reporting),
+        "units_missing": list(o.units_missing),
+    }
+
+
+def score(paths: Sequence[Path | str], plan: Plan | Path | str | None = None) -> ScoreResult:
+    """Score the submissions found in ``paths`` against ``plan`` (default: the 2022 plan)."""
+    if not isinstance(plan, Plan):
+        plan = load_plan(plan)
+    intake = read_paths(paths, plan)
+    assembled = assemble(intake.submissions, plan)
+    counts = {
+        unit: {code: obs.value for code, obs in figures.items()}
+        for unit, figures in assembled.figures.items()
+    }
+    return ScoreResult(
+        plan=plan,
+        units_reporting=[u for u in plan.units if counts.get(u)],
+        indicators=score_plan(plan, counts),
+        by_unit=score_units(plan, counts),
+        counts=summed_counts(plan, counts),
+        problems=intake.problems + assembled.problems,
+        files=intake.files,
+    )

@@ -1,0 +1,248 @@
+"""The plan file: what a year's plan asks for, as validated data.
+
+A plan file is YAML (``targets/plan_2022.yaml`` is the reference). This module
+turns it into a :class:`Plan` or into a :class:`PlanError` whose message names
+the key at fault; it knows nothing of submissions or scoring.
+"""
+
+from __future__ import annotations
+
+import enum
+from fractions import Fraction
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationError,
+    model_validator,
+)
+
+DEFAULT_PLAN = "plan_2022.yaml"
+
+
+class PlanError(Exception):
+    """A plan file that cannot be used; the message names the file and key."""
+
+
+class Direction(enum.StrEnum):
+    AT_LEAST = "at_least"
+    AT_MOST = "at_most"
+    BELOW = "below"
+
+    def satisfied(self, value: Fraction, target: Fraction) -> bool:
+        if self is Direction.AT_LEAST:
+            return value >= target
+        if self is Direction.AT_MOST:
+            return value <= target
+        return value < target
+
+    @property
+    def sign(self) -> str:
+        return {"at_least": "≥", "at_most": "≤", "below": "<"}[self.value]
+
+
+class Measure(enum.StrEnum):
+    """How a target turns reported counts into a value."""
+
+    RATIO = "ratio"  # sum(numerator) / sum(denominator) x factor of the unit
+    UNITS = "units"  # number of reporting units whose flag is 1
+    COUNT = "count"  # sum(numerator), no denominator
+    REDUCTION = "reduction"  # (denominator - numerator) / denominator x 100
+
+
+# Factor of each unit of measure that is a rate; the other units are counts.
+RATE_FACTORS: dict[str, int] = {"%": 100, "‰": 1000, "/100.000": 100_000}
+COUNT_UNITS = ("communes", "persons")
+
+
+def _exact(value: Any) -> Any:
+    # YAML gives 9.8 as a binary float; its shortest repr is the decimal the
+    # author typed, so going through str keeps the comparison exact.
+    if isinstance(value, bool):
+        raise ValueError("must be a number")
+    if isinstance(value, (int, float, str)):
+        try:
+            return Fraction(str(value))
+        except ValueError:
+            raise ValueError(f"{value!r} is not a number") from None
+    return value
+
+
+ExactNumber = Annotated[
+    Fraction,
+    BeforeValidator(_exact),
+    PlainSerializer(lambda f: int(f) if f.denominator == 1 else float(f)),
+]
+
+
+class Text(BaseModel):
+    """A text in the officer's language and in English."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    vi: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.vi
+
+
+class Element(BaseModel):
+    """A raw figure a reporting unit submits."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    kind: Literal["count", "flag"]
+    label: Text
+    # Unit of measure shown in the commune's form (trẻ, người, trường, ...).
+    measure_unit: Text | None = None
+
+
+class Goal(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: int
+    name: Text
+
+
+class Target(BaseModel):
+    """One scorable target of the plan."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str = Field(pattern=r"^[0-9]+[a-z]?$")
+    goal: int
+    name: Text
+    words: str = Field(min_length=1, description="the plan's own sentence")
+    measure: Measure = Measure.RATIO
+    numerator: str
+    denominator: str | None = None
+    unit: str
+    direction: Direction
+    target: ExactNumber
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Target:
+        if self.measure in (Measure.RATIO, Measure.REDUCTION):
+            if self.denominator is None:
+                raise ValueError(f"measure {self.measure.value} needs a denominator")
+        elif self.denominator is not None:
+            raise ValueError(f"measure {self.measure.value} takes no denominator")
+        if self.measure is Measure.RATIO and self.unit not in RATE_FACTORS:
+            raise ValueError(
+                f"unit {self.unit!r} is not a rate; use one of {', '.join(RATE_FACTORS)}"
+            )
+        if self.measure is Measure.REDUCTION and self.unit != "%":
+            raise ValueError("a reduction is measured in %")
+        if self.measure is Measure.UNITS and self.unit != "communes":
+            raise ValueError("a count of units is measured in 'communes'")
+        if self.measure is Measure.COUNT and self.unit not in COUNT_UNITS:
+            raise ValueError(f"a count is measured in one of {', '.join(COUNT_UNITS)}")
+        return self
+
+    @property
+    def factor(self) -> int:
+        return RATE_FACTORS.get(self.unit, 1)
+
+    @property
+    def elements(self) -> tuple[str, ...]:
+        return (self.numerator,) + ((self.denominator,) if self.denominator else ())
+
+
+class Plan(BaseModel):
+    """A year's plan: its units, figures, targets and consistency rules."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str = Field(min_length=1)
+    year: int = Field(ge=2000, le=2100)
+    title: Text
+    area: Text
+    units: list[str] = Field(min_length=1)
+    goals: list[Goal] = Field(min_length=1)
+    elements: list[Element] = Field(min_length=1)
+    targets: list[Target] = Field(min_length=1)
+    # Each rule is a chain a <= b <= c ... checked within every unit.
+    rules: list[list[str]] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _references(self) -> Plan:
+        codes = {e.code for e in self.elements}
+        _unique("units", self.units)
+        _unique("elements", [e.code for e in self.elements])
+        _unique("targets", [t.id for t in self.targets])
+        _unique("goals", [g.id for g in self.goals])
+        goals = {g.id for g in self.goals}
+        for i, t in enumerate(self.targets):
+            if t.goal not in goals:
+                raise ValueError(f"targets.{i} ({t.id}): goal {t.goal} is not in goals")
+            for code in t.elements:
+                if code not in codes:
+                    raise ValueError(f"targets.{i} ({t.id}): element {code!r} is not in elements")
+            if t.measure is Measure.UNITS and self.element(t.numerator).kind != "flag":
+                raise ValueError(f"targets.{i} ({t.id}): a count of units needs a flag element")
+        for i, chain in enumerate(self.rules):
+            if len(chain) < 2:
+                raise ValueError(f"rules.{i}: a rule compares at least two elements")
+            for code in chain:
+                if code not in codes:
+                    raise ValueError(f"rules.{i}: element {code!r} is not in elements")
+        return self
+
+    def element(self, code: str) -> Element:
+        for e in self.elements:
+            if e.code == code:
+                return e
+        raise KeyError(code)
+
+    def goal(self, goal_id: int) -> Goal:
+        for g in self.goals:
+            if g.id == goal_id:
+                return g
+        raise KeyError(goal_id)
+
+
+def _unique(key: str, values: list[Any]) -> None:
+    seen: set[Any] = set()
+    for v in values:
+        if v in seen:
+            raise ValueError(f"{key}: {v!r} appears twice")
+        seen.add(v)
+
+
+def load_plan(path: Path | str | None = None) -> Plan:
+    """Read and validate a plan file; the bundled 2022 plan when ``path`` is None."""
+    import yaml  # only the commands that read a plan pay for it
+
+    if path is None:
+        source = resources.files("kh_treem").joinpath("targets").joinpath(DEFAULT_PLAN)
+        name = DEFAULT_PLAN
+        text = source.read_text(encoding="utf-8")
+    else:
+        name = str(path)
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise PlanError(f"{name}: no such plan file") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise PlanError(f"{name}: cannot be read ({exc})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise PlanError(f"{name}: not valid YAML ({exc})") from None
+    if not isinstance(data, dict):
+        raise PlanError(f"{name}: a plan file is a mapping of keys (id, year, targets, ...)")
+    try:
+        return Plan.model_validate(data)
+    except ValidationError as exc:
+        raise PlanError(f"{name}: {_describe(exc)}") from None
+
+
+def _describe(exc: ValidationError) -> str:
+    lines = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        lines.append(f"{where}: {err['msg']}")
+    return "; ".join(lines)

@@ -1,0 +1,199 @@
+"""Findings about the input, as data.
+
+Every rejected value, skipped file and broken rule becomes a :class:`Problem`
+with a stable ``type`` (for scripts), a severity, where it was found, and
+parameters; its sentence is rendered from a template in the officer's language.
+Problems are collected, never raised one at a time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["error", "warning", "notice"]
+
+# type -> (severity, Vietnamese template, English template)
+TEMPLATES: dict[str, tuple[Severity, str, str]] = {
+    "path-missing": (
+        "error",
+        "không tìm thấy tệp hoặc thư mục này",
+        "no such file or folder",
+    ),
+    "path-unreadable": (
+        "error",
+        "không đọc được ({detail}); kiểm tra quyền truy cập tệp",
+        "cannot be read ({detail}); check the file's permissions",
+    ),
+    "no-submissions": (
+        "error",
+        "không có tệp số liệu nào (.xlsx, .xlsm, .xls, .ods) trong {paths}",
+        "no submission (.xlsx, .xlsm, .xls, .ods) found in {paths}",
+    ),
+    "skipped-lock-file": (
+        "notice",
+        "bỏ qua: tệp khóa tạm của Excel (tệp gốc đang mở), không phải số liệu",
+        "skipped: Excel's lock file (the workbook is open somewhere), not a submission",
+    ),
+    "skipped-hidden": (
+        "notice",
+        "bỏ qua: tệp ẩn",
+        "skipped: hidden file",
+    ),
+    "skipped-type": (
+        "notice",
+        "bỏ qua: không phải bảng tính (.xlsx, .xlsm, .xls, .ods)",
+        "skipped: not a workbook (.xlsx, .xlsm, .xls, .ods)",
+    ),
+    "skipped-own-summary": (
+        "notice",
+        "bỏ qua: bảng tổng hợp do kh-treem ghi, không phải số liệu của xã",
+        "skipped: a summary kh-treem wrote, not a submission",
+    ),
+    "file-empty": (
+        "error",
+        "tệp rỗng (0 byte); xin xã gửi lại",
+        "the file is empty (0 bytes); ask the commune to send it again",
+    ),
+    "file-unreadable": (
+        "error",
+        "không mở được như một bảng tính ({detail}); mở và lưu lại bằng Excel hoặc"
+        " LibreOffice, hoặc xin xã gửi lại",
+        "cannot be opened as a workbook ({detail}); open and save it again in Excel or"
+        " LibreOffice, or ask the commune to send it again",
+    ),
+    "sheet-skipped": (
+        "notice",
+        "bỏ qua trang tính: không có hàng tiêu đề có cột “Mã” và cột “Số liệu”",
+        "sheet skipped: no header row with a “Mã” (code) and a “Số liệu” (value) column",
+    ),
+    "no-form": (
+        "error",
+        "không trang tính nào có hàng tiêu đề với cột “Mã” và cột “Số liệu”; không đọc"
+        " được số liệu nào từ tệp này",
+        "no sheet has a header row with a “Mã” (code) and a “Số liệu” (value) column;"
+        " nothing was read from this file",
+    ),
+    "unit-unknown": (
+        "error",
+        "“{found}” không phải là xã nào của kế hoạch (có phải “{suggestion}”?); số liệu trang"
+        " này không được dùng",
+        "“{found}” is none of the plan's communes (did you mean “{suggestion}”?); this sheet's"
+        " figures are not used",
+    ),
+    "unit-missing": (
+        "error",
+        "không biết số liệu của xã nào: không có ô “Đơn vị:”, và tên trang tính, tên tệp"
+        " không phải tên xã ({expected})",
+        "cannot tell which commune this is: no “Đơn vị:” cell, and neither the sheet's nor"
+        " the file's name is a commune ({expected})",
+    ),
+    "year-missing": (
+        "notice",
+        "không ghi năm báo cáo; coi là năm {year} của kế hoạch",
+        "no reporting year given; taken as the plan's year {year}",
+    ),
+    "year-invalid": (
+        "error",
+        "năm “{found}” không phải là một năm; số liệu trang này không được dùng",
+        "year “{found}” is not a year; this sheet's figures are not used",
+    ),
+    "year-other": (
+        "error",
+        "số liệu năm {found}, kế hoạch là năm {year}; số liệu trang này không được dùng",
+        "figures of {found}, the plan is for {year}; this sheet's figures are not used",
+    ),
+    "code-unknown": (
+        "error",
+        "mã “{found}” không có trong kế hoạch (có phải “{suggestion}”?); giá trị {value} không"
+        " được dùng",
+        "code “{found}” is not in the plan (did you mean “{suggestion}”?); its value {value} is"
+        " not used",
+    ),
+    "not-a-number": (
+        "error",
+        "“{found}” không phải là số nguyên; cần một số đếm như 412 hoặc 1.234",
+        "“{found}” is not a whole number; expected a count such as 412 or 1.234",
+    ),
+    "not-whole": (
+        "error",
+        "“{found}” không phải số nguyên; số liệu là số đếm, không có phần thập phân",
+        "“{found}” is not a whole number; figures are counts, with no decimal part",
+    ),
+    "negative": (
+        "error",
+        "“{found}” là số âm; số liệu phải từ 0 trở lên",
+        "“{found}” is negative; figures are 0 or more",
+    ),
+    "not-a-flag": (
+        "error",
+        "“{found}” không phải 1 (có, đạt) hoặc 0 (không, chưa đạt)",
+        "“{found}” is neither 1 (yes) nor 0 (no)",
+    ),
+    "value-repeated": (
+        "notice",
+        "giá trị {value} cũng có ở {other}; chỉ tính một lần",
+        "the value {value} is also given at {other}; counted once",
+    ),
+    "value-conflict": (
+        "error",
+        "{unit}: giá trị {value} khác với {other_value} ở {other}; không dùng số liệu này",
+        "{unit}: the value {value} differs from {other_value} at {other}; this figure is"
+        " not used",
+    ),
+    "rule-broken": (
+        "error",
+        "{unit}: {left} = {left_value} (ô {left_cell}) lớn hơn {right} = {right_value}"
+        " (ô {right_cell}); không dùng các số liệu {elements} của xã này",
+        "{unit}: {left} = {left_value} (cell {left_cell}) is greater than {right} ="
+        " {right_value} (cell {right_cell}); {elements} of this commune are not used",
+    ),
+    "unit-not-reported": (
+        "warning",
+        "chưa có số liệu của xã {unit}",
+        "no figures from {unit}",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding: what, where, how serious."""
+
+    type: str
+    file: str | None = None
+    sheet: str | None = None
+    cell: str | None = None
+    code: str | None = None  # the data element concerned, if any
+    params: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.type not in TEMPLATES:
+            raise ValueError(f"unknown problem type {self.type!r}")
+
+    @property
+    def severity(self) -> Severity:
+        return TEMPLATES[self.type][0]
+
+    def message(self, lang: str = "vi") -> str:
+        _, vi, en = TEMPLATES[self.type]
+        return (en if lang == "en" else vi).format(**self.params)
+
+    def where(self) -> str:
+        """`file › sheet › cell (code)`, as much of it as is known."""
+        parts = [p for p in (self.file, self.sheet, self.cell) if p]
+        text = " › ".join(parts)
+        if self.code:
+            text = f"{text} ({self.code})" if text else self.code
+        return text
+
+    def to_dict(self, lang: str = "vi") -> dict[str, Any]:
+        return {
+            "severity": self.severity,
+            "type": self.type,
+            "file": self.file,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "code": self.code,
+            "message": self.message(lang),
+        }

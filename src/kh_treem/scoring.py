@@ -1,0 +1,103 @@
+"""Exact scoring of the plan's targets from the units' figures.
+
+A district rate is sum(numerators) / sum(denominators) x factor over the units
+that reported both, never an average of the units' rates; every comparison is
+made on fractions, so 6/200 is exactly 3 %.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Literal
+
+from kh_treem.plan import Measure, Plan, Target
+
+Status = Literal["met", "not_met", "not_applicable", "no_data"]
+STATUSES: tuple[Status, ...] = ("met", "not_met", "not_applicable", "no_data")
+
+# unit -> element code -> value
+Counts = Mapping[str, Mapping[str, int]]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One target scored over some units."""
+
+    target: Target
+    numerator: int | None
+    denominator: int | None
+    value: Fraction | None
+    status: Status
+    units_reporting: tuple[str, ...]
+    units_missing: tuple[str, ...]
+
+
+def score_target(target: Target, counts: Counts, units: Sequence[str], expected: int) -> Outcome:
+    """Score ``target`` over ``units``; ``expected`` is the number of units the plan has."""
+    needed = target.elements
+    reporting = tuple(u for u in units if all(c in counts.get(u, {}) for c in needed))
+    missing = tuple(u for u in units if u not in reporting)
+
+    def total(code: str) -> int:
+        return sum(counts[u][code] for u in reporting)
+
+    def outcome(
+        num: int | None, den: int | None, value: Fraction | None, status: Status
+    ) -> Outcome:
+        return Outcome(target, num, den, value, status, reporting, missing)
+
+    if not reporting:
+        return outcome(None, None, None, "no_data")
+    num = total(target.numerator)
+    measure = target.measure
+    if measure is Measure.COUNT:
+        value = Fraction(num)
+        return outcome(num, None, value, _judge(target, value))
+    if measure is Measure.UNITS:
+        value = Fraction(num)
+        return outcome(num, expected, value, _judge(target, value))
+    assert target.denominator is not None  # the plan's schema guarantees it
+    den = total(target.denominator)
+    if measure is Measure.REDUCTION:
+        # (last year - this year) / last year; with none last year, any this year is a rise.
+        if den == 0:
+            return outcome(num, den, None, "met" if num == 0 else "not_met")
+        value = Fraction(den - num, den) * 100
+        return outcome(num, den, value, _judge(target, value))
+    if den == 0:
+        return outcome(num, den, None, "not_applicable")
+    value = Fraction(num, den) * target.factor
+    return outcome(num, den, value, _judge(target, value))
+
+
+def _judge(target: Target, value: Fraction) -> Status:
+    return "met" if target.direction.satisfied(value, target.target) else "not_met"
+
+
+def score_plan(plan: Plan, counts: Counts) -> list[Outcome]:
+    """Every target of the plan, over all of the plan's units."""
+    return [score_target(t, counts, plan.units, len(plan.units)) for t in plan.targets]
+
+
+def score_units(plan: Plan, counts: Counts) -> dict[str, list[Outcome]]:
+    """Every target that a single unit can meet, unit by unit (counts of units excluded)."""
+    return {
+        unit: [
+            score_target(t, counts, [unit], 1)
+            for t in plan.targets
+            if t.measure is not Measure.UNITS
+        ]
+        for unit in plan.units
+        if unit in counts
+    }
+
+
+def summed_counts(plan: Plan, counts: Counts) -> dict[str, tuple[int | None, int]]:
+    """element code -> (sum over the units that reported it or None, how many did)."""
+    sums: dict[str, tuple[int | None, int]] = {}
+    for element in plan.elements:
+        values = [counts[u][element.code] for u in plan.units if element.code in counts.get(u, {})]
+        sums[element.code] = (sum(values) if values else None, len(values))
+    return sums

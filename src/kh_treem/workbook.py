@@ -1,0 +1,165 @@
+"""The summary workbook an officer files with the report.
+
+Five sheets: the district table, the breakdown by commune, the summed counts,
+the problems and the files read. Numbers are stored as numbers; every text
+that came in (names, notes, file names) is written as text, never as a formula.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from kh_treem.atomic import atomic_path
+from kh_treem.formatting import target_text, value_text
+from kh_treem.i18n import sheet_name, status_label, word
+from kh_treem.pipeline import ScoreResult
+from kh_treem.plan import Measure
+from kh_treem.scoring import Outcome
+
+STATUS_COLOURS = {
+    "met": "#C6EFCE",
+    "not_met": "#FFC7CE",
+    "not_applicable": "#E7E6E6",
+    "no_data": "#FFEB9C",
+}
+
+
+def write_summary(result: ScoreResult, path: Path, lang: str = "vi") -> None:
+    """Write the summary workbook to ``path``, atomically."""
+    import xlsxwriter  # only the runs that write a workbook pay for it
+
+    with atomic_path(path) as temp:
+        book = xlsxwriter.Workbook(
+            str(temp), {"strings_to_formulas": False, "strings_to_urls": False,
+                        "strings_to_numbers": False},
+        )
+        try:
+            _Writer(book, result, lang).write()
+        finally:
+            book.close()
+
+
+class _Writer:
+    def __init__(self, book: Any, result: ScoreResult, lang: str) -> None:
+        self.book = book
+        self.result = result
+        self.lang = lang
+        self.bold = book.add_format({"bold": True})
+        self.title = book.add_format({"bold": True, "font_size": 13})
+        self.head = book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1,
+                                     "text_wrap": True, "valign": "top"})
+        self.text = book.add_format({"text_wrap": True, "valign": "top", "border": 1})
+        self.int = book.add_format({"num_format": "#,##0", "valign": "top", "border": 1})
+        self.dec = book.add_format({"num_format": "#,##0.0000", "valign": "top", "border": 1})
+        self.status = {
+            s: book.add_format({"bg_color": c, "border": 1, "valign": "top"})
+            for s, c in STATUS_COLOURS.items()
+        }
+
+    def write(self) -> None:
+        self._district()
+        self._by_unit()
+        self._counts()
+        self._problems()
+        self._files()
+
+    def _sheet(self, role: str, headers: list[str], widths: list[int], first_row: int) -> Any:
+        sheet = self.book.add_worksheet(sheet_name(role, self.lang))
+        sheet.set_landscape()
+        sheet.set_paper(9)  # A4
+        sheet.fit_to_pages(1, 0)
+        sheet.repeat_rows(first_row)
+        sheet.freeze_panes(first_row + 1, 0)
+        for col, (header, width) in enumerate(zip(headers, widths, strict=True)):
+            sheet.set_column(col, col, width)
+            sheet.write_string(first_row, col, header, self.head)
+        return sheet
+
+    def _cell(self, sheet: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
+        """Numbers as numbers, None as an empty cell, anything else as text."""
+        if value is None:
+            sheet.write_blank(row, col, None, fmt or self.text)
+        elif isinstance(value, bool):
+            sheet.write_string(row, col, str(value), fmt or self.text)
+        elif isinstance(value, int):
+            sheet.write_number(row, col, value, fmt or self.int)
+        elif isinstance(value, float):
+            sheet.write_number(row, col, value, fmt or self.dec)
+        else:
+            sheet.write_string(row, col, str(value), fmt or self.text)
+
+    def _row(self, sheet: Any, row: int, values: list[Any]) -> None:
+        for col, value in enumerate(values):
+            self._cell(sheet, row, col, value)
+
+    def _status(self, sheet: Any, row: int, col: int, outcome: Outcome) -> None:
+        sheet.write_string(row, col, status_label(outcome.status, self.lang),
+                           self.status[outcome.status])
+
+    def _district(self) -> None:
+        r, lang, plan = self.result, self.lang, self.result.plan
+        headers = [word(key, lang) for key in (
+            "goal", "id", "indicator", "numerator", "denominator", "value", "value", "target",
+            "status", "reporting", "missing")]
+        sheet = self._sheet("district", headers, [8, 8, 48, 11, 11, 12, 22, 14, 16, 10, 24], 3)
+        sheet.write_string(0, 0, plan.title.get(lang), self.title)
+        sheet.write_string(1, 0, f"{plan.area.get(lang)} · {plan.year}", self.bold)
+        row = 4
+        for o in r.indicators:
+            t = o.target
+            self._row(sheet, row, [
+                t.goal, t.id, t.name.get(lang), o.numerator, o.denominator,
+                None if o.value is None else float(o.value), value_text(o, lang),
+                target_text(t, lang), None,
+                f"{len(o.units_reporting)}/{len(plan.units)}", ", ".join(o.units_missing),
+            ])
+            self._status(sheet, row, 8, o)
+            row += 1
+        sheet.write_string(row + 1, 0, word("met_line", lang).format(
+            met=r.met, total=len(r.indicators)), self.bold)
+
+    def _by_unit(self) -> None:
+        lang, plan = self.lang, self.result.plan
+        units = list(self.result.by_unit)
+        headers = [word("id", lang), word("indicator", lang)]
+        widths = [8, 48]
+        for unit in units:
+            headers += [f"{unit}: {word('value', lang)}", f"{unit}: {word('status', lang)}"]
+            widths += [14, 16]
+        sheet = self._sheet("by_unit", headers, widths, 0)
+        targets = [t for t in plan.targets if t.measure is not Measure.UNITS]
+        for i, t in enumerate(targets, start=1):
+            self._row(sheet, i, [t.id, t.name.get(lang)])
+            for j, unit in enumerate(units):
+                o = self.result.by_unit[unit][i - 1]
+                self._cell(sheet, i, 2 + 2 * j, None if o.value is None else float(o.value))
+                self._status(sheet, i, 3 + 2 * j, o)
+
+    def _counts(self) -> None:
+        lang, plan = self.lang, self.result.plan
+        headers = [word("code", lang), word("element", lang), word("total", lang),
+                   word("units_counted", lang)]
+        sheet = self._sheet("counts", headers, [28, 60, 12, 12], 0)
+        for row, element in enumerate(plan.elements, start=1):
+            total, units = self.result.counts[element.code]
+            self._row(sheet, row, [element.code, element.label.get(lang), total, units])
+
+    def _problems(self) -> None:
+        lang = self.lang
+        keys = ["severity", "code", "file", "sheet", "cell", "code", "message"]
+        headers = [word(k, lang) for k in keys]
+        headers[1] = "type"
+        sheet = self._sheet("problems", headers, [10, 18, 30, 14, 7, 24, 70], 0)
+        for row, p in enumerate(self.result.problems, start=1):
+            self._row(sheet, row, [word(p.severity, lang), p.type, p.file, p.sheet, p.cell,
+                                   p.code, p.message(lang)])
+
+    def _files(self) -> None:
+        lang = self.lang
+        headers = [word(k, lang) for k in ("path", "what_became", "units", "size")]
+        headers += ["SHA-256", "type"]
+        sheet = self._sheet("files", headers, [40, 14, 24, 12, 66, 20], 0)
+        for row, f in enumerate(self.result.files, start=1):
+            self._row(sheet, row, [f.path, word(f.status, lang), ", ".join(f.units), f.size,
+                                   f.sha256, f.reason])
