@@ -237,12 +237,22 @@ def load_plan(path: Path | str | None = None) -> Plan:
     try:
         return Plan.model_validate(data)
     except ValidationError as exc:
-        raise PlanError(f"{name}: {_describe(exc)}") from None
+        raise PlanError(f"{name}: {_describe(exc, data)}") from None
 
 
-def _describe(exc: ValidationError) -> str:
+def _describe(exc: ValidationError, data: dict[str, Any]) -> str:
+    """One clause per error, naming the key; a target or element also by its id or code."""
     lines = []
     for err in exc.errors():
-        where = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        lines.append(f"{where}: {err['msg']}")
+        message = err["msg"].removeprefix("Value error, ")
+        parts = [str(p) for p in err["loc"]]
+        if len(parts) >= 2 and parts[0] in ("targets", "elements") and parts[1].isdigit():
+            item = data.get(parts[0])
+            index = int(parts[1])
+            if isinstance(item, list) and index < len(item) and isinstance(item[index], dict):
+                label = item[index].get("id", item[index].get("code"))
+                if label is not None:
+                    parts[1] = f"{index} ({label})"
+        where = ".".join(parts)
+        lines.append(f"{where}: {message}" if where else message)
     return "; ".join(lines)

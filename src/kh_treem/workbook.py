@@ -100,8 +100,8 @@ class _Writer:
     def _district(self) -> None:
         r, lang, plan = self.result, self.lang, self.result.plan
         headers = [word(key, lang) for key in (
-            "goal", "id", "indicator", "numerator", "denominator", "value", "value", "target",
-            "status", "reporting", "missing")]
+            "goal", "id", "indicator", "numerator", "denominator", "value_number", "value",
+            "target", "status", "reporting", "missing")]
         sheet = self._sheet("district", headers, [8, 8, 48, 11, 11, 12, 22, 14, 16, 10, 24], 3)
         sheet.write_string(0, 0, plan.title.get(lang), self.title)
         sheet.write_string(1, 0, f"{plan.area.get(lang)} · {plan.year}", self.bold)
@@ -125,7 +125,7 @@ class _Writer:
         headers = [word("id", lang), word("indicator", lang)]
         widths = [8, 48]
         for unit in units:
-            headers += [f"{unit}: {word('value', lang)}", f"{unit}: {word('status', lang)}"]
+            headers += [f"{unit}: {word('value_number', lang)}", f"{unit}: {word('status', lang)}"]
             widths += [14, 16]
         sheet = self._sheet("by_unit", headers, widths, 0)
         targets = [t for t in plan.targets if t.measure is not Measure.UNITS]
