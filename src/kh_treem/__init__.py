@@ -8,8 +8,10 @@
 scores every target exactly; ``result.to_dict()`` is what ``--format json`` prints.
 """
 
-from kh_treem.pipeline import ScoreResult, score
+from kh_treem.pipeline import CheckResult, ScoreResult, check, score
 from kh_treem.plan import Plan, PlanError, load_plan
 from kh_treem.problems import Problem
 
-__all__ = ["Plan", "PlanError", "Problem", "ScoreResult", "load_plan", "score"]
+__all__ = [
+    "CheckResult", "Plan", "PlanError", "Problem", "ScoreResult", "check", "load_plan", "score",
+]

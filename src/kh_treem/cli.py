@@ -2,25 +2,31 @@
 
 Exit status: 0 scored (whatever was met); 1 some input had errors, or the
 summary could not be written; 2 wrong usage or an invalid plan file; 3 an
-internal error (a bug: rerun with --debug and report it).
+internal error (a bug: rerun with --debug and report it); 130 stopped by Ctrl-C.
 """
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from kh_treem.pipeline import ScoreResult
+    from kh_treem.intake import FileRecord
+    from kh_treem.pipeline import CheckResult, ScoreResult
+    from kh_treem.plan import Plan
+    from kh_treem.problems import Problem
 
 EXIT_OK, EXIT_INPUT_ERRORS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # the shell's convention for Ctrl-C
 
 app = typer.Typer(
     add_completion=False,
@@ -46,53 +52,117 @@ def _root() -> None:
     """kh-treem: đánh giá kết quả thực hiện kế hoạch vì trẻ em."""
 
 
+Paths = Annotated[list[Path], typer.Argument(
+    help="Tệp số liệu của các xã (.xlsx, .xlsm, .xls, .ods, .csv) hoặc thư mục chứa chúng.",
+    show_default=False)]
+PlanOption = Annotated[Path | None, typer.Option(
+    "--plan", "-p", help="Tệp kế hoạch YAML (mặc định: kế hoạch 2022 của huyện Ia H’Drai).",
+    dir_okay=False)]
+FormatOption = Annotated[Format, typer.Option(
+    "--format", "-f", help="table: bảng trên màn hình; json: cho máy đọc.")]
+LangOption = Annotated[Lang, typer.Option("--lang", help="Ngôn ngữ (vi, en).")]
+DebugOption = Annotated[bool, typer.Option("--debug", help="In chi tiết lỗi nội bộ.")]
+
+
 @app.command()
 def score(
-    paths: Annotated[list[Path], typer.Argument(
-        help="Tệp số liệu của các xã (.xlsx, .xlsm, .xls, .ods) hoặc thư mục chứa chúng.",
-        show_default=False)],
-    plan: Annotated[Path | None, typer.Option(
-        "--plan", "-p", help="Tệp kế hoạch YAML (mặc định: kế hoạch 2022 của huyện Ia H’Drai).",
-        dir_okay=False)] = None,
+    paths: Paths,
+    plan: PlanOption = None,
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Bảng tổng hợp .xlsx (mặc định: kh-treem-<kế hoạch>.xlsx).",
         dir_okay=False)] = None,
     no_workbook: Annotated[bool, typer.Option(
         "--no-workbook", help="Không ghi bảng tổng hợp.")] = False,
-    fmt: Annotated[Format, typer.Option(
-        "--format", "-f", help="table: bảng trên màn hình; json: cho máy đọc.")] = Format.table,
-    lang: Annotated[Lang, typer.Option("--lang", help="Ngôn ngữ (vi, en).")] = Lang.vi,
-    debug: Annotated[bool, typer.Option("--debug", help="In chi tiết lỗi nội bộ.")] = False,
+    fmt: FormatOption = Format.table,
+    lang: LangOption = Lang.vi,
+    debug: DebugOption = False,
 ) -> None:
     """Chấm điểm các chỉ tiêu của kế hoạch từ số liệu các xã gửi về."""
     from kh_treem.pipeline import score as run_score
+
+    loaded = _load_plan(plan, lang)
+    target = output or Path(f"kh-treem-{loaded.id}.xlsx")
+    if not no_workbook and _is_input(target, paths):
+        _refuse_output(target, lang)
+    with _guard(lang, debug):
+        result = run_score(paths, loaded)
+        if not no_workbook and _is_input(target, _sent_files(result.files)):
+            _refuse_output(target, lang)
+        written = None if no_workbook else _write(result, target, lang.value, debug)
+        if fmt is Format.json:
+            _print_json(result.to_dict(lang.value))
+        else:
+            _render(result, lang.value, written)
+    failed_write = not no_workbook and written is None
+    raise typer.Exit(EXIT_INPUT_ERRORS if result.has_errors or failed_write else EXIT_OK)
+
+
+@app.command()
+def check(
+    paths: Paths,
+    plan: PlanOption = None,
+    fmt: FormatOption = Format.table,
+    lang: LangOption = Lang.vi,
+    debug: DebugOption = False,
+) -> None:
+    """Kiểm tra các tệp số liệu (không chấm điểm): từng tệp, xã nào thiếu, xã nào gửi hai lần."""
+    from kh_treem.pipeline import check as run_check
+
+    loaded = _load_plan(plan, lang)
+    with _guard(lang, debug):
+        result = run_check(paths, loaded)
+        if fmt is Format.json:
+            _print_json(result.to_dict(lang.value))
+        else:
+            _render_check(result, lang.value)
+    raise typer.Exit(EXIT_INPUT_ERRORS if result.has_errors else EXIT_OK)
+
+
+def _load_plan(plan: Path | None, lang: Lang) -> Plan:
     from kh_treem.plan import PlanError, load_plan
 
     try:
-        loaded = load_plan(plan)
+        return load_plan(plan)
     except PlanError as exc:
         _fail(f"Tệp kế hoạch không dùng được: {exc}" if lang is Lang.vi
               else f"The plan file cannot be used: {exc}", EXIT_USAGE)
-    target = output or Path(f"kh-treem-{loaded.id}.xlsx")
-    if not no_workbook and _is_input(target, paths):
-        _fail(f"{target}: đây là một tệp số liệu đầu vào, không ghi đè lên nó." if lang is Lang.vi
-              else f"{target} is one of the inputs; it is never overwritten.", EXIT_USAGE)
+
+
+def _print_json(data: dict[str, Any]) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+@contextlib.contextmanager
+def _guard(lang: Lang, debug: bool) -> Iterator[None]:
+    """A bug or Ctrl-C ends the run with one sentence, not a traceback (unless --debug)."""
     try:
-        result = run_score(paths, loaded)
+        yield
+    except typer.Exit:
+        raise
+    except KeyboardInterrupt:
+        if debug:
+            raise
+        _fail("Đã dừng theo yêu cầu; không tệp nào bị ghi dở." if lang is Lang.vi
+              else "Stopped on request; no file was left half-written.", EXIT_INTERRUPTED)
     except Exception:
         if debug:
             raise
         _fail("Lỗi nội bộ của kh-treem; chạy lại với --debug và báo cho người bảo trì."
               if lang is Lang.vi else
               "kh-treem hit an internal error; rerun with --debug and report it.", EXIT_BUG)
-    written = None if no_workbook else _write(result, target, lang.value, debug)
-    if fmt is Format.json:
-        json.dump(result.to_dict(lang.value), sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-    else:
-        _render(result, lang.value, written)
-    failed_write = not no_workbook and written is None
-    raise typer.Exit(EXIT_INPUT_ERRORS if result.has_errors or failed_write else EXIT_OK)
+
+
+def _refuse_output(target: Path, lang: Lang) -> NoReturn:
+    _fail(f"{target}: đây là một tệp đầu vào, không ghi đè lên nó; chọn tên khác với -o."
+          if lang is Lang.vi else
+          f"{target} is one of the inputs and is never overwritten; choose another -o.",
+          EXIT_USAGE)
+
+
+def _sent_files(files: list[FileRecord]) -> list[Path]:
+    """Every file the run found, but kh-treem's own earlier summaries."""
+    return [Path(f.path) for f in files if f.reason != "skipped-own-summary"]
 
 
 def _is_input(target: Path, paths: list[Path]) -> bool:
@@ -165,19 +235,65 @@ def _render(result: ScoreResult, lang: str, written: Path | None) -> None:
         )
     console.print(table)
     console.print()
-    if result.problems:
+    _render_problems(console, result.problems, lang)
+    if written is not None:
+        console.print(escape(word("summary_written", lang).format(path=written)))
+    closing = word("met_line", lang).format(met=result.met, total=len(result.indicators))
+    console.print(f"[bold]{closing}[/bold]")
+
+
+def _render_problems(console: Console, problems: list[Problem], lang: str) -> None:
+    from rich.markup import escape
+
+    from kh_treem.i18n import word
+
+    if problems:
         console.print(f"[bold]{word('problems', lang)}[/bold]")
-        for p in result.problems:
+        for p in problems:
             style = SEVERITY_STYLES[p.severity]
             where = f"{escape(p.where())}: " if p.where() else ""
             console.print(f"[{style}]{word(p.severity, lang)}[/]: {where}{escape(p.message(lang))}")
     else:
         console.print(word("no_problems", lang))
     console.print()
-    if written is not None:
-        console.print(escape(word("summary_written", lang).format(path=written)))
-    closing = word("met_line", lang).format(met=result.met, total=len(result.indicators))
-    console.print(f"[bold]{closing}[/bold]")
+
+
+def _render_check(result: CheckResult, lang: str) -> None:
+    from rich import box
+    from rich.markup import escape
+    from rich.table import Table
+
+    from kh_treem.i18n import word
+
+    plan = result.plan
+    console = _console()
+    table = Table(title=f"{word('check_title', lang)}: {plan.area.get(lang)} · {plan.year}",
+                  box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False)
+    table.add_column(word("file", lang), ratio=1, overflow="fold")
+    table.add_column(word("units", lang))
+    table.add_column(word("year", lang), no_wrap=True)
+    table.add_column(word("values", lang), justify="right", no_wrap=True)
+    table.add_column(word("error", lang), justify="right", no_wrap=True)
+    table.add_column(word("warning", lang), justify="right", no_wrap=True)
+    table.add_column(word("what_became", lang), no_wrap=True)
+    for f in result.files:
+        r = f.record
+        years = ", ".join("—" if y is None else str(y) for y in f.years)
+        table.add_row(escape(r.path), escape(", ".join(r.units)), years, str(f.values),
+                      str(f.errors), str(f.warnings), word(r.status, lang))
+    console.print(table)
+    console.print()
+    if result.units_missing:
+        console.print(word("units_missing_line", lang).format(
+            units=escape(", ".join(result.units_missing))))
+    for unit, files in result.units_sent_twice.items():
+        console.print(word("sent_twice_line", lang).format(
+            unit=escape(unit), files=escape(", ".join(files))))
+    if result.units_missing or result.units_sent_twice:
+        console.print()
+    _render_problems(console, result.problems, lang)
+    summary = result.to_dict(lang)["summary"]
+    console.print("[bold]" + word("check_line", lang).format(**summary) + "[/bold]")
 
 
 def main() -> None:

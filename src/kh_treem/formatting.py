@@ -12,7 +12,7 @@ from kh_treem.i18n import word
 from kh_treem.plan import Measure, Target
 from kh_treem.scoring import Outcome
 
-MAX_DECIMALS = 6
+MAX_DECIMALS = 12
 
 
 def number(value: Fraction | int, decimals: int, lang: str) -> str:

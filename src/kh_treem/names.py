@@ -16,7 +16,7 @@ from importlib import resources
 
 _APOSTROPHES = re.compile(r"[’‘'`ʼ´]")
 _SPACES = re.compile(r"[\s_]+")
-_UNIT_PREFIX = re.compile(r"^(xa|phuong|thi tran)\s+")
+_UNIT_PREFIX = re.compile(r"^(?:ubnd\s+)?(?:xa|phuong|thi tran)\s+")
 
 
 def fold(text: str) -> str:

@@ -1,7 +1,9 @@
-"""The main job as one library call: read -> validate -> score.
+"""Each command as one library call: read -> validate -> score.
 
 ``score(paths)`` is what ``kh-treem score`` runs; its :class:`ScoreResult`
-is what the table, the workbook and ``--format json`` show.
+is what the table, the workbook and ``--format json`` show. ``check(paths)``
+is what ``kh-treem check`` runs: the same reading and validation, reported
+file by file, with the completeness of the set.
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from kh_treem.intake import FileRecord, read_paths
+from kh_treem.intake import FileRecord, Intake, read_paths
 from kh_treem.plan import Plan, load_plan
 from kh_treem.problems import Problem
 from kh_treem.scoring import Outcome, score_plan, score_units, summed_counts
-from kh_treem.validation import assemble
+from kh_treem.validation import Assembled, assemble
 
 
 @dataclass(frozen=True)
@@ -90,12 +92,18 @@ def _indicator(o: Outcome, lang: str) -> dict[str, Any]:
     }
 
 
-def score(paths: Sequence[Path | str], plan: Plan | Path | str | None = None) -> ScoreResult:
-    """Score the submissions found in ``paths`` against ``plan`` (default: the 2022 plan)."""
+def _read(
+    paths: Sequence[Path | str], plan: Plan | Path | str | None
+) -> tuple[Plan, Intake, Assembled]:
     if not isinstance(plan, Plan):
         plan = load_plan(plan)
     intake = read_paths(paths, plan)
-    assembled = assemble(intake.submissions, plan)
+    return plan, intake, assemble(intake.submissions, plan)
+
+
+def score(paths: Sequence[Path | str], plan: Plan | Path | str | None = None) -> ScoreResult:
+    """Score the submissions found in ``paths`` against ``plan`` (default: the 2022 plan)."""
+    plan, intake, assembled = _read(paths, plan)
     counts = {
         unit: {code: obs.value for code, obs in figures.items()}
         for unit, figures in assembled.figures.items()
@@ -108,4 +116,78 @@ def score(paths: Sequence[Path | str], plan: Plan | Path | str | None = None) ->
         counts=summed_counts(plan, counts),
         problems=intake.problems + assembled.problems,
         files=intake.files,
+    )
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """One file's line in ``check``: what it holds and what is wrong with it."""
+
+    record: FileRecord
+    years: list[int | None]
+    values: int
+    errors: int
+    warnings: int
+
+    def to_dict(self) -> dict[str, Any]:
+        r = self.record
+        return {"path": r.path, "status": r.status, "units": r.units, "years": self.years,
+                "values": self.values, "errors": self.errors, "warnings": self.warnings,
+                "sha256": r.sha256, "reason": r.reason}
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    plan: Plan
+    files: list[FileCheck]
+    units_missing: list[str]
+    units_sent_twice: dict[str, list[str]]  # unit -> the files that sent it
+    problems: list[Problem]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.severity == "error" for p in self.problems)
+
+    def to_dict(self, lang: str = "vi") -> dict[str, Any]:
+        return {
+            "plan": {"id": self.plan.id, "year": self.plan.year},
+            "units_expected": list(self.plan.units),
+            "units_missing": self.units_missing,
+            "units_sent_twice": self.units_sent_twice,
+            "files": [f.to_dict() for f in self.files],
+            "problems": [p.to_dict(lang) for p in self.problems],
+            "summary": {
+                "files": len(self.files),
+                "errors": sum(p.severity == "error" for p in self.problems),
+                "warnings": sum(p.severity == "warning" for p in self.problems),
+            },
+        }
+
+
+def check(paths: Sequence[Path | str], plan: Plan | Path | str | None = None) -> CheckResult:
+    """Read and validate the submissions in ``paths`` without scoring: the nightly check."""
+    plan, intake, assembled = _read(paths, plan)
+    problems = intake.problems + assembled.problems
+    files = []
+    for record in intake.files:
+        mine = [s for s in intake.submissions if s.file == record.path]
+        own = [p for p in problems if p.file == record.path]
+        files.append(FileCheck(
+            record=record,
+            years=sorted({s.year for s in mine}, key=lambda y: (y is None, y or 0)),
+            values=sum(len(s.observations) for s in mine),
+            errors=sum(p.severity == "error" for p in own),
+            warnings=sum(p.severity == "warning" for p in own),
+        ))
+    senders: dict[str, list[str]] = {}
+    for sub in intake.submissions:
+        senders.setdefault(sub.unit, [])
+        if sub.file not in senders[sub.unit]:
+            senders[sub.unit].append(sub.file)
+    return CheckResult(
+        plan=plan,
+        files=files,
+        units_missing=[u for u in plan.units if u not in senders],
+        units_sent_twice={u: f for u, f in senders.items() if len(f) > 1},
+        problems=problems,
     )

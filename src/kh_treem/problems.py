@@ -62,17 +62,64 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
         "cannot be opened as a workbook ({detail}); open and save it again in Excel or"
         " LibreOffice, or ask the commune to send it again",
     ),
+    "too-large": (
+        "error",
+        "tệp quá lớn ({size} MB, giới hạn {limit} MB); không phải biểu số liệu của một xã",
+        "the file is too large ({size} MB, limit {limit} MB) for a submission",
+    ),
+    "encrypted": (
+        "error",
+        "tệp được khóa bằng mật khẩu; xin xã gửi lại bản không đặt mật khẩu",
+        "the file is protected by a password; ask the commune for a copy without one",
+    ),
+    "zip-bomb": (
+        "error",
+        "tệp nén bất thường ({detail}); không mở, vì có thể làm treo máy",
+        "abnormally compressed ({detail}); not opened, as it could exhaust the machine",
+    ),
+    "xml-entities": (
+        "error",
+        "tệp chứa khai báo XML không được phép ({member}); không mở",
+        "the file declares XML entities ({member}), which no workbook needs; not opened",
+    ),
+    "too-many-rows": (
+        "error",
+        "có {rows} hàng, quá giới hạn {limit} hàng; không đọc",
+        "has {rows} rows, over the limit of {limit}; not read",
+    ),
+    "too-many-sheets": (
+        "error",
+        "có {count} trang tính, quá giới hạn {limit}; không đọc",
+        "has {count} sheets, over the limit of {limit}; not read",
+    ),
+    "csv-windows-1258": (
+        "notice",
+        "tệp CSV không phải UTF-8; đã đọc theo bảng mã Windows-1258",
+        "the CSV file is not UTF-8; read as Windows-1258",
+    ),
     "sheet-skipped": (
         "notice",
-        "bỏ qua trang tính: không có hàng tiêu đề có cột “Mã” và cột “Số liệu”",
-        "sheet skipped: no header row with a “Mã” (code) and a “Số liệu” (value) column",
+        "bỏ qua trang tính: không phải biểu số liệu (không có hàng tiêu đề với cột “Mã” và"
+        " cột “Số liệu”, hay cột “Xã” và các cột mã số liệu)",
+        "sheet skipped: not a submission (no header row with a “Mã” (code) and a “Số liệu”"
+        " (value) column, nor a “Xã” (unit) column and element-code columns)",
     ),
     "no-form": (
         "error",
-        "không trang tính nào có hàng tiêu đề với cột “Mã” và cột “Số liệu”; không đọc"
-        " được số liệu nào từ tệp này",
-        "no sheet has a header row with a “Mã” (code) and a “Số liệu” (value) column;"
-        " nothing was read from this file",
+        "không trang tính nào là biểu số liệu (hàng tiêu đề với cột “Mã” và cột “Số liệu”,"
+        " hay cột “Xã” và các cột mã số liệu); không đọc được số liệu nào từ tệp này",
+        "no sheet is a submission (a header row with a “Mã” (code) and a “Số liệu” (value)"
+        " column, or a “Xã” (unit) column and element-code columns); nothing was read",
+    ),
+    "row-without-unit": (
+        "error",
+        "hàng có số liệu nhưng không ghi tên xã; số liệu hàng này không được dùng",
+        "a row with figures but no unit name; its figures are not used",
+    ),
+    "total-row-ignored": (
+        "notice",
+        "hàng “{found}” là hàng tổng, không cộng thêm lần nữa",
+        "“{found}” is a totals row; it is not added again",
     ),
     "unit-unknown": (
         "error",
@@ -129,6 +176,18 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
         "error",
         "“{found}” không phải 1 (có, đạt) hoặc 0 (không, chưa đạt)",
         "“{found}” is neither 1 (yes) nor 0 (no)",
+    ),
+    "formula-unsaved": (
+        "error",
+        "công thức chưa có giá trị đã lưu; mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi"
+        " gửi lại",
+        "a formula with no saved value; open the file in Excel or LibreOffice, save it, and"
+        " send it again",
+    ),
+    "formula-error": (
+        "error",
+        "công thức cho kết quả lỗi {found}; sửa công thức hoặc nhập số liệu",
+        "the formula gives the error {found}; fix it or type the figure",
     ),
     "value-repeated": (
         "notice",

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from kh_treem.intake import Observation, Submission
+from kh_treem.layouts import Observation, Submission
 from kh_treem.plan import Plan
 from kh_treem.problems import Problem
 

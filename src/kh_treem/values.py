@@ -67,17 +67,31 @@ def parse_flag(raw: object) -> CellValue:
     return value
 
 
+# No count has this many digits; longer text is not a number (and int() would refuse it).
+_MAX_DIGITS = 30
+
+
+def _digits(text: str) -> int | None:
+    """The count a text spells with plain or grouped digits, else None."""
+    if len(text) > _MAX_DIGITS * 2:
+        return None
+    if text.isdecimal() and text.isascii() and len(text) <= _MAX_DIGITS:
+        return int(text)
+    if _GROUPED.match(text):
+        return _digits(re.sub(r"\D", "", text))
+    return None
+
+
 def _parse_text(raw: str) -> CellValue:
     text = raw.strip()  # str.strip() removes no-break spaces too
     if not text or text in _NOT_AVAILABLE:
         return None
     if text == "-":
         return 0
-    if text.isdecimal() and text.isascii():
-        return int(text)
-    if _GROUPED.match(text):
-        return int(re.sub(r"\D", "", text))
-    if text.startswith("-") and isinstance(_parse_text(text[1:]), int):
+    count = _digits(text)
+    if count is not None:
+        return count
+    if text.startswith("-") and _digits(text[1:].strip()) is not None:
         return Rejected("negative", text)
     if re.fullmatch(r"\d+[.,]\d+", text):
         return Rejected("not-whole", text)

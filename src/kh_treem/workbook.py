@@ -147,9 +147,8 @@ class _Writer:
 
     def _problems(self) -> None:
         lang = self.lang
-        keys = ["severity", "code", "file", "sheet", "cell", "code", "message"]
+        keys = ["severity", "type", "file", "sheet", "cell", "code", "message"]
         headers = [word(k, lang) for k in keys]
-        headers[1] = "type"
         sheet = self._sheet("problems", headers, [10, 18, 30, 14, 7, 24, 70], 0)
         for row, p in enumerate(self.result.problems, start=1):
             self._row(sheet, row, [word(p.severity, lang), p.type, p.file, p.sheet, p.cell,
@@ -158,7 +157,7 @@ class _Writer:
     def _files(self) -> None:
         lang = self.lang
         headers = [word(k, lang) for k in ("path", "what_became", "units", "size")]
-        headers += ["SHA-256", "type"]
+        headers += ["SHA-256", word("type", lang)]
         sheet = self._sheet("files", headers, [40, 14, 24, 12, 66, 20], 0)
         for row, f in enumerate(self.result.files, start=1):
             self._row(sheet, row, [f.path, word(f.status, lang), ", ".join(f.units), f.size,

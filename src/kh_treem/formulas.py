@@ -1,0 +1,95 @@
+"""Cells of an .xlsx/.xlsm file whose value python-calamine cannot give truly.
+
+python-calamine returns a formula's saved value, and a blank both for a formula
+saved without one (a file written by a program and never opened in Excel or
+LibreOffice) and for an error value such as #DIV/0!. Worse, some writers store
+0 as a placeholder and ask Excel to recalculate on open (``fullCalcOnLoad``):
+that 0 is not a figure. This module finds those cells so that intake can say
+"open and save the file" or "fix the formula" instead of reading a blank or a
+false 0.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+from collections.abc import Mapping
+
+_SHEET = re.compile(rb'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
+_SHEET_REVERSED = re.compile(rb'<sheet\b[^>]*?\br:id="([^"]*)"[^>]*?\bname="([^"]*)"')
+_REL = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"')
+_REL_REVERSED = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"')
+_RECALC = re.compile(rb'<calcPr\b[^>]*\bfullCalcOnLoad="(?:1|true)"')
+_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.DOTALL)
+_REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
+_VALUE = re.compile(rb"<v>[^<]")
+_IS_ERROR = re.compile(rb'\bt="e"')
+_ERROR_VALUE = re.compile(rb"<v>([^<]*)</v>")
+
+
+# sheet name -> A1 cell -> "" (a formula with no trustworthy saved value) or the error value
+Untrusted = Mapping[str, Mapping[str, str]]
+
+
+def untrusted_cells(archive: zipfile.ZipFile) -> Untrusted:
+    """Every cell whose saved value is missing, a placeholder, or an error value."""
+    try:
+        workbook = archive.read("xl/workbook.xml")
+        rels = archive.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return {}
+    recalc = _RECALC.search(workbook) is not None
+    targets = {rid: target for rid, target in _REL.findall(rels)}
+    targets.update({rid: target for target, rid in _REL_REVERSED.findall(rels)})
+    sheets = dict(_SHEET.findall(workbook))
+    sheets.update({name: rid for rid, name in _SHEET_REVERSED.findall(workbook)})
+    found: dict[str, dict[str, str]] = {}
+    for name, rid in sheets.items():
+        target = targets.get(rid)
+        if target is None:
+            continue
+        path = _member(target.decode("utf-8", "replace"))
+        try:
+            xml = archive.read(path)
+        except KeyError:
+            continue
+        cells = _cells(xml, recalc) if b"<f" in xml or b't="e"' in xml else {}
+        if cells:
+            found[_unescape(name.decode("utf-8", "replace"))] = cells
+    return found
+
+
+def _cells(xml: bytes, recalc: bool) -> dict[str, str]:
+    cells = {}
+    for attrs, body in _CELL.findall(xml):
+        ref = _REF.search(attrs)
+        if ref is None:
+            continue
+        error = _ERROR_VALUE.search(body) if _IS_ERROR.search(attrs) else None
+        if error is not None:
+            cells[ref.group(1).decode()] = _unescape(error.group(1).decode("utf-8", "replace"))
+        elif b"<f" in body and (recalc or _VALUE.search(body) is None):
+            cells[ref.group(1).decode()] = ""
+    return cells
+
+
+def untrusted_cells_in(data: bytes) -> Untrusted:
+    """The same, from the bytes of a workbook; empty for anything that is not a zip."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return untrusted_cells(archive)
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
+        return {}
+
+
+def _member(target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join("xl", target))
+
+
+def _unescape(text: str) -> str:
+    return (text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+            .replace("&apos;", "'").replace("&amp;", "&"))

@@ -1,0 +1,352 @@
+"""Reading one sheet's rows in either layout of SUBMISSIONS.md.
+
+Layout A, the form: one sheet is one unit, with a code column and a value
+column. Layout B, the table: a unit column and one column per element code,
+one row per unit. Each gives :class:`Submission` objects; every cell that
+cannot be used becomes a :class:`Problem` at its A1 cell.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from kh_treem.names import UnitMatcher, fold, label_keys, nearest
+from kh_treem.plan import Element, Plan
+from kh_treem.problems import Problem
+from kh_treem.values import Rejected, parse_count, parse_flag
+
+CODE_HEADERS = frozenset({"ma", "ma so", "code"})
+VALUE_HEADERS = frozenset({"so lieu", "gia tri", "ket qua", "value"})
+UNIT_LABELS = frozenset({"don vi", "don vi bao cao", "xa", "unit"})
+UNIT_HEADERS = UNIT_LABELS | {"ten xa", "ten don vi"}
+YEAR_LABELS = frozenset({"nam", "nam bao cao", "year"})
+TOTAL_ROWS = frozenset({"tong", "tong cong", "cong", "toan huyen", "total"})
+# A header that looks like an element code: it is a typo worth naming, not a column to ignore.
+_CODE_LIKE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One figure as read: the element, its value, and where it stands."""
+
+    code: str
+    value: int
+    file: str
+    sheet: str
+    cell: str
+
+    @property
+    def place(self) -> str:
+        return " › ".join(p for p in (self.file, self.sheet, self.cell) if p)
+
+
+@dataclass
+class Submission:
+    """One unit's figures from one sheet (layout A) or one row (layout B)."""
+
+    file: str
+    sheet: str
+    unit: str
+    year: int | None
+    year_cell: str | None
+    observations: list[Observation] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SheetSource:
+    """Where a sheet's rows came from, and what the reader must know about its cells."""
+
+    file: str
+    sheet: str
+    file_stem: str
+    # A1 cell -> "" (a formula with no trustworthy saved value) or its error value.
+    untrusted: Mapping[str, str] = field(default_factory=dict)
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def cell_name(row: int, col: int) -> str:
+    return f"{column_letter(col)}{row + 1}"
+
+
+class SheetReader:
+    """Reads sheets against one plan; collects problems into ``problems``."""
+
+    def __init__(self, plan: Plan, problems: list[Problem]) -> None:
+        self.plan = plan
+        self.problems = problems
+        self.units = UnitMatcher(plan.units)
+        self.elements = {fold(e.code): e for e in plan.elements}
+
+    def read(self, rows: list[list[Any]], source: SheetSource) -> list[Submission] | None:
+        """The sheet's submissions; None when the sheet is in neither layout.
+
+        A form or table whose unit or year cannot be told still counts as one
+        (its problems are recorded) but gives no submission.
+        """
+        form = _find_form_header(rows)
+        if form is not None:
+            return self._read_form(rows, source, *form)
+        table = self._find_table_header(rows)
+        if table is not None:
+            return self._read_table(rows, source, *table)
+        return None
+
+    # --- layout A: the form -------------------------------------------------------------
+
+    def _read_form(
+        self, rows: list[list[Any]], src: SheetSource, header: int, code_col: int, value_col: int
+    ) -> list[Submission]:
+        labels = _labels(rows[:header])
+        unit = self._unit_from_label(labels.get("unit"), src)
+        if unit is None and "unit" not in labels:
+            unit = self._unit_from_names(src)
+        year, year_cell, year_ok = self._year(labels.get("year"), src)
+        submission = Submission(src.file, src.sheet, unit or "", year, year_cell)
+        for r in range(header + 1, len(rows)):
+            row = rows[r]
+            raw_code = _at(row, code_col)
+            if raw_code in ("", None):
+                continue
+            code_text = _as_text(raw_code)
+            element = self.elements.get(fold(code_text))
+            raw = _at(row, value_col)
+            if element is None:
+                if raw not in ("", None) or cell_name(r, value_col) in src.untrusted:
+                    self._unknown_code(code_text, raw, src, cell_name(r, value_col))
+                continue
+            self._value(element, raw, src, cell_name(r, value_col), submission)
+        return [submission] if unit and year_ok else []
+
+    # --- layout B: the table ------------------------------------------------------------
+
+    def _find_table_header(
+        self, rows: list[list[Any]]
+    ) -> tuple[int, int, int | None, dict[int, str]] | None:
+        """(row, unit column, year column, {column: header text}) of the table's header."""
+        for r, row in enumerate(rows):
+            unit_col = year_col = None
+            codes: dict[int, str] = {}
+            for c, raw in enumerate(row):
+                if not isinstance(raw, str) or not raw.strip():
+                    continue
+                keys = label_keys(raw)
+                if unit_col is None and keys & UNIT_HEADERS:
+                    unit_col = c
+                elif year_col is None and keys & YEAR_LABELS:
+                    year_col = c
+                elif fold(raw) in self.elements or _CODE_LIKE.match(raw.strip()):
+                    codes[c] = raw.strip()
+            if unit_col is not None and any(fold(t) in self.elements for t in codes.values()):
+                return r, unit_col, year_col, codes
+        return None
+
+    def _read_table(
+        self,
+        rows: list[list[Any]],
+        src: SheetSource,
+        header: int,
+        unit_col: int,
+        year_col: int | None,
+        columns: dict[int, str],
+    ) -> list[Submission]:
+        for col, text in columns.items():
+            if fold(text) not in self.elements:
+                self._unknown_code(text, "", src, cell_name(header, col))
+        labels = _labels(rows[:header])
+        sheet_year, sheet_year_cell, sheet_year_ok = self._year(labels.get("year"), src)
+        submissions = []
+        for r in range(header + 1, len(rows)):
+            row = rows[r]
+            name = _as_text(_at(row, unit_col))
+            values = {c: _at(row, c) for c in columns}
+            if not name:
+                if any(v not in ("", None) for v in values.values()):
+                    self.problems.append(Problem("row-without-unit", file=src.file,
+                                                 sheet=src.sheet, cell=cell_name(r, unit_col)))
+                continue
+            if fold(name) in TOTAL_ROWS:
+                self.problems.append(Problem("total-row-ignored", file=src.file, sheet=src.sheet,
+                                             cell=cell_name(r, unit_col), params={"found": name}))
+                continue
+            unit = self._unit_from_label((name, cell_name(r, unit_col)), src)
+            if year_col is not None and _at(row, year_col) not in ("", None):
+                year, year_cell, year_ok = self._year(
+                    (_as_text(_at(row, year_col)), cell_name(r, year_col)), src)
+            else:
+                year, year_cell, year_ok = sheet_year, sheet_year_cell, sheet_year_ok
+            submission = Submission(src.file, src.sheet, unit or "", year, year_cell)
+            for col, raw in values.items():
+                element = self.elements.get(fold(columns[col]))
+                if element is not None:
+                    self._value(element, raw, src, cell_name(r, col), submission)
+            if unit and year_ok:
+                submissions.append(submission)
+        return submissions
+
+    # --- shared by both layouts ---------------------------------------------------------
+
+    def _value(
+        self, element: Element, raw: Any, src: SheetSource, cell: str, submission: Submission
+    ) -> None:
+        where = {"file": src.file, "sheet": src.sheet, "cell": cell, "code": element.code}
+        untrusted = src.untrusted.get(cell)
+        if untrusted is not None:
+            kind = "formula-error" if untrusted else "formula-unsaved"
+            self.problems.append(Problem(kind, **where, params={"found": untrusted}))
+            return
+        value = parse_flag(raw) if element.kind == "flag" else parse_count(raw)
+        if isinstance(value, Rejected):
+            self.problems.append(Problem(value.type, **where, params={"found": value.found}))
+        elif value is not None:
+            submission.observations.append(
+                Observation(element.code, value, src.file, src.sheet, cell))
+
+    def _unknown_code(self, code_text: str, raw: Any, src: SheetSource, cell: str) -> None:
+        self.problems.append(Problem("code-unknown", file=src.file, sheet=src.sheet, cell=cell,
+                                     params={
+            "found": code_text,
+            "value": _as_text(raw) or "—",
+            "suggestion": nearest(code_text, [e.code for e in self.plan.elements]),
+        }))
+
+    def _unit_from_label(self, label: tuple[str, str] | None, src: SheetSource) -> str | None:
+        if label is None:
+            return None
+        text, cell = label
+        unit = self.units.match(text)
+        if unit is None:
+            self.problems.append(Problem("unit-unknown", file=src.file, sheet=src.sheet, cell=cell,
+                                         params={"found": text,
+                                                 "suggestion": self.units.suggest(text)}))
+        return unit
+
+    def _unit_from_names(self, src: SheetSource) -> str | None:
+        """A form without a unit label: the sheet's name, then the file's name."""
+        for candidate in (src.sheet, src.file_stem):
+            unit = self.units.match(candidate)
+            if unit is not None:
+                return unit
+        self.problems.append(Problem("unit-missing", file=src.file, sheet=src.sheet,
+                                     params={"expected": ", ".join(self.units.units)}))
+        return None
+
+    def _year(
+        self, label: tuple[str, str] | None, src: SheetSource
+    ) -> tuple[int | None, str | None, bool]:
+        """(year, its cell, whether the figures may be used)."""
+        if label is None:
+            return None, None, True
+        text, cell = label
+        value = parse_count(text)
+        if isinstance(value, int) and 1900 <= value <= 2200:
+            return value, cell, True
+        self.problems.append(Problem("year-invalid", file=src.file, sheet=src.sheet, cell=cell,
+                                     params={"found": text}))
+        return None, cell, False
+
+
+def _at(row: list[Any], col: int) -> Any:
+    return row[col] if col < len(row) else ""
+
+
+def _find_form_header(rows: list[list[Any]]) -> tuple[int, int, int] | None:
+    """(row, code column, value column) of the first row naming both columns."""
+    for r, row in enumerate(rows):
+        code_col = value_col = None
+        for c, raw in enumerate(row):
+            if not isinstance(raw, str) or not raw.strip():
+                continue
+            keys = label_keys(raw)
+            if code_col is None and keys & CODE_HEADERS:
+                code_col = c
+            elif value_col is None and keys & VALUE_HEADERS:
+                value_col = c
+        if code_col is not None and value_col is not None:
+            return r, code_col, value_col
+    return None
+
+
+def _labels(rows: Iterable[list[Any]]) -> dict[str, tuple[str, str]]:
+    """The first unit and year found above the header: kind -> (text, cell)."""
+    found: dict[str, tuple[str, str]] = {}
+    for r, row in enumerate(rows):
+        for c, raw in enumerate(row):
+            if not isinstance(raw, str) or not raw.strip():
+                continue
+            kind = _label_kind(label_keys(raw))
+            if kind is not None:
+                # The label alone: its value is the next non-empty cell of the row.
+                value = _next_value(row, c)
+                if value is not None and kind not in found:
+                    found[kind] = (value[0], cell_name(r, value[1]))
+                continue
+            for kind, text in _inline_labels(raw):
+                if kind not in found and text:
+                    found[kind] = (text, cell_name(r, c))
+    return found
+
+
+def _label_kind(keys: set[str]) -> str | None:
+    if keys & UNIT_LABELS:
+        return "unit"
+    if keys & YEAR_LABELS:
+        return "year"
+    return None
+
+
+def _next_value(row: list[Any], col: int) -> tuple[str, int] | None:
+    for c in range(col + 1, len(row)):
+        raw = row[c]
+        if raw in ("", None):
+            continue
+        if isinstance(raw, str) and _label_kind(label_keys(raw)) is not None:
+            return None  # the next cell is another label: this one was left empty
+        return _as_text(raw), c
+    return None
+
+
+def _as_text(raw: Any) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return str(raw).strip()
+
+
+def _inline_labels(text: str) -> list[tuple[str, str]]:
+    """Label-colon-value pairs inside one cell: "Đơn vị: Xã Ia Dom   Năm: 2022"."""
+    parts = text.split(":")
+    # For each part but the last, the label its trailing words spell, if any.
+    labels: list[tuple[str, int] | None] = []
+    for part in parts[:-1]:
+        words = part.split()
+        hit = None
+        for k in range(min(3, len(words)), 0, -1):
+            kind = _label_kind(label_keys(" ".join(words[-k:])))
+            if kind is not None:
+                hit = (kind, k)
+                break
+        labels.append(hit)
+    pairs = []
+    for i, hit in enumerate(labels):
+        if hit is None:
+            continue
+        words = parts[i + 1].split()
+        following = labels[i + 1] if i + 1 < len(labels) else None
+        if following is not None:
+            words = words[: len(words) - following[1]]
+        # "Xã Ia Dom - Năm: 2022": the separator belongs to neither.
+        pairs.append((hit[0], " ".join(words).strip(" -–—,;|")))
+    return pairs

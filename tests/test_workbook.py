@@ -1,0 +1,415 @@
+"""The summary workbook (write_summary, `score -o`), read back with openpyxl.
+
+Outputs go to tmp_path only; inputs are copies of examples/2022 or forms from tests.forms.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+from pathlib import Path
+from typing import Any, NoReturn
+
+import openpyxl
+import pytest
+from openpyxl.worksheet.worksheet import Worksheet
+from typer.testing import CliRunner, Result
+
+import kh_treem
+from kh_treem import workbook
+from kh_treem.cli import app
+from kh_treem.i18n import word
+from kh_treem.problems import Problem
+from kh_treem.workbook import write_summary
+from tests.expected_2022 import EXPECTED
+from tests.forms import PLAN, write_form
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "2022"
+EXAMPLE_FILES = ("Ia_Dal.xlsx", "Ia_Dom.xlsx", "Ia_Toi.xlsx")
+ENV: dict[str, str | None] = {"COLUMNS": "120", "FORCE_COLOR": None, "TTY_COMPATIBLE": None,
+                              "NO_COLOR": "1"}
+SHEETS_VI = ["Tổng hợp", "Theo xã", "Số liệu cộng", "Vấn đề", "Tệp đã đọc"]
+SHEETS_EN = ["District", "By commune", "Summed counts", "Problems", "Files read"]
+UNITS = ["Ia Đal", "Ia Dom", "Ia Tơi"]
+STATUS_VI = {"met": "Đạt", "not_met": "Chưa đạt", "not_applicable": "Không áp dụng",
+             "no_data": "Chưa có số liệu"}
+STATUS_EN = {"met": "Met", "not_met": "Not met", "not_applicable": "Not applicable",
+             "no_data": "No data"}
+
+IDS = [e[0] for e in EXPECTED]
+PER_UNIT_IDS = [tid for tid in IDS if tid not in ("1", "21")]
+# District sums from the README's element table (a sample).
+SUMS = {"children_total": 5000, "children_0_8": 2665, "u5_weighed": 1360, "u5_stunted": 442,
+        "child_friendly_commune": 2, "disaster_children": 0, "child_marriages_prev": 11,
+        "children_aware": 4240, "play_venue_commune": 1}
+
+runner = CliRunner()
+
+
+def run(*args: object) -> Result:
+    return runner.invoke(app, [str(a) for a in args], env=ENV)
+
+
+def copy_examples(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    return [Path(shutil.copy2(EXAMPLES / name, folder / name)) for name in EXAMPLE_FILES]
+
+
+def values(ws: Worksheet, first_row: int = 1) -> list[list[Any]]:
+    """Every row's cell values from ``first_row`` on."""
+    return [[c.value for c in r] for r in ws.iter_rows(min_row=first_row)]
+
+
+def fill(cell: Any) -> str | None:
+    """The solid fill colour of ``cell`` (ARGB), None when it has none."""
+    if cell.fill is None or cell.fill.fill_type != "solid":
+        return None
+    return str(cell.fill.fgColor.rgb)
+
+
+@pytest.fixture(scope="module")
+def scored(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], Path, Path]:
+    """The examples scored once: (inputs, Vietnamese summary, English summary)."""
+    root = tmp_path_factory.mktemp("summary")
+    paths = copy_examples(root / "in")
+    vi, en = root / "vi.xlsx", root / "en.xlsx"
+    for out, lang in ((vi, "vi"), (en, "en")):
+        result = run("score", *paths, "-o", out, "--lang", lang)
+        assert result.exit_code == 0, result.output
+    return paths, vi, en
+
+
+@pytest.fixture
+def vi_book(scored: tuple[list[Path], Path, Path]) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(scored[1])
+
+
+@pytest.fixture
+def en_book(scored: tuple[list[Path], Path, Path]) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(scored[2])
+
+
+# --- sheets ------------------------------------------------------------------------------------
+
+
+def test_sheet_names_in_vietnamese(vi_book: openpyxl.Workbook) -> None:
+    """The summary has the five sheets, in order, with their Vietnamese names."""
+    assert vi_book.sheetnames == SHEETS_VI
+
+
+def test_sheet_names_in_english(en_book: openpyxl.Workbook) -> None:
+    """With --lang en the five sheets carry their English names."""
+    assert en_book.sheetnames == SHEETS_EN
+
+
+def test_write_summary_writes_what_the_cli_writes(
+    scored: tuple[list[Path], Path, Path], vi_book: openpyxl.Workbook, tmp_path: Path,
+) -> None:
+    """write_summary(kh_treem.score(paths), path) holds the same cells as `score -o`."""
+    paths = scored[0]
+    out = tmp_path / "direct.xlsx"
+    write_summary(kh_treem.score(paths), out, "vi")
+    direct = openpyxl.load_workbook(out)
+    assert direct.sheetnames == SHEETS_VI
+    for name in SHEETS_VI:
+        assert values(direct[name]) == values(vi_book[name]), name
+
+
+# --- the district sheet ------------------------------------------------------------------------
+
+
+def district_rows(ws: Worksheet) -> list[tuple[Any, ...]]:
+    """The indicator rows of the district sheet: every row below the header with a target id."""
+    return [tuple(c for c in r) for r in ws.iter_rows(min_row=5) if r[1].value is not None]
+
+
+def test_district_sheet_has_33_rows_of_numbers(vi_book: openpyxl.Workbook) -> None:
+    """The district sheet: header on row 4, 33 rows whose counts and values are numbers."""
+    ws = vi_book["Tổng hợp"]
+    assert [c.value for c in ws[4]] == [
+        "Mục tiêu", "Chỉ tiêu", "Nội dung", "Tử số", "Mẫu số", "Giá trị (số)", "Kết quả",
+        "Kế hoạch", "Đánh giá", "Xã báo cáo", "Xã thiếu số liệu"]
+    rows = district_rows(ws)
+    assert len(rows) == 33
+    assert [r[1].value for r in rows] == IDS
+    assert all(r[1].data_type == "s" for r in rows)
+    assert [r[0].value for r in rows] == [t.goal for t in PLAN.targets]
+    for r, (tid, num, den, value, _) in zip(rows, EXPECTED, strict=True):
+        assert (r[3].value, r[3].data_type) == (num, "n"), tid
+        if den is None:
+            assert r[4].value is None, tid
+        else:
+            assert (r[4].value, r[4].data_type) == (den, "n"), tid
+        if value is None:
+            assert r[5].value is None, tid
+        else:
+            assert r[5].data_type == "n", tid
+            assert r[5].value == pytest.approx(value, abs=5e-5), tid
+        assert r[9].value == "3/3", tid
+    assert ws.cell(39, 1).value == "20/33 đạt"
+
+
+def test_district_sheet_statuses_are_coloured_text(vi_book: openpyxl.Workbook) -> None:
+    """Each status is text with a solid fill; one colour per status, a different one each."""
+    rows = district_rows(vi_book["Tổng hợp"])
+    colours: dict[str, set[str | None]] = {}
+    for r, (tid, *_, status) in zip(rows, EXPECTED, strict=True):
+        cell = r[8]
+        assert (cell.value, cell.data_type) == (STATUS_VI[status], "s"), tid
+        colours.setdefault(status, set()).add(fill(cell))
+    assert set(colours) == {"met", "not_met", "not_applicable"}
+    assert all(len(c) == 1 and None not in c for c in colours.values())
+    assert len({next(iter(c)) for c in colours.values()}) == 3
+
+
+def test_district_sheet_in_english(en_book: openpyxl.Workbook) -> None:
+    """The English district sheet has English headers, statuses and closing line."""
+    ws = en_book["District"]
+    assert [c.value for c in ws[4]][:3] == ["Goal", "Target", "Indicator"]
+    rows = district_rows(ws)
+    assert [r[8].value for r in rows] == [STATUS_EN[e[4]] for e in EXPECTED]
+    assert rows[0][2].value == "Child-friendly communes"
+    assert ws.cell(39, 1).value == "20/33 met"
+
+
+# --- the by-commune sheet ----------------------------------------------------------------------
+
+
+def test_by_commune_sheet_has_31_rows(
+    scored: tuple[list[Path], Path, Path], vi_book: openpyxl.Workbook,
+) -> None:
+    """The by-commune sheet: 31 targets (not 1 nor 21) x 3 communes, values as numbers."""
+    ws = vi_book["Theo xã"]
+    header = [c.value for c in ws[1]]
+    assert header == ["Chỉ tiêu", "Nội dung"] + [
+        f"{u}: {col}" for u in UNITS for col in ("Giá trị (số)", "Đánh giá")]
+    rows = list(ws.iter_rows(min_row=2))
+    assert len(rows) == 31
+    assert [r[0].value for r in rows] == PER_UNIT_IDS
+    by_unit = kh_treem.score(scored[0]).by_unit
+    for j, unit in enumerate(UNITS):
+        for r, outcome in zip(rows, by_unit[unit], strict=True):
+            value, status = r[2 + 2 * j], r[3 + 2 * j]
+            if outcome.value is None:
+                assert value.value is None, (unit, outcome.target.id)
+            else:
+                assert value.data_type == "n", (unit, outcome.target.id)
+                assert value.value == pytest.approx(float(outcome.value)), outcome.target.id
+            assert (status.value, status.data_type) == (STATUS_VI[outcome.status], "s")
+            assert fill(status) is not None
+    twelve = rows[PER_UNIT_IDS.index("12")]
+    assert [c.value for c in twelve[2:]] == [None, "Không áp dụng"] * 3
+
+
+# --- the summed counts sheet -------------------------------------------------------------------
+
+
+def test_counts_sheet_has_51_elements_with_district_sums(vi_book: openpyxl.Workbook) -> None:
+    """The summed counts sheet lists the 51 elements in plan order with their district sums."""
+    ws = vi_book["Số liệu cộng"]
+    assert [c.value for c in ws[1]] == ["Mã", "Số liệu", "Tổng", "Số xã có số liệu"]
+    rows = values(ws, 2)
+    assert len(rows) == 51
+    assert [r[0] for r in rows] == [e.code for e in PLAN.elements]
+    assert [r[1] for r in rows] == [e.label.vi for e in PLAN.elements]
+    totals = {r[0]: r[2] for r in rows}
+    assert {code: totals[code] for code in SUMS} == SUMS
+    assert all(r[3] == 3 for r in rows)
+    assert all(c.data_type == "n" for r in ws.iter_rows(min_row=2) for c in r[2:4])
+
+
+def test_counts_sheet_leaves_unreported_elements_blank(tmp_path: Path) -> None:
+    """An element no commune reported has a blank total (never 0) and 0 communes counted."""
+    form = write_form(tmp_path / "Ia_Dom.xlsx", "Ia Dom",
+                      {"live_births": 60, "neonatal_deaths": 0, "schools": 9})
+    out = tmp_path / "out.xlsx"
+    result = run("score", form, "-o", out)
+    assert result.exit_code == 0, result.output
+    rows = values(openpyxl.load_workbook(out)["Số liệu cộng"], 2)
+    assert len(rows) == 51
+    reported = {r[0]: (r[2], r[3]) for r in rows if r[2] is not None}
+    assert reported == {"live_births": (60, 1), "neonatal_deaths": (0, 1), "schools": (9, 1)}
+    blanks = [r for r in rows if r[2] is None]
+    assert len(blanks) == 48
+    assert all(r[3] == 0 for r in blanks)
+
+
+# --- the problems and files sheets -------------------------------------------------------------
+
+
+def test_problems_sheet_lists_the_problems(tmp_path: Path) -> None:
+    """Every problem of the run is a row: severity, type, file, sheet, cell, code, message."""
+    dal, dom, toi = copy_examples(tmp_path / "in")
+    book = openpyxl.load_workbook(dom)
+    ws = book.worksheets[0]
+    assert ws["D21"].value == "u5_stunted"
+    ws["E21"] = "khoảng 30"
+    book.save(dom)
+    missing = tmp_path / "in" / "Ia_Toi (2).xlsx"
+    out = tmp_path / "out.xlsx"
+    result = run("score", dal, dom, toi, missing, "-o", out)
+    assert result.exit_code == 1, result.output
+    rows = values(openpyxl.load_workbook(out)["Vấn đề"])
+    assert rows[0] == ["Mức độ", "Loại", "Tệp", "Trang tính", "Ô", "Mã", "Nội dung"]
+    expected = [
+        [word(p.severity, "vi"), p.type, p.file, p.sheet, p.cell, p.code, p.message("vi")]
+        for p in kh_treem.score([dal, dom, toi, missing]).problems
+    ]
+    assert rows[1:] == expected
+    bad_value = Problem("not-a-number", params={"found": "khoảng 30"}).message("vi")
+    assert "“khoảng 30”" in bad_value
+    assert ["Lỗi", "not-a-number", str(dom), "BC 2022", "E21", "u5_stunted", bad_value] in rows
+    assert ["Lưu ý", "sheet-skipped", str(toi), "Huong dan", None, None,
+            Problem("sheet-skipped").message("vi")] in rows
+    assert ["Lỗi", "path-missing", str(missing), None, None, None,
+            Problem("path-missing").message("vi")] in rows
+    assert len(rows) == 4
+
+
+def test_files_sheet_has_each_file_with_its_sha256(
+    scored: tuple[list[Path], Path, Path], vi_book: openpyxl.Workbook,
+) -> None:
+    """The files sheet lists each file read, its commune, size and SHA-256 of its bytes."""
+    paths = scored[0]
+    ws = vi_book["Tệp đã đọc"]
+    assert [c.value for c in ws[1]][:5] == ["Đường dẫn", "Xử lý", "Xã", "Kích thước (byte)",
+                                           "SHA-256"]
+    rows = values(ws, 2)
+    assert [r[0] for r in rows] == [str(p) for p in paths]
+    assert [r[1] for r in rows] == ["Đã dùng"] * 3
+    assert [r[2] for r in rows] == UNITS
+    assert [r[3] for r in rows] == [p.stat().st_size for p in paths]
+    for r, path in zip(rows, paths, strict=True):
+        assert re.fullmatch(r"[0-9a-f]{64}", r[4])
+        assert r[4] == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_text_that_looks_like_a_formula_is_stored_as_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """File, sheet and unit names starting with = + - @ are written as strings, never formulas."""
+    # Relative paths, so that the file names begin the cells of the problems and files sheets.
+    monkeypatch.chdir(tmp_path)
+    write_form(Path("=cmd.xlsx"), "Ia Đal", {"live_births": 54})
+    write_form(Path("-cmd.xlsx"), "Ia Dom", {"live_births": 60})
+    write_form(Path("@cmd.xlsx"), "Ia Tơi", {"live_births": 46})
+    form = write_form(Path("+cmd.xlsx"), "x", {"live_births": 46}, sheet="=SUM(A1)")
+    book = openpyxl.load_workbook(form)
+    unit = book["=SUM(A1)"]["B2"]
+    unit.value = '=HYPERLINK("x")'
+    unit.data_type = "s"  # typed as text, as an officer would
+    book.create_sheet("@note")["A1"] = "Hướng dẫn"
+    book.create_sheet("-note")["A1"] = "Ghi chú"
+    book.save(form)
+    result = run("score", "-o", "out.xlsx", "--", "=cmd.xlsx", "-cmd.xlsx", "+cmd.xlsx",
+                 "@cmd.xlsx")
+    assert result.exit_code == 1, result.output
+    summary = openpyxl.load_workbook("out.xlsx")
+    cells = [c for name in SHEETS_VI for r in summary[name].iter_rows() for c in r]
+    risky = [c for c in cells if isinstance(c.value, str) and c.value[:1] in "=+-@"]
+    assert {c.value for c in risky} >= {
+        "=cmd.xlsx", "-cmd.xlsx", "+cmd.xlsx", "@cmd.xlsx", "=SUM(A1)", "@note", "-note"}
+    assert all(c.data_type == "s" for c in risky), [(c.coordinate, c.value) for c in risky]
+    assert not [c for c in cells if c.data_type == "f"]
+    problems = values(summary["Vấn đề"], 2)
+    unknown = next(r for r in problems if r[1] == "unit-unknown")
+    assert unknown[2:5] == ["+cmd.xlsx", "=SUM(A1)", "B2"]
+    assert '“=HYPERLINK("x")”' in unknown[6]
+    files = values(summary["Tệp đã đọc"], 2)
+    assert [r[0] for r in files] == ["=cmd.xlsx", "-cmd.xlsx", "+cmd.xlsx", "@cmd.xlsx"]
+
+
+# --- print setup -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_sheet_prints_landscape_a4_with_header_repeated(
+    vi_book: openpyxl.Workbook, en_book: openpyxl.Workbook, lang: str,
+) -> None:
+    """Each sheet is set for A4 landscape with its header row repeated on every page."""
+    book = vi_book if lang == "vi" else en_book
+    header_rows = ["4:4", "1:1", "1:1", "1:1", "1:1"]
+    for ws, rows in zip(book.worksheets, header_rows, strict=True):
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert int(ws.page_setup.paperSize) == 9, ws.title
+        assert (ws.print_title_rows or "").replace("$", "") == rows, ws.title
+
+
+# --- writing is atomic -------------------------------------------------------------------------
+
+
+def broken_write(exc: BaseException) -> Any:
+    def write(self: Any) -> NoReturn:
+        self.book.add_worksheet("half-written")
+        raise exc
+
+    return write
+
+
+def test_failed_write_leaves_the_previous_summary(
+    scored: tuple[list[Path], Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A writer failing midway leaves the earlier file byte-identical and no temporary file."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    out = folder / "summary.xlsx"
+    shutil.copy2(scored[1], out)
+    before = out.read_bytes()
+    result = kh_treem.score(scored[0])
+    monkeypatch.setattr(workbook._Writer, "write", broken_write(RuntimeError("midway")))
+    with pytest.raises(RuntimeError, match="midway"):
+        write_summary(result, out, "vi")
+    assert out.read_bytes() == before
+    assert os.listdir(folder) == ["summary.xlsx"]
+
+
+def test_failed_first_write_leaves_nothing(
+    scored: tuple[list[Path], Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A writer failing with no earlier output leaves the folder empty."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    monkeypatch.setattr(workbook._Writer, "write", broken_write(RuntimeError("midway")))
+    with pytest.raises(RuntimeError, match="midway"):
+        write_summary(kh_treem.score(scored[0]), folder / "summary.xlsx", "vi")
+    assert os.listdir(folder) == []
+
+
+def test_cli_write_error_exits_1_and_keeps_the_previous_summary(
+    scored: tuple[list[Path], Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A disk error while writing exits 1 with a message; the earlier summary is untouched."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    out = folder / "summary.xlsx"
+    shutil.copy2(scored[1], out)
+    before = out.read_bytes()
+    monkeypatch.setattr(workbook._Writer, "write",
+                        broken_write(OSError(28, "No space left on device")))
+    result = run("score", *scored[0], "-o", out)
+    assert result.exit_code == 1, result.output
+    assert result.stderr == \
+        f"Không ghi được bảng tổng hợp {out}: No space left on device\n"
+    assert "Đã ghi bảng tổng hợp" not in result.output
+    assert out.read_bytes() == before
+    assert os.listdir(folder) == ["summary.xlsx"]
+
+
+def test_cli_writer_bug_is_an_internal_error(
+    scored: tuple[list[Path], Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A bug in the writer exits 3 with the internal-error message, no traceback, file kept."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    out = folder / "summary.xlsx"
+    shutil.copy2(scored[1], out)
+    before = out.read_bytes()
+    monkeypatch.setattr(workbook._Writer, "write", broken_write(RuntimeError("midway")))
+    result = run("score", *scored[0], "-o", out)
+    assert out.read_bytes() == before
+    assert os.listdir(folder) == ["summary.xlsx"]
+    assert result.exit_code == 3, (result.output, result.exception)
+    assert "Lỗi nội bộ của kh-treem" in result.stderr
+    assert not isinstance(result.exception, RuntimeError)
