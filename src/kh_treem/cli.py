@@ -235,6 +235,16 @@ def _render(result: ScoreResult, lang: str, written: Path | None) -> None:
         )
     console.print(table)
     console.print()
+    # The table says 2/3; the officer needs to know which commune is missing where.
+    missing: dict[tuple[str, ...], list[str]] = {}
+    for o in result.indicators:
+        if o.units_missing and o.status != "no_data":
+            missing.setdefault(o.units_missing, []).append(o.target.id)
+    for units, ids in missing.items():
+        line = word("missing_line", lang).format(units=", ".join(units), ids=", ".join(ids))
+        console.print(escape(line), soft_wrap=True)
+    if missing:
+        console.print()
     _render_problems(console, result.problems, lang)
     if written is not None:
         console.print(escape(word("summary_written", lang).format(path=written)))
@@ -252,7 +262,8 @@ def _render_problems(console: Console, problems: list[Problem], lang: str) -> No
         for p in problems:
             style = SEVERITY_STYLES[p.severity]
             where = f"{escape(p.where())}: " if p.where() else ""
-            console.print(f"[{style}]{word(p.severity, lang)}[/]: {where}{escape(p.message(lang))}")
+            console.print(f"[{style}]{word(p.severity, lang)}[/]: {where}{escape(p.message(lang))}",
+                          soft_wrap=True)
     else:
         console.print(word("no_problems", lang))
     console.print()

@@ -41,7 +41,12 @@ def decimals_for(value: Fraction, target: Fraction | None = None) -> int:
 
 def with_unit(text: str, target: Target, lang: str) -> str:
     if target.unit in ("communes", "persons"):
-        return f"{text} {word(target.unit, lang)}"
+        unit = word(target.unit, lang)
+        if lang == "en" and text == "1":
+            unit = unit.removesuffix("s")  # "1 commune", "1 person"
+        return f"{text} {unit}"
+    if lang == "en":
+        return f"{text}{target.unit.replace('.', ',')}"  # "/100,000" in English
     return f"{text}{target.unit}"
 
 

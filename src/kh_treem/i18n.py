@@ -46,6 +46,8 @@ WORDS = {
     "met_line": ("{met}/{total} đạt", "{met}/{total} met"),
     "summary_written": ("Đã ghi bảng tổng hợp: {path}", "Summary workbook written: {path}"),
     "communes": ("xã", "communes"),
+    "missing_line": ("Thiếu số liệu của {units} ở chỉ tiêu {ids}",
+                     "No figures from {units} for {ids}"),
     "check_title": ("Kiểm tra số liệu", "Checking the submissions"),
     "year": ("Năm", "Year"),
     "values": ("Số liệu", "Values"),

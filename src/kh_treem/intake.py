@@ -68,7 +68,8 @@ def read_paths(paths: Sequence[Path | str], plan: Plan) -> Intake:
             continue
         found_any = True
         _read_file(path, reader, intake)
-    if not found_any:
+    # A path that does not exist is its own error; "nothing found" is for real folders.
+    if not found_any and any(Path(p).exists() for p in paths):
         shown = ", ".join(str(p) for p in paths)
         intake.problems.append(Problem("no-submissions", params={"paths": shown}))
     return intake

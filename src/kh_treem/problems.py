@@ -22,13 +22,13 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
     ),
     "path-unreadable": (
         "error",
-        "không đọc được ({detail}); kiểm tra quyền truy cập tệp",
+        "không đọc được tệp; kiểm tra quyền truy cập tệp",
         "cannot be read ({detail}); check the file's permissions",
     ),
     "no-submissions": (
         "error",
-        "không có tệp số liệu nào (.xlsx, .xlsm, .xls, .ods) trong {paths}",
-        "no submission (.xlsx, .xlsm, .xls, .ods) found in {paths}",
+        "không có tệp số liệu nào (.xlsx, .xlsm, .xls, .ods, .csv) trong {paths}",
+        "no submission (.xlsx, .xlsm, .xls, .ods, .csv) found in {paths}",
     ),
     "skipped-lock-file": (
         "notice",
@@ -42,8 +42,8 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
     ),
     "skipped-type": (
         "notice",
-        "bỏ qua: không phải bảng tính (.xlsx, .xlsm, .xls, .ods)",
-        "skipped: not a workbook (.xlsx, .xlsm, .xls, .ods)",
+        "bỏ qua: không phải tệp số liệu (.xlsx, .xlsm, .xls, .ods, .csv)",
+        "skipped: not a submission file (.xlsx, .xlsm, .xls, .ods, .csv)",
     ),
     "skipped-own-summary": (
         "notice",
@@ -57,8 +57,8 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
     ),
     "file-unreadable": (
         "error",
-        "không mở được như một bảng tính ({detail}); mở và lưu lại bằng Excel hoặc"
-        " LibreOffice, hoặc xin xã gửi lại",
+        "không mở được như một bảng tính; mở và lưu lại bằng Excel hoặc LibreOffice, hoặc"
+        " xin xã gửi lại",
         "cannot be opened as a workbook ({detail}); open and save it again in Excel or"
         " LibreOffice, or ask the commune to send it again",
     ),
@@ -159,7 +159,7 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
     ),
     "not-a-number": (
         "error",
-        "“{found}” không phải là số nguyên; cần một số đếm như 412 hoặc 1.234",
+        "“{found}” không phải số nguyên; cần một số đếm như 412 hoặc 1.234",
         "“{found}” is not a whole number; expected a count such as 412 or 1.234",
     ),
     "not-whole": (
@@ -189,10 +189,20 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
         "công thức cho kết quả lỗi {found}; sửa công thức hoặc nhập số liệu",
         "the formula gives the error {found}; fix it or type the figure",
     ),
+    "submission-copy": (
+        "notice",
+        "số liệu của xã {unit} giống hệt {other}; chỉ tính một lần",
+        "the figures of {unit} are the same as in {other}; counted once",
+    ),
     "value-repeated": (
         "notice",
         "giá trị {value} cũng có ở {other}; chỉ tính một lần",
         "the value {value} is also given at {other}; counted once",
+    ),
+    "values-repeated": (
+        "notice",
+        "{count} số liệu ({codes}) trùng với {other}, cùng giá trị; chỉ tính một lần",
+        "{count} figures ({codes}) repeat {other} with the same values; counted once",
     ),
     "value-conflict": (
         "error",

@@ -31,7 +31,7 @@ def assemble(submissions: Iterable[Submission], plan: Plan) -> Assembled:
     """Merge the submissions of the plan's year and apply the plan's rules."""
     problems: list[Problem] = []
     by_unit: dict[str, dict[str, list[Observation]]] = defaultdict(lambda: defaultdict(list))
-    for sub in submissions:
+    for sub in _drop_copies(submissions, problems):
         if sub.year is None:
             problems.append(Problem("year-missing", file=sub.file, sheet=sub.sheet,
                                     params={"year": plan.year}))
@@ -54,24 +54,62 @@ def assemble(submissions: Iterable[Submission], plan: Plan) -> Assembled:
     return Assembled(figures, problems)
 
 
+def _drop_copies(submissions: Iterable[Submission], problems: list[Problem]) -> list[Submission]:
+    """One of each set of submissions that say exactly the same for the same unit and year.
+
+    A file sent twice (a copy in another folder, a resend) is used once with one
+    notice, rather than a notice for every figure in it.
+    """
+    kept: dict[tuple[str, int | None, frozenset[tuple[str, int]]], Submission] = {}
+    for sub in sorted(submissions, key=lambda s: (s.file, s.sheet)):
+        key = (sub.unit, sub.year, frozenset((o.code, o.value) for o in sub.observations))
+        first = kept.get(key)
+        if first is None or not sub.observations:
+            kept.setdefault(key, sub)
+            continue
+        problems.append(Problem("submission-copy", file=sub.file, sheet=sub.sheet,
+                                params={"unit": sub.unit, "other": _sheet_place(first.file, first.sheet)}))
+    return list(kept.values())
+
+
+def _sheet_place(file: str, sheet: str) -> str:
+    return " › ".join(p for p in (file, sheet) if p)
+
+
 def _merge(
     unit: str, observations: dict[str, list[Observation]], problems: list[Problem]
 ) -> dict[str, Observation]:
     merged: dict[str, Observation] = {}
+    # (repeating sheet, first sheet) -> the repeated observations, told in one notice
+    repeats: dict[tuple[str, str, str, str], list[tuple[Observation, Observation]]] = {}
     for code, seen in observations.items():
         seen = sorted(seen, key=lambda o: (o.file, o.sheet, o.cell))
         first = seen[0]
         conflicts = [o for o in seen[1:] if o.value != first.value]
         for other in seen[1:]:
             if other.value == first.value:
-                problems.append(_at(other, "value-repeated",
-                                    value=other.value, other=first.place))
+                pair = (other.file, other.sheet, first.file, first.sheet)
+                repeats.setdefault(pair, []).append((other, first))
         for other in conflicts:
             problems.append(_at(other, "value-conflict", unit=unit, value=other.value,
                                 other_value=first.value, other=first.place))
         if not conflicts:
             merged[code] = first
+    for group in repeats.values():
+        problems.append(_repeated(group))
     return merged
+
+
+def _repeated(group: list[tuple[Observation, Observation]]) -> Problem:
+    """One notice for the figures one sheet repeats from another."""
+    other, first = group[0]
+    if len(group) == 1:
+        return _at(other, "value-repeated", value=other.value, other=first.place)
+    codes = [o.code for o, _ in group]
+    shown = ", ".join(codes[:6]) + (", …" if len(codes) > 6 else "")
+    return Problem("values-repeated", file=other.file, sheet=other.sheet,
+                   params={"count": len(codes), "codes": shown,
+                           "other": _sheet_place(first.file, first.sheet)})
 
 
 def _apply_rules(
