@@ -57,36 +57,39 @@ def read_paths(paths: Sequence[Path | str], plan: Plan) -> Intake:
     reader = SheetReader(plan, intake.problems)
     seen: set[Path] = set()
     found_any = False
-    for path, skip in _expand(paths, intake):
-        key = path.resolve()
-        if key in seen:  # named twice (a folder and a file in it): read once
-            continue
-        seen.add(key)
-        if skip:
-            intake.files.append(FileRecord(str(path), "skipped", reason=skip))
-            intake.problems.append(Problem(skip, file=str(path)))
-            continue
-        found_any = True
-        _read_file(path, reader, intake)
-    # A path that does not exist is its own error; "nothing found" is for real folders.
-    if not found_any and any(Path(p).exists() for p in paths):
+    for given in paths:
+        found_here = False
+        for path, skip in _expand(Path(given), intake):
+            found_here = found_here or skip is None
+            key = path.resolve()
+            if key in seen:  # named twice (a folder and a file in it): read once
+                continue
+            seen.add(key)
+            if skip:
+                intake.files.append(FileRecord(str(path), "skipped", reason=skip))
+                intake.problems.append(Problem(skip, file=str(path)))
+                continue
+            _read_file(path, reader, intake)
+        # A folder the officer named but that holds nothing to read is worth an error.
+        if not found_here and Path(given).is_dir():
+            intake.problems.append(Problem("no-submissions", params={"paths": str(given)}))
+        found_any = found_any or found_here or Path(given).is_dir()
+    if not found_any and any(Path(p).is_file() for p in paths):
         shown = ", ".join(str(p) for p in paths)
         intake.problems.append(Problem("no-submissions", params={"paths": shown}))
     return intake
 
 
-def _expand(paths: Sequence[Path | str], intake: Intake) -> Iterator[tuple[Path, str | None]]:
-    """Every file under ``paths``, in a stable order, with the reason to skip it."""
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and not _in_hidden_folder(child, path):
-                    yield child, _skip_reason(child)
-        elif path.is_file():
-            yield path, _skip_reason(path)
-        else:
-            intake.problems.append(Problem("path-missing", file=str(path)))
+def _expand(path: Path, intake: Intake) -> Iterator[tuple[Path, str | None]]:
+    """Every file under ``path``, in a stable order, with the reason to skip it."""
+    if path.is_dir():
+        for child in sorted(path.rglob("*")):
+            if child.is_file() and not _in_hidden_folder(child, path):
+                yield child, _skip_reason(child)
+    elif path.is_file():
+        yield path, _skip_reason(path)
+    else:
+        intake.problems.append(Problem("path-missing", file=str(path)))
 
 
 def _in_hidden_folder(child: Path, root: Path) -> bool:
@@ -127,8 +130,11 @@ def _read_file(path: Path, reader: SheetReader, intake: Intake) -> None:
     if sheets is None:
         return
     skipped: list[Problem] = []
-    forms = 0
+    forms = refused = 0
     for sheet_name, rows, untrusted in sheets:
+        if rows is None:
+            refused += 1
+            continue
         source = SheetSource(name, sheet_name, path.stem, untrusted)
         submissions = reader.read(rows, source)
         if submissions is None:
@@ -137,7 +143,9 @@ def _read_file(path: Path, reader: SheetReader, intake: Intake) -> None:
         forms += 1
         intake.submissions.extend(submissions)
         record.units.extend(dict.fromkeys(s.unit for s in submissions if s.unit))
-    if forms == 0:
+    if forms == 0 and refused:
+        record.reason = "too-many-rows"
+    elif forms == 0:
         record.reason = "no-form"
         intake.problems.append(Problem("no-form", file=name))
     else:
@@ -146,7 +154,8 @@ def _read_file(path: Path, reader: SheetReader, intake: Intake) -> None:
     intake.files.append(record)
 
 
-Sheet = tuple[str, list[list[Any]], dict[str, str]]
+# (name, rows or None for a sheet refused by a limit, untrusted cells)
+Sheet = tuple[str, list[list[Any]] | None, dict[str, str]]
 
 
 def _workbook_sheets(data: bytes, record: FileRecord, intake: Intake) -> Iterator[Sheet] | None:
@@ -183,7 +192,7 @@ def _workbook_sheets(data: bytes, record: FileRecord, intake: Intake) -> Iterato
                 intake.problems.append(Problem("too-many-rows", file=record.path,
                                                sheet=sheet_name, params={
                     "rows": sheet.height, "limit": limits.MAX_ROWS}))
-                yield sheet_name, [], {}
+                yield sheet_name, None, {}  # refused, and said so
                 continue
             rows = sheet.to_python(skip_empty_area=False)
             yield sheet_name, rows, dict(untrusted.get(sheet_name, {}))

@@ -146,7 +146,7 @@ class SheetReader:
                     unit_col = c
                 elif year_col is None and keys & YEAR_LABELS:
                     year_col = c
-                elif fold(raw) in self.elements or _CODE_LIKE.match(raw.strip()):
+                elif fold(raw) in self.elements or _CODE_LIKE.match(raw.strip().lower()):
                     codes[c] = raw.strip()
             if unit_col is not None and any(fold(t) in self.elements for t in codes.values()):
                 return r, unit_col, year_col, codes
@@ -171,14 +171,16 @@ class SheetReader:
             row = rows[r]
             name = _as_text(_at(row, unit_col))
             values = {c: _at(row, c) for c in columns}
+            total_label = _total_label(row, columns)
+            if total_label is not None:
+                self.problems.append(Problem("total-row-ignored", file=src.file, sheet=src.sheet,
+                                             cell=cell_name(r, total_label[1]),
+                                             params={"found": total_label[0]}))
+                continue
             if not name:
                 if any(v not in ("", None) for v in values.values()):
                     self.problems.append(Problem("row-without-unit", file=src.file,
                                                  sheet=src.sheet, cell=cell_name(r, unit_col)))
-                continue
-            if fold(name) in TOTAL_ROWS:
-                self.problems.append(Problem("total-row-ignored", file=src.file, sheet=src.sheet,
-                                             cell=cell_name(r, unit_col), params={"found": name}))
                 continue
             unit = self._unit_from_label((name, cell_name(r, unit_col)), src)
             if year_col is not None and _at(row, year_col) not in ("", None):
@@ -255,6 +257,14 @@ class SheetReader:
         self.problems.append(Problem("year-invalid", file=src.file, sheet=src.sheet, cell=cell,
                                      params={"found": text}))
         return None, cell, False
+
+
+def _total_label(row: list[Any], value_columns: Mapping[int, str]) -> tuple[str, int] | None:
+    """A totals row's label ("Tổng cộng", often merged over STT and Xã) and its column."""
+    for c, raw in enumerate(row):
+        if c not in value_columns and isinstance(raw, str) and label_keys(raw) & TOTAL_ROWS:
+            return raw.strip(), c
+    return None
 
 
 def _at(row: list[Any], col: int) -> Any:

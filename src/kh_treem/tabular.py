@@ -2,7 +2,7 @@
 
 UTF-8 with or without a byte-order mark; failing that, Windows-1258 (Excel's
 "CSV" on Vietnamese Windows), which the caller reports. Comma or semicolon,
-whichever the first line uses more.
+whichever the first lines use more.
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ def read_csv(data: bytes) -> CsvTable:
         # Windows-1258 writes tones as combining marks: compose them as typed.
         text = unicodedata.normalize("NFC", data.decode("cp1258", errors="replace"))
         legacy = True
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    # A title line may have no separator at all: look at the first lines together.
+    head = "\n".join(text.split("\n", 20)[:20])
+    delimiter = ";" if head.count(";") > head.count(",") else ","
     rows: list[list[Any]] = [list(row) for row in csv.reader(io.StringIO(text, newline=""),
                                                                  delimiter=delimiter)]
     return CsvTable(rows, legacy)

@@ -63,12 +63,10 @@ def _drop_copies(submissions: Iterable[Submission], problems: list[Problem]) -> 
     kept: dict[tuple[str, int | None, frozenset[tuple[str, int]]], Submission] = {}
     for sub in sorted(submissions, key=lambda s: (s.file, s.sheet)):
         key = (sub.unit, sub.year, frozenset((o.code, o.value) for o in sub.observations))
-        first = kept.get(key)
-        if first is None or not sub.observations:
-            kept.setdefault(key, sub)
-            continue
-        problems.append(Problem("submission-copy", file=sub.file, sheet=sub.sheet,
-                                params={"unit": sub.unit, "other": _sheet_place(first.file, first.sheet)}))
+        first = kept.setdefault(key, sub)
+        if first is not sub and sub.observations:
+            problems.append(Problem("submission-copy", file=sub.file, sheet=sub.sheet, params={
+                "unit": sub.unit, "other": _sheet_place(first.file, first.sheet)}))
     return list(kept.values())
 
 
