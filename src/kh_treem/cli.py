@@ -118,6 +118,71 @@ def check(
     raise typer.Exit(EXIT_INPUT_ERRORS if result.has_errors else EXIT_OK)
 
 
+@app.command()
+def template(
+    plan: PlanOption = None,
+    unit: Annotated[str | None, typer.Option(
+        "--unit", "-u", help="Tên xã cần lập biểu mẫu.", show_default=False)] = None,
+    all_units: Annotated[bool, typer.Option(
+        "--all", help="Lập biểu mẫu cho mọi xã của kế hoạch, vào thư mục -o.")] = False,
+    year: Annotated[int | None, typer.Option(
+        "--year", "-y", help="Năm báo cáo (mặc định: năm của kế hoạch).",
+        show_default=False)] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Tệp .xlsx (một xã) hoặc thư mục (--all); mặc định: thư mục"
+        " hiện tại.", show_default=False)] = None,
+    previous: Annotated[list[Path] | None, typer.Option(
+        "--previous", help="Số liệu năm trước (tệp hoặc thư mục) để đối chiếu.",
+        show_default=False)] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Ghi đè lên biểu mẫu đã có.")] = False,
+    lang: LangOption = Lang.vi,
+    debug: DebugOption = False,
+) -> None:
+    """Lập biểu mẫu số liệu cho các xã từ kế hoạch (bảng tính có sẵn mã, kiểm tra nhập liệu)."""
+    from kh_treem.names import UnitMatcher
+    from kh_treem.template import form_filename, previous_figures, write_form
+
+    vi = lang is Lang.vi
+    loaded = _load_plan(plan, lang)
+    if all_units == (unit is not None):
+        _fail("Chọn một xã với --unit TÊN, hoặc mọi xã với --all." if vi
+              else "Choose one commune with --unit NAME, or every commune with --all.",
+              EXIT_USAGE)
+    units = loaded.units
+    if unit is not None:
+        matcher = UnitMatcher(loaded.units)
+        found = matcher.match(unit)
+        if found is None:
+            _fail(f"“{unit}” không phải là xã nào của kế hoạch (có phải “{matcher.suggest(unit)}”?)"
+                  if vi else f"“{unit}” is none of the plan's communes (did you mean"
+                  f" “{matcher.suggest(unit)}”?)", EXIT_USAGE)
+        units = [found]
+    form_year = year or loaded.year
+    folder = output if all_units and output is not None else Path(".")
+    if all_units:
+        targets = {u: folder / form_filename(u, form_year) for u in units}
+    else:
+        targets = {units[0]: output or Path(form_filename(units[0], form_year))}
+    existing = [str(p) for p in targets.values() if p.exists()]
+    if existing and not force:
+        _fail(("Đã có tệp, không ghi đè (dùng --force nếu thật sự muốn): " if vi
+               else "Files already there, not overwritten (use --force if you mean it): ")
+              + ", ".join(existing), EXIT_USAGE)
+    with _guard(lang, debug):
+        figures: dict[str, dict[str, int]] = {}
+        if previous:
+            figures, problems = previous_figures(previous, loaded, form_year)
+            _render_problems(_console(stderr=True), problems, lang.value)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, path in targets.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_form(loaded, name, form_year, path,
+                       figures.get(name, {}) if previous else None)
+            typer.echo(f"Đã ghi biểu mẫu: {path}" if vi else f"Form written: {path}")
+    raise typer.Exit(EXIT_OK)
+
+
 def _load_plan(plan: Path | None, lang: Lang) -> Plan:
     from kh_treem.plan import PlanError, load_plan
 
@@ -195,10 +260,10 @@ STATUS_STYLES = {"met": "green", "not_met": "bold red", "not_applicable": "dim",
 SEVERITY_STYLES = {"error": "bold red", "warning": "yellow", "notice": "dim"}
 
 
-def _console() -> Console:
+def _console(stderr: bool = False) -> Console:
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    return Console(highlight=False, soft_wrap=False, stderr=stderr)
 
 
 def _render(result: ScoreResult, lang: str, written: Path | None) -> None:
