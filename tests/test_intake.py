@@ -657,6 +657,18 @@ def test_folder_read_recursively_in_sorted_order(tmp_path: Path, plan: Plan) -> 
     )
 
 
+def test_skipped_files_are_listed_with_their_hash(tmp_path: Path, plan: Plan) -> None:
+    """A skipped file was still sent: its record carries its size and SHA-256."""
+    folder = tmp_path / "nop"
+    write_form(folder / "Ia_Dom.xlsx", "Ia Dom", {"live_births": 2})
+    notes = folder / "notes.txt"
+    notes.write_text("gửi lúc 8 giờ", encoding="utf-8")
+    record = record_of(read_paths([folder], plan), notes)
+    assert record.status == "skipped"
+    assert record.sha256 == hashlib.sha256(notes.read_bytes()).hexdigest()
+    assert record.size == notes.stat().st_size
+
+
 def test_path_missing(tmp_path: Path, plan: Plan) -> None:
     """A path that does not exist is a "path-missing" error naming it."""
     path = write_form(tmp_path / "Ia_Dom.xlsx", "Ia Dom", {"live_births": 2})

@@ -413,3 +413,21 @@ def test_cli_writer_bug_is_an_internal_error(
     assert result.exit_code == 3, (result.output, result.exception)
     assert "Lỗi nội bộ của kh-treem" in result.stderr
     assert not isinstance(result.exception, RuntimeError)
+
+
+def test_ctrl_c_while_writing_leaves_the_previous_summary(
+    scored: tuple[list[Path], Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ctrl-C while the summary is written exits 130 with a sentence; no half-written file."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    out = folder / "summary.xlsx"
+    shutil.copy2(scored[1], out)
+    before = out.read_bytes()
+    monkeypatch.setattr(workbook._Writer, "write", broken_write(KeyboardInterrupt()))
+    result = run("score", *scored[0], "-o", out)
+    assert result.exit_code == 130, result.output
+    assert result.stderr == "Đã dừng theo yêu cầu; không tệp nào bị ghi dở.\n"
+    assert "Traceback" not in result.output
+    assert out.read_bytes() == before
+    assert os.listdir(folder) == ["summary.xlsx"]

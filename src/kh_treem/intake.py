@@ -66,7 +66,7 @@ def read_paths(paths: Sequence[Path | str], plan: Plan) -> Intake:
                 continue
             seen.add(key)
             if skip:
-                intake.files.append(FileRecord(str(path), "skipped", reason=skip))
+                intake.files.append(_skipped(path, skip))
                 intake.problems.append(Problem(skip, file=str(path)))
                 continue
             _read_file(path, reader, intake)
@@ -78,6 +78,18 @@ def read_paths(paths: Sequence[Path | str], plan: Plan) -> Intake:
         shown = ", ".join(str(p) for p in paths)
         intake.problems.append(Problem("no-submissions", params={"paths": shown}))
     return intake
+
+
+def _skipped(path: Path, reason: str) -> FileRecord:
+    """A skipped file's record, with its hash where it can be had cheaply (it was sent too)."""
+    record = FileRecord(str(path), "skipped", reason=reason)
+    try:
+        size = path.stat().st_size
+        if size <= limits.MAX_FILE_BYTES:
+            record.sha256, record.size = hashlib.sha256(path.read_bytes()).hexdigest(), size
+    except OSError:
+        pass  # a lock file held by Excel: named without its hash
+    return record
 
 
 def _expand(path: Path, intake: Intake) -> Iterator[tuple[Path, str | None]]:
