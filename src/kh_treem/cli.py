@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from kh_treem.pipeline import CheckResult, ScoreResult
     from kh_treem.plan import Plan
     from kh_treem.problems import Problem
+    from kh_treem.rollup import RollupResult
 
 EXIT_OK, EXIT_INPUT_ERRORS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # the shell's convention for Ctrl-C
@@ -181,6 +182,58 @@ def template(
                        figures.get(name, {}) if previous else None)
             typer.echo(f"Đã ghi biểu mẫu: {path}" if vi else f"Form written: {path}")
     raise typer.Exit(EXIT_OK)
+
+
+@app.command()
+def rollup(
+    paths: Paths,
+    plans: Annotated[list[Path] | None, typer.Option(
+        "--plan", "-p", help="Kế hoạch của một năm (nhắc lại cho nhiều năm; mặc định: kế hoạch"
+        " 2022).", dir_okay=False, show_default=False)] = None,
+    horizons: Annotated[list[str] | None, typer.Option(
+        "--horizon", help="Mục tiêu quốc gia để dự báo: 2025, 2030 hoặc một tệp YAML.",
+        show_default=False)] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Bảng xu hướng .xlsx có biểu đồ.", dir_okay=False,
+        show_default=False)] = None,
+    fmt: FormatOption = Format.table,
+    lang: LangOption = Lang.vi,
+    debug: DebugOption = False,
+) -> None:
+    """Tổng hợp nhiều năm: kết quả từng năm, xu hướng, và dự báo đến mục tiêu 2025, 2030."""
+    from kh_treem.plan import PlanError
+    from kh_treem.rollup import rollup as run_rollup
+
+    loaded = [_load_plan(p, lang) for p in plans or []]
+    if output is not None and _is_input(output, paths):
+        _refuse_output(output, lang)
+    with _guard(lang, debug):
+        try:
+            result = run_rollup(paths, loaded, horizons or [])
+        except PlanError as exc:
+            _fail(f"Tệp mục tiêu không dùng được: {exc}" if lang is Lang.vi
+                  else f"The horizon file cannot be used: {exc}", EXIT_USAGE)
+        if output is not None and _is_input(output, _sent_files(result.files)):
+            _refuse_output(output, lang)
+        written = None
+        if output is not None:
+            from kh_treem.trend_workbook import write_trend
+
+            try:
+                write_trend(result, output, lang.value)
+                written = output
+            except OSError as exc:
+                if debug:
+                    raise
+                typer.echo(f"Không ghi được {output}: {exc.strerror or exc}" if lang is Lang.vi
+                           else f"Could not write {output}: {exc.strerror or exc}", err=True)
+        if fmt is Format.json:
+            _print_json(result.to_dict(lang.value))
+        else:
+            _render_rollup(result, lang.value, written)
+    has_errors = any(p.severity == "error" for p in result.problems)
+    failed = output is not None and written is None
+    raise typer.Exit(EXIT_INPUT_ERRORS if has_errors or failed else EXIT_OK)
 
 
 def _load_plan(plan: Path | None, lang: Lang) -> Plan:
@@ -370,6 +423,59 @@ def _render_check(result: CheckResult, lang: str) -> None:
     _render_problems(console, result.problems, lang)
     summary = result.to_dict(lang)["summary"]
     console.print("[bold]" + word("check_line", lang).format(**summary) + "[/bold]")
+
+
+STATUS_MARKS = {"met": "✓", "not_met": "✗", "not_applicable": "–", "no_data": "?"}
+CHANGE_STYLES = {"better": "green", "worse": "bold red", "unchanged": "dim"}
+BAND_STYLES = {"achieved": "green", "on_track": "green", "needs_acceleration": "yellow",
+               "limited_progress": "red", "deterioration": "bold red",
+               "not_achieved": "bold red", "insufficient_data": "dim"}
+
+
+def _render_rollup(result: RollupResult, lang: str, written: Path | None) -> None:
+    from rich import box
+    from rich.markup import escape
+    from rich.table import Table
+
+    from kh_treem.formatting import decimals_for, number
+    from kh_treem.i18n import band_label, change_label, word
+
+    console = _console()
+    table = Table(title=word("rollup_title", lang), box=box.SIMPLE_HEAD, padding=(0, 1),
+                  pad_edge=False)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column(word("indicator", lang), ratio=1)
+    for year in result.years:
+        mark = "" if year in result.plans else "*"
+        table.add_column(f"{year}{mark}", justify="right", no_wrap=True)
+    table.add_column(word("change", lang), no_wrap=True)
+    horizons = sorted({p.horizon for t in result.trends for p in t.projections})
+    for horizon in horizons:
+        table.add_column(str(horizon), no_wrap=True)
+    for trend in result.trends:
+        t = trend.target
+        cells = [t.id, escape(t.name.get(lang))]
+        for year in result.years:
+            v = trend.by_year[year]
+            shown = "—" if v.value is None else number(v.value, decimals_for(v.value, t.target),
+                                                       lang)
+            if v.status is not None:
+                style = STATUS_STYLES[v.status]
+                shown = f"{shown} [{style}]{STATUS_MARKS[v.status]}[/]"
+            cells.append(shown)
+        change = trend.change
+        cells.append(f"[{CHANGE_STYLES[change]}]{change_label(change, lang)}[/]" if change else "")
+        by_horizon = {p.horizon: p for p in trend.projections}
+        for horizon in horizons:
+            p = by_horizon.get(horizon)
+            cells.append(f"[{BAND_STYLES[p.band]}]{band_label(p.band, lang)}[/]" if p else "")
+        table.add_row(*cells)
+    console.print(table)
+    console.print(escape(word("rollup_legend", lang)), soft_wrap=True)
+    console.print()
+    _render_problems(console, result.problems, lang)
+    if written is not None:
+        console.print(escape(word("trend_written", lang).format(path=written)))
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ its target unless it is (86,96 %, not 87,0 %), and never to print 0 unless it is
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 from kh_treem.i18n import word
@@ -15,10 +16,17 @@ from kh_treem.scoring import Outcome
 MAX_DECIMALS = 12
 
 
+def rounded(value: Fraction | int, decimals: int) -> Fraction:
+    """Rounded half away from zero, as people round (31,25 -> 31,3), not to even."""
+    scale = 10**decimals
+    magnitude = math.floor(abs(Fraction(value)) * scale + Fraction(1, 2))
+    return Fraction(magnitude if value >= 0 else -magnitude, scale)
+
+
 def number(value: Fraction | int, decimals: int, lang: str) -> str:
     """``value`` rounded to ``decimals``, grouped by thousands in the officer's style."""
-    rounded = round(Fraction(value), decimals)
-    text = f"{float(rounded):,.{decimals}f}" if decimals else f"{int(rounded):,}"
+    shown = rounded(value, decimals)
+    text = f"{float(shown):,.{decimals}f}" if decimals else f"{int(shown):,}"
     if lang == "en":
         return text
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
@@ -30,7 +38,7 @@ def decimals_for(value: Fraction, target: Fraction | None = None) -> int:
         return 0
 
     def misleading(decimals: int) -> bool:
-        shown = round(value, decimals)
+        shown = rounded(value, decimals)
         return shown == 0 or (target is not None and shown == target and value != target)
 
     decimals = 1

@@ -46,6 +46,21 @@ WORDS = {
     "met_line": ("{met}/{total} đạt", "{met}/{total} met"),
     "summary_written": ("Đã ghi bảng tổng hợp: {path}", "Summary workbook written: {path}"),
     "communes": ("xã", "communes"),
+    "rollup_title": ("Kết quả thực hiện qua các năm", "Results across the years"),
+    "change": ("Xu hướng", "Change"),
+    "unit": ("Đơn vị tính", "Unit"),
+    "horizon": ("Năm mục tiêu", "Horizon"),
+    "first_year": ("Từ năm", "From"),
+    "last_year": ("Đến năm", "To"),
+    "ratio": ("Tỷ số tăng trưởng", "Growth ratio"),
+    "projected": ("Dự báo", "Projected"),
+    "band": ("Đánh giá tiến độ", "Progress"),
+    "rollup_legend": (
+        "✓ đạt, ✗ chưa đạt, – không áp dụng, ? chưa có số liệu; * năm không có kế hoạch (chỉ có"
+        " số liệu). Dự báo theo tốc độ tăng trưởng bình quân năm (CAGR), như báo cáo tiến độ SDG.",
+        "✓ met, ✗ not met, – not applicable, ? no data; * a year without a plan (values only)."
+        " Projections use the compound annual growth rate, as SDG progress reports do."),
+    "trend_written": ("Đã ghi bảng xu hướng: {path}", "Trend workbook written: {path}"),
     "missing_line": ("Thiếu số liệu của {units} ở chỉ tiêu {ids}",
                      "No figures from {units} for {ids}"),
     "check_title": ("Kiểm tra số liệu", "Checking the submissions"),
@@ -66,6 +81,22 @@ WORDS = {
     "rejected": ("Không dùng được", "Rejected"),
 }
 
+CHANGE = {
+    "better": ("tốt lên", "better"),
+    "worse": ("xấu đi", "worse"),
+    "unchanged": ("không đổi", "unchanged"),
+}
+
+BAND = {
+    "achieved": ("đã đạt", "achieved"),
+    "on_track": ("đúng hướng", "on track"),
+    "needs_acceleration": ("cần đẩy nhanh", "needs acceleration"),
+    "limited_progress": ("tiến bộ chậm", "limited progress"),
+    "deterioration": ("đi xuống", "deterioration"),
+    "not_achieved": ("không đạt", "not achieved"),
+    "insufficient_data": ("chưa đủ số liệu", "insufficient data"),
+}
+
 # Sheets of the summary workbook, by role.
 SHEETS = {
     "district": ("Tổng hợp", "District"),
@@ -73,12 +104,18 @@ SHEETS = {
     "counts": ("Số liệu cộng", "Summed counts"),
     "problems": ("Vấn đề", "Problems"),
     "files": ("Tệp đã đọc", "Files read"),
+    "outlook": ("Dự báo", "Outlook"),
 }
 
-# A workbook with exactly these sheets is a summary kh-treem wrote, never a submission.
-SUMMARY_SHEET_SETS = {
-    frozenset(names[i] for names in SHEETS.values()) for i in range(len(LANGS))
-}
+# Every workbook kh-treem writes (the summary, the trend) ends with these two sheets;
+# a workbook holding both is kh-treem's own output, never a submission.
+OUTPUT_SHEET_PAIRS = [
+    frozenset((SHEETS["problems"][i], SHEETS["files"][i])) for i in range(len(LANGS))
+]
+
+
+def is_own_output(sheet_names: list[str]) -> bool:
+    return any(pair <= set(sheet_names) for pair in OUTPUT_SHEET_PAIRS)
 
 
 def pick(pair: tuple[str, str], lang: str) -> str:
@@ -91,6 +128,14 @@ def word(key: str, lang: str) -> str:
 
 def status_label(status: str, lang: str) -> str:
     return pick(STATUS[status], lang)
+
+
+def change_label(change: str, lang: str) -> str:
+    return pick(CHANGE[change], lang)
+
+
+def band_label(band: str, lang: str) -> str:
+    return pick(BAND[band], lang)
 
 
 def sheet_name(role: str, lang: str) -> str:

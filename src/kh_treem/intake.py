@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from kh_treem import limits
 from kh_treem.formulas import untrusted_cells_in
-from kh_treem.i18n import SUMMARY_SHEET_SETS
+from kh_treem.i18n import is_own_output
 from kh_treem.layouts import Observation, SheetReader, SheetSource, Submission
 from kh_treem.plan import Plan
 from kh_treem.problems import Problem
@@ -183,7 +183,7 @@ def _workbook_sheets(data: bytes, record: FileRecord, intake: Intake) -> Iterato
     except Exception as exc:  # calamine raises several unrelated types for bad files
         _reject(intake, record, "file-unreadable", detail=_short(exc))
         return None
-    if frozenset(names) in SUMMARY_SHEET_SETS:  # a summary kh-treem left in the folder
+    if is_own_output(names):  # a summary or trend kh-treem left in the folder
         record.status, record.reason = "skipped", "skipped-own-summary"
         intake.files.append(record)
         intake.problems.append(Problem("skipped-own-summary", file=record.path))

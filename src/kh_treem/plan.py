@@ -137,8 +137,8 @@ class Target(BaseModel):
             )
         if self.measure is Measure.REDUCTION and self.unit != "%":
             raise ValueError("a reduction is measured in %")
-        if self.measure is Measure.UNITS and self.unit != "communes":
-            raise ValueError("a count of units is measured in 'communes'")
+        if self.measure is Measure.UNITS and self.unit not in ("communes", "%"):
+            raise ValueError("a count of units is measured in 'communes' or, as a share, in '%'")
         if self.measure is Measure.COUNT and self.unit not in COUNT_UNITS:
             raise ValueError(f"a count is measured in one of {', '.join(COUNT_UNITS)}")
         return self
@@ -160,7 +160,10 @@ class Plan(BaseModel):
     year: int = Field(ge=2000, le=2100)
     title: Text
     area: Text
-    units: list[str] = Field(min_length=1)
+    # A horizon plan (the national targets of 2025, 2030) lists no units of its own.
+    units: list[str] = Field(default_factory=list)
+    # Units merged from this plan's year on: new name -> the old units it replaces.
+    merged: dict[str, list[str]] = Field(default_factory=dict)
     goals: list[Goal] = Field(min_length=1)
     elements: list[Element] = Field(min_length=1)
     targets: list[Target] = Field(min_length=1)
@@ -183,6 +186,11 @@ class Plan(BaseModel):
                     raise ValueError(f"targets.{i} ({t.id}): element {code!r} is not in elements")
             if t.measure is Measure.UNITS and self.element(t.numerator).kind != "flag":
                 raise ValueError(f"targets.{i} ({t.id}): a count of units needs a flag element")
+        for new, old in self.merged.items():
+            if new not in self.units:
+                raise ValueError(f"merged: {new!r} is not in units")
+            if not old or any(u in self.units for u in old):
+                raise ValueError(f"merged: {new!r} must replace units no longer in units")
         for i, chain in enumerate(self.rules):
             if len(chain) < 2:
                 raise ValueError(f"rules.{i}: a rule compares at least two elements")
@@ -212,22 +220,31 @@ def _unique(key: str, values: list[Any]) -> None:
         seen.add(v)
 
 
+def load_bundled(name: str) -> Plan:
+    """A plan shipped in the package: the 2022 plan, the national targets of 2025 and 2030."""
+    source = resources.files("kh_treem").joinpath("targets").joinpath(name)
+    if not source.is_file():
+        raise PlanError(f"{name}: no such bundled plan")
+    return _parse(source.read_text(encoding="utf-8"), name)
+
+
 def load_plan(path: Path | str | None = None) -> Plan:
     """Read and validate a plan file; the bundled 2022 plan when ``path`` is None."""
+    if path is None:
+        return load_bundled(DEFAULT_PLAN)
+    name = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PlanError(f"{name}: no such plan file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PlanError(f"{name}: cannot be read ({exc})") from None
+    return _parse(text, name)
+
+
+def _parse(text: str, name: str) -> Plan:
     import yaml  # only the commands that read a plan pay for it
 
-    if path is None:
-        source = resources.files("kh_treem").joinpath("targets").joinpath(DEFAULT_PLAN)
-        name = DEFAULT_PLAN
-        text = source.read_text(encoding="utf-8")
-    else:
-        name = str(path)
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise PlanError(f"{name}: no such plan file") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise PlanError(f"{name}: cannot be read ({exc})") from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:

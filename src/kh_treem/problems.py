@@ -47,8 +47,8 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
     ),
     "skipped-own-summary": (
         "notice",
-        "bỏ qua: bảng tổng hợp do kh-treem ghi, không phải số liệu của xã",
-        "skipped: a summary kh-treem wrote, not a submission",
+        "bỏ qua: bảng do kh-treem ghi (tổng hợp, xu hướng), không phải số liệu của xã",
+        "skipped: a workbook kh-treem wrote (summary, trend), not a submission",
     ),
     "file-empty": (
         "error",
@@ -216,6 +216,25 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
         " (ô {right_cell}); không dùng các số liệu {elements} của xã này",
         "{unit}: {left} = {left_value} (cell {left_cell}) is greater than {right} ="
         " {right_value} (cell {right_cell}); {elements} of this commune are not used",
+    ),
+    "year-unknown": (
+        "error",
+        "không ghi năm báo cáo, mà đang tổng hợp nhiều năm; không biết số liệu của năm nào",
+        "no reporting year given, and several years are being rolled up; not used",
+    ),
+    "prev-disagrees": (
+        "warning",
+        "{unit}, năm {year}: số cuộc tảo hôn năm trước ghi là {own}, nhưng số liệu năm trước"
+        " là {last}; dùng {last}",
+        "{unit}, {year}: last year's child marriages are given as {own}, but last year's"
+        " figure is {last}; {last} is used",
+    ),
+    "units-merged": (
+        "notice",
+        "năm {year}: số liệu của {old} được cộng lại thành {new} (sáp nhập từ năm {since}) để"
+        " so sánh các năm",
+        "{year}: the figures of {old} are added up as {new} (merged from {since}) so that"
+        " the years compare like with like",
     ),
     "unit-not-reported": (
         "warning",

@@ -56,7 +56,8 @@ def score_target(target: Target, counts: Counts, units: Sequence[str], expected:
         value = Fraction(num)
         return outcome(num, None, value, _judge(target, value))
     if measure is Measure.UNITS:
-        value = Fraction(num)
+        # A count of units ("02 xã"), or their share of the units expected (national plans).
+        value = Fraction(num) if target.unit == "communes" else Fraction(num * 100, expected)
         return outcome(num, expected, value, _judge(target, value))
     assert target.denominator is not None  # the plan's schema guarantees it
     den = total(target.denominator)

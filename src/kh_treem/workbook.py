@@ -7,15 +7,17 @@ that came in (names, notes, file names) is written as text, never as a formula.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from kh_treem.atomic import atomic_path
 from kh_treem.formatting import target_text, value_text
 from kh_treem.i18n import sheet_name, status_label, word
+from kh_treem.intake import FileRecord
 from kh_treem.pipeline import ScoreResult
 from kh_treem.plan import Measure
-from kh_treem.scoring import Outcome
+from kh_treem.problems import Problem
 
 STATUS_COLOURS = {
     "met": "#C6EFCE",
@@ -27,6 +29,14 @@ STATUS_COLOURS = {
 
 def write_summary(result: ScoreResult, path: Path, lang: str = "vi") -> None:
     """Write the summary workbook to ``path``, atomically."""
+    write_book(path, lambda book: _Writer(book, lang, result).write())
+
+
+def write_book(path: Path, fill: Callable[[Any], None]) -> None:
+    """An xlsxwriter workbook at ``path``, filled by ``fill``, written atomically.
+
+    Text is never turned into a formula, a link or a number, whatever it starts with.
+    """
     import xlsxwriter  # only the runs that write a workbook pay for it
 
     with atomic_path(path) as temp:
@@ -35,15 +45,16 @@ def write_summary(result: ScoreResult, path: Path, lang: str = "vi") -> None:
                         "strings_to_numbers": False},
         )
         try:
-            _Writer(book, result, lang).write()
+            fill(book)
         finally:
             book.close()
 
 
-class _Writer:
-    def __init__(self, book: Any, result: ScoreResult, lang: str) -> None:
+class BookWriter:
+    """Formats and helpers shared by kh-treem's workbooks."""
+
+    def __init__(self, book: Any, lang: str) -> None:
         self.book = book
-        self.result = result
         self.lang = lang
         self.bold = book.add_format({"bold": True})
         self.title = book.add_format({"bold": True, "font_size": 13})
@@ -56,16 +67,20 @@ class _Writer:
             s: book.add_format({"bg_color": c, "border": 1, "valign": "top"})
             for s, c in STATUS_COLOURS.items()
         }
-
-    def write(self) -> None:
-        self._district()
-        self._by_unit()
-        self._counts()
-        self._problems()
-        self._files()
+        self.status_dec = {
+            s: book.add_format({"bg_color": c, "border": 1, "valign": "top",
+                                "num_format": "#,##0.0000"})
+            for s, c in STATUS_COLOURS.items()
+        }
 
     def _sheet(self, role: str, headers: list[str], widths: list[int], first_row: int) -> Any:
-        sheet = self.book.add_worksheet(sheet_name(role, self.lang))
+        return self._sheet_named(sheet_name(role, self.lang), headers, widths, first_row)
+
+    def _sheet_named(
+        self, name: str, headers: list[str], widths: list[int], first_row: int
+    ) -> Any:
+        """A landscape A4 sheet with its header row frozen and repeated on every page."""
+        sheet = self.book.add_worksheet(name)
         sheet.set_landscape()
         sheet.set_paper(9)  # A4
         sheet.fit_to_pages(1, 0)
@@ -93,9 +108,41 @@ class _Writer:
         for col, value in enumerate(values):
             self._cell(sheet, row, col, value)
 
-    def _status(self, sheet: Any, row: int, col: int, outcome: Outcome) -> None:
-        sheet.write_string(row, col, status_label(outcome.status, self.lang),
-                           self.status[outcome.status])
+    def _status(self, sheet: Any, row: int, col: int, status: str) -> None:
+        sheet.write_string(row, col, status_label(status, self.lang), self.status[status])
+
+    def _problems(self, problems: list[Problem]) -> None:
+        lang = self.lang
+        keys = ["severity", "type", "file", "sheet", "cell", "code", "message"]
+        headers = [word(k, lang) for k in keys]
+        sheet = self._sheet("problems", headers, [10, 18, 30, 14, 7, 24, 70], 0)
+        for row, p in enumerate(problems, start=1):
+            self._row(sheet, row, [word(p.severity, lang), p.type, p.file, p.sheet, p.cell,
+                                   p.code, p.message(lang)])
+
+    def _files(self, files: list[FileRecord]) -> None:
+        lang = self.lang
+        headers = [word(k, lang) for k in ("path", "what_became", "units", "size")]
+        headers += ["SHA-256", word("type", lang)]
+        sheet = self._sheet("files", headers, [40, 14, 24, 12, 66, 20], 0)
+        for row, f in enumerate(files, start=1):
+            self._row(sheet, row, [f.path, word(f.status, lang), ", ".join(f.units), f.size,
+                                   f.sha256, f.reason])
+
+
+class _Writer(BookWriter):
+    """The summary of one year's scoring."""
+
+    def __init__(self, book: Any, lang: str, result: ScoreResult) -> None:
+        super().__init__(book, lang)
+        self.result = result
+
+    def write(self) -> None:
+        self._district()
+        self._by_unit()
+        self._counts()
+        self._problems(self.result.problems)
+        self._files(self.result.files)
 
     def _district(self) -> None:
         r, lang, plan = self.result, self.lang, self.result.plan
@@ -114,7 +161,7 @@ class _Writer:
                 target_text(t, lang), None,
                 f"{len(o.units_reporting)}/{len(plan.units)}", ", ".join(o.units_missing),
             ])
-            self._status(sheet, row, 8, o)
+            self._status(sheet, row, 8, o.status)
             row += 1
         sheet.write_string(row + 1, 0, word("met_line", lang).format(
             met=r.met, total=len(r.indicators)), self.bold)
@@ -134,7 +181,7 @@ class _Writer:
             for j, unit in enumerate(units):
                 o = self.result.by_unit[unit][i - 1]
                 self._cell(sheet, i, 2 + 2 * j, None if o.value is None else float(o.value))
-                self._status(sheet, i, 3 + 2 * j, o)
+                self._status(sheet, i, 3 + 2 * j, o.status)
 
     def _counts(self) -> None:
         lang, plan = self.lang, self.result.plan
@@ -144,21 +191,3 @@ class _Writer:
         for row, element in enumerate(plan.elements, start=1):
             total, units = self.result.counts[element.code]
             self._row(sheet, row, [element.code, element.label.get(lang), total, units])
-
-    def _problems(self) -> None:
-        lang = self.lang
-        keys = ["severity", "type", "file", "sheet", "cell", "code", "message"]
-        headers = [word(k, lang) for k in keys]
-        sheet = self._sheet("problems", headers, [10, 18, 30, 14, 7, 24, 70], 0)
-        for row, p in enumerate(self.result.problems, start=1):
-            self._row(sheet, row, [word(p.severity, lang), p.type, p.file, p.sheet, p.cell,
-                                   p.code, p.message(lang)])
-
-    def _files(self) -> None:
-        lang = self.lang
-        headers = [word(k, lang) for k in ("path", "what_became", "units", "size")]
-        headers += ["SHA-256", word("type", lang)]
-        sheet = self._sheet("files", headers, [40, 14, 24, 12, 66, 20], 0)
-        for row, f in enumerate(self.result.files, start=1):
-            self._row(sheet, row, [f.path, word(f.status, lang), ", ".join(f.units), f.size,
-                                   f.sha256, f.reason])

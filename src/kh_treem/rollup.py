@@ -1,0 +1,371 @@
+"""Many years at once: each year scored against its own plan, the trend, and the outlook.
+
+``rollup(paths, plans=..., horizons=...)`` reads submissions of several years
+(each submission says its year), scores every year against the plan of that
+year (a year with no plan gets values and no status), says whether each
+indicator got better or worse, and projects it to the national targets of a
+horizon year (2025, 2030) with the compound-annual-growth-rate method of the
+SDG progress reports.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Literal
+
+from kh_treem.intake import FileRecord, read_paths
+from kh_treem.layouts import Submission
+from kh_treem.pipeline import json_number
+from kh_treem.plan import Direction, Element, Measure, Plan, Target, load_bundled, load_plan
+from kh_treem.problems import Problem
+from kh_treem.scoring import Status, score_target
+from kh_treem.validation import assemble
+
+Change = Literal["better", "worse", "unchanged"]
+Band = Literal[
+    "achieved", "on_track", "needs_acceleration", "limited_progress", "deterioration",
+    "not_achieved", "insufficient_data",
+]
+
+# unit -> element code -> value, for one year
+Counts = dict[str, dict[str, int]]
+
+
+@dataclass(frozen=True)
+class YearValue:
+    """One indicator in one year."""
+
+    numerator: int | None
+    denominator: int | None
+    value: Fraction | None
+    status: Status | None  # None: no plan for that year, so nothing to be met
+    units_missing: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Projection:
+    """Where an indicator is heading, against a horizon's national target."""
+
+    horizon: int
+    target: Fraction
+    direction: Direction
+    band: Band
+    ratio: float | None  # actual over required growth rate
+    projected: float | None  # the value at the horizon year at the actual growth rate
+    first_year: int | None
+    last_year: int | None
+
+
+@dataclass(frozen=True)
+class Trend:
+    target: Target  # the definition used for values and the direction of change
+    by_year: dict[int, YearValue]
+    change: Change | None  # the last two years with a value
+    projections: list[Projection]
+
+
+@dataclass(frozen=True)
+class RollupResult:
+    years: list[int]
+    plans: dict[int, Plan]
+    trends: list[Trend]
+    problems: list[Problem]
+    files: list[FileRecord]
+
+    def to_dict(self, lang: str = "vi") -> dict[str, Any]:
+        return {
+            "years": self.years,
+            "plans": {str(y): p.id for y, p in sorted(self.plans.items())},
+            "indicators": [_trend_dict(t, lang) for t in self.trends],
+            "problems": [p.to_dict(lang) for p in self.problems],
+            "files": [{"path": f.path, "status": f.status, "sha256": f.sha256,
+                       "units": f.units, "reason": f.reason} for f in self.files],
+        }
+
+
+def rollup(
+    paths: Sequence[Path | str],
+    plans: Sequence[Plan | Path | str] = (),
+    horizons: Sequence[Plan | Path | str | int] = (),
+) -> RollupResult:
+    """Score every year found in ``paths`` and follow each indicator across them.
+
+    ``plans`` are the yearly plans (default: the bundled 2022 plan); ``horizons``
+    are national target plans (a path, or 2025 / 2030 for the bundled ones).
+    """
+    loaded = [_as_plan(p) for p in plans] or [load_plan()]
+    by_year = {p.year: p for p in loaded}
+    reference = max(loaded, key=lambda p: p.year)  # the latest plan defines the indicators
+    intake = read_paths(paths, _reading_plan(loaded))
+    problems = list(intake.problems)
+    submissions = _by_year(intake.submissions, by_year, problems)
+    years = sorted(submissions)
+
+    counts: dict[int, Counts] = {}
+    for year in years:
+        plan = _plan_of(year, by_year, reference)
+        assembled = assemble(submissions[year], plan)
+        problems.extend(assembled.problems)
+        counts[year] = {u: {c: o.value for c, o in figs.items()}
+                        for u, figs in assembled.figures.items()}
+    units_of = {year: _units_as_of(year, loaded) for year in years}
+    _merge_units(counts, units_of, loaded, problems)
+    _chain_marriages(counts, problems)
+
+    horizon_plans = [_as_horizon(h) for h in horizons]
+    targets = _indicators(loaded, reference)
+    trends = []
+    for target in targets:
+        values = {}
+        for year in years:
+            own = _target(by_year.get(year), target.id)
+            units = units_of[year]
+            outcome = score_target(own or target, counts[year], units, len(units))
+            values[year] = YearValue(outcome.numerator, outcome.denominator, outcome.value,
+                                     outcome.status if own else None, outcome.units_missing)
+        trends.append(Trend(
+            target=target,
+            by_year=values,
+            change=_change(target, values),
+            projections=[p for h in horizon_plans if (p := _project(target, values, h))],
+        ))
+    return RollupResult(years, {y: by_year[y] for y in years if y in by_year}, trends,
+                        problems, intake.files)
+
+
+# --- reading and arranging the years --------------------------------------------------------
+
+
+def _as_plan(plan: Plan | Path | str) -> Plan:
+    return plan if isinstance(plan, Plan) else load_plan(plan)
+
+
+def _as_horizon(horizon: Plan | Path | str | int) -> Plan:
+    if isinstance(horizon, int) or (isinstance(horizon, str) and horizon.isdigit()):
+        return load_bundled(f"national_{horizon}.yaml")
+    return _as_plan(horizon)
+
+
+def _reading_plan(plans: Sequence[Plan]) -> Plan:
+    """One plan that knows every unit and element of all the years, to read the files with."""
+    units: dict[str, None] = {}
+    elements: dict[str, Element] = {}
+    for plan in plans:
+        units.update(dict.fromkeys(plan.units))
+        for old in plan.merged.values():
+            units.update(dict.fromkeys(old))
+        for element in plan.elements:
+            elements.setdefault(element.code, element)
+    base = max(plans, key=lambda p: p.year)
+    return base.model_copy(update={"units": list(units), "elements": list(elements.values())})
+
+
+def _by_year(
+    submissions: Sequence[Submission], plans: Mapping[int, Plan], problems: list[Problem]
+) -> dict[int, list[Submission]]:
+    grouped: dict[int, list[Submission]] = defaultdict(list)
+    for sub in submissions:
+        year = sub.year
+        if year is None and len(plans) == 1:
+            year = next(iter(plans))
+            problems.append(Problem("year-missing", file=sub.file, sheet=sub.sheet,
+                                    params={"year": year}))
+        if year is None:
+            problems.append(Problem("year-unknown", file=sub.file, sheet=sub.sheet))
+            continue
+        grouped[year].append(Submission(sub.file, sub.sheet, sub.unit, year, sub.year_cell,
+                                        sub.observations))
+    return dict(grouped)
+
+
+def _plan_of(year: int, plans: Mapping[int, Plan], reference: Plan) -> Plan:
+    """The year's own plan, or the reference plan's definitions for a year without one."""
+    plan = plans.get(year)
+    if plan is not None:
+        return plan
+    units = _units_as_of(year, list(plans.values()))
+    return reference.model_copy(update={"year": year, "units": units})
+
+
+def _units_as_of(year: int, plans: Sequence[Plan]) -> list[str]:
+    """The units that reported in ``year``: those of the latest plan not after it."""
+    ordered = sorted(plans, key=lambda p: p.year)
+    current = [p for p in ordered if p.year <= year]
+    base = current[-1] if current else ordered[0]
+    units = list(base.units)
+    # Merges decided after ``year`` had not happened yet: the old units still reported.
+    for later in (p for p in ordered if p.year > year):
+        for new, old in later.merged.items():
+            if new in units:
+                i = units.index(new)
+                units[i:i + 1] = old
+    return units
+
+
+def _chain_marriages(counts: dict[int, Counts], problems: list[Problem]) -> None:
+    """Last year's child marriages are this year's baseline, where last year is loaded."""
+    for year, units in counts.items():
+        before = counts.get(year - 1)
+        if before is None:
+            continue
+        for unit, figures in units.items():
+            last = before.get(unit, {}).get("child_marriages")
+            if last is None:
+                continue
+            own = figures.get("child_marriages_prev")
+            if own is not None and own != last:
+                problems.append(Problem("prev-disagrees", params={
+                    "unit": unit, "year": year, "own": own, "last": last}))
+            figures["child_marriages_prev"] = last
+
+
+def _merge_units(
+    counts: dict[int, Counts], units_of: dict[int, list[str]], plans: Sequence[Plan],
+    problems: list[Problem],
+) -> None:
+    """Before a merge, count the old units as the new one, so that years compare like with like."""
+    for plan in plans:
+        for new, old in plan.merged.items():
+            for year in sorted(counts):
+                if year >= plan.year or not set(old) <= set(units_of[year]):
+                    continue
+                merged: dict[str, int] = {}
+                codes = set().union(*(counts[year].get(u, {}) for u in old))
+                for code in codes:
+                    values = [counts[year].get(u, {}).get(code) for u in old]
+                    if any(v is None for v in values):
+                        continue  # one old unit did not report it: the sum would be short
+                    if code in _flags(plan):
+                        if len(set(values)) == 1:  # a flag is kept only where all agreed
+                            merged[code] = values[0] or 0
+                    else:
+                        merged[code] = sum(v or 0 for v in values)
+                for u in old:
+                    counts[year].pop(u, None)
+                counts[year][new] = merged
+                i = units_of[year].index(old[0])
+                units_of[year] = [u for u in units_of[year] if u not in old]
+                units_of[year].insert(i, new)
+                problems.append(Problem("units-merged", params={
+                    "year": year, "new": new, "old": ", ".join(old), "since": plan.year}))
+
+
+def _flags(plan: Plan) -> set[str]:
+    return {e.code for e in plan.elements if e.kind == "flag"}
+
+
+def _target(plan: Plan | None, target_id: str) -> Target | None:
+    if plan is None:
+        return None
+    return next((t for t in plan.targets if t.id == target_id), None)
+
+
+def _indicators(plans: Sequence[Plan], reference: Plan) -> list[Target]:
+    """Every indicator of any plan, in the reference plan's order, then the others'."""
+    targets = {t.id: t for t in reference.targets}
+    for plan in sorted(plans, key=lambda p: -p.year):
+        for t in plan.targets:
+            targets.setdefault(t.id, t)
+    return list(targets.values())
+
+
+# --- change and projection ------------------------------------------------------------------
+
+
+def _change(target: Target, values: Mapping[int, YearValue]) -> Change | None:
+    known = [v.value for _, v in sorted(values.items()) if v.value is not None]
+    if len(known) < 2:
+        return None
+    before, now = known[-2], known[-1]
+    if now == before:
+        return "unchanged"
+    higher_is_better = target.direction is Direction.AT_LEAST
+    return "better" if (now > before) == higher_is_better else "worse"
+
+
+def _project(target: Target, values: Mapping[int, YearValue], horizon: Plan) -> Projection | None:
+    goal = _target(horizon, target.id)
+    if goal is None:
+        return None
+    points = [(y, _comparable(target, goal, v)) for y, v in sorted(values.items())]
+    known = [(y, x) for y, x in points if x is not None]
+
+    def projection(band: Band, ratio: float | None = None,
+                   projected: float | None = None) -> Projection:
+        first = known[0][0] if known else None
+        last = known[-1][0] if known else None
+        return Projection(horizon.year, goal.target, goal.direction, band, ratio, projected,
+                          first, last)
+
+    if not known:
+        return projection("insufficient_data")
+    (t0, x0), (t, xt) = known[0], known[-1]
+    if goal.direction.satisfied(xt, goal.target):
+        return projection("achieved")
+    if horizon.year <= t:
+        return projection("not_achieved")
+    if t == t0 or x0 <= 0 or xt < 0 or goal.target < 0:
+        return projection("insufficient_data")
+    actual = (float(xt) / float(x0)) ** (1 / (t - t0)) - 1
+    required = (float(goal.target) / float(x0)) ** (1 / (horizon.year - t0)) - 1
+    projected = float(xt) * (1 + actual) ** (horizon.year - t)
+    if math.isclose(required, 0, abs_tol=1e-12):
+        return projection("insufficient_data", None, projected)
+    ratio = actual / required
+    return projection(_band(ratio), ratio, projected)
+
+
+def _band(ratio: float) -> Band:
+    if ratio >= 0.95:
+        return "on_track"
+    if ratio >= 0.6:
+        return "needs_acceleration"
+    if ratio >= 0:
+        return "limited_progress"
+    return "deterioration"
+
+
+def _comparable(local: Target, national: Target, value: YearValue) -> Fraction | None:
+    """The local value in the national target's terms: a count of communes becomes a share."""
+    if value.value is None:
+        return None
+    if local.measure is Measure.UNITS and local.unit == "communes" and national.unit == "%":
+        if not value.denominator:
+            return None
+        return Fraction(value.numerator or 0, value.denominator) * 100
+    return value.value
+
+
+def _trend_dict(trend: Trend, lang: str) -> dict[str, Any]:
+    t = trend.target
+    projections = [
+        {"horizon": p.horizon, "target": json_number(p.target), "direction": p.direction.value,
+         "band": p.band, "ratio": None if p.ratio is None else round(p.ratio, 4),
+         "projected": None if p.projected is None else round(p.projected, 4),
+         "from": p.first_year, "to": p.last_year}
+        for p in trend.projections
+    ]
+    return {
+        "id": t.id,
+        "goal": t.goal,
+        "name": t.name.get(lang),
+        "unit": t.unit,
+        "direction": t.direction.value,
+        "by_year": {
+            str(year): {"value": json_number(v.value), "status": v.status,
+                        "numerator": v.numerator, "denominator": v.denominator,
+                        "units_missing": list(v.units_missing)}
+            for year, v in sorted(trend.by_year.items())
+        },
+        "change": trend.change,
+        "projection": projections[0] if projections else None,
+        "projections": projections,
+    }
+
+
+__all__ = ["Projection", "RollupResult", "Trend", "YearValue", "rollup"]
