@@ -11,7 +11,9 @@ scores every target exactly; ``result.to_dict()`` is what ``--format json`` prin
 from kh_treem.pipeline import CheckResult, ScoreResult, check, score
 from kh_treem.plan import Plan, PlanError, load_plan
 from kh_treem.problems import Problem
+from kh_treem.rollup import RollupResult, rollup
 
 __all__ = [
-    "CheckResult", "Plan", "PlanError", "Problem", "ScoreResult", "check", "load_plan", "score",
+    "CheckResult", "Plan", "PlanError", "Problem", "RollupResult", "ScoreResult", "check",
+    "load_plan", "rollup", "score",
 ]
