@@ -229,12 +229,18 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
         "{unit}, {year}: last year's child marriages are given as {own}, but last year's"
         " figure is {last}; {last} is used",
     ),
+    "unit-not-in-year": (
+        "error",
+        "{unit} không còn là đơn vị báo cáo năm {year} (đã sáp nhập: {new}); số liệu không được"
+        " dùng",
+        "{unit} no longer reports in {year} (merged: {new}); its figures are not used",
+    ),
     "units-merged": (
         "notice",
-        "năm {year}: số liệu của {old} được cộng lại thành {new} (sáp nhập từ năm {since}) để"
-        " so sánh các năm",
-        "{year}: the figures of {old} are added up as {new} (merged from {since}) so that"
-        " the years compare like with like",
+        "năm {year}: số liệu của {old} được cộng lại thành {new} (sáp nhập từ năm {since}) khi"
+        " so sánh xu hướng; kết quả năm {year} vẫn tính như năm đó",
+        "{year}: the figures of {old} are added up as {new} (merged from {since}) to compare"
+        " the years; {year}'s own result stays as it was",
     ),
     "unit-not-reported": (
         "warning",

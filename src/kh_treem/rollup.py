@@ -64,7 +64,9 @@ class Projection:
 @dataclass(frozen=True)
 class Trend:
     target: Target  # the definition used for values and the direction of change
-    by_year: dict[int, YearValue]
+    by_year: dict[int, YearValue]  # each year as it was: its own units, its own plan
+    # Each year with units merged later counted as one, as the change and outlook use it.
+    comparable: dict[int, YearValue]
     change: Change | None  # the last two years with a value
     projections: list[Projection]
 
@@ -106,33 +108,42 @@ def rollup(
     submissions = _by_year(intake.submissions, by_year, problems)
     years = sorted(submissions)
 
+    units_of = {year: _units_as_of(year, loaded) for year in years}
     counts: dict[int, Counts] = {}
     for year in years:
         plan = _plan_of(year, by_year, reference)
+        _drop_units_not_of(year, submissions[year], units_of[year], loaded, problems)
         assembled = assemble(submissions[year], plan)
         problems.extend(assembled.problems)
         counts[year] = {u: {c: o.value for c, o in figs.items()}
                         for u, figs in assembled.figures.items()}
-    units_of = {year: _units_as_of(year, loaded) for year in years}
-    _merge_units(counts, units_of, loaded, problems)
     _chain_marriages(counts, problems)
+    # Each year is scored as it was (its own units, its own plan); the change and the
+    # outlook compare like with like, with units merged later counted as one throughout.
+    restated, restated_units = _restate(counts, units_of, loaded, problems)
+    _chain_across_merges(counts, restated, problems)
 
     horizon_plans = [_as_horizon(h) for h in horizons]
-    targets = _indicators(loaded, reference)
     trends = []
-    for target in targets:
+    for target in _indicators(loaded, reference):
         values = {}
+        comparable = {}
         for year in years:
             own = _target(by_year.get(year), target.id)
-            units = units_of[year]
-            outcome = score_target(own or target, counts[year], units, len(units))
+            outcome = score_target(own or target, counts[year], units_of[year],
+                                   len(units_of[year]))
             values[year] = YearValue(outcome.numerator, outcome.denominator, outcome.value,
                                      outcome.status if own else None, outcome.units_missing)
+            again = score_target(target, restated[year], restated_units[year],
+                                 len(restated_units[year]))
+            comparable[year] = YearValue(again.numerator, again.denominator, again.value,
+                                         None, again.units_missing)
         trends.append(Trend(
             target=target,
             by_year=values,
-            change=_change(target, values),
-            projections=[p for h in horizon_plans if (p := _project(target, values, h))],
+            comparable=comparable,
+            change=_change(target, comparable),
+            projections=[p for h in horizon_plans if (p := _project(target, comparable, h))],
         ))
     return RollupResult(years, {y: by_year[y] for y in years if y in by_year}, trends,
                         problems, intake.files)
@@ -207,6 +218,22 @@ def _units_as_of(year: int, plans: Sequence[Plan]) -> list[str]:
     return units
 
 
+def _chain_across_merges(
+    counts: dict[int, Counts], restated: dict[int, Counts], problems: list[Problem]
+) -> None:
+    """The first year after a merge takes last year's old units, added up, as its baseline."""
+    across: list[Problem] = []
+    _chain_marriages(restated, across)
+    for year, units in counts.items():
+        before = counts.get(year - 1, {})
+        for unit, figures in units.items():
+            chained = restated[year].get(unit, {}).get("child_marriages_prev")
+            if unit not in before and year - 1 in counts and chained is not None:
+                figures["child_marriages_prev"] = chained
+    problems.extend(p for p in across
+                    if p.params["unit"] not in counts.get(p.params["year"] - 1, {}))
+
+
 def _chain_marriages(counts: dict[int, Counts], problems: list[Problem]) -> None:
     """Last year's child marriages are this year's baseline, where last year is loaded."""
     for year, units in counts.items():
@@ -224,35 +251,56 @@ def _chain_marriages(counts: dict[int, Counts], problems: list[Problem]) -> None
             figures["child_marriages_prev"] = last
 
 
-def _merge_units(
-    counts: dict[int, Counts], units_of: dict[int, list[str]], plans: Sequence[Plan],
+def _drop_units_not_of(
+    year: int, submissions: list[Submission], units: list[str], plans: Sequence[Plan],
     problems: list[Problem],
 ) -> None:
-    """Before a merge, count the old units as the new one, so that years compare like with like."""
+    """A unit that no longer reported in ``year`` (merged away before it) is an error."""
+    replaced = {old: new for p in plans if p.year <= year for new, olds in p.merged.items()
+                for old in olds}
+    for sub in list(submissions):
+        if sub.unit not in units:
+            submissions.remove(sub)
+            problems.append(Problem("unit-not-in-year", file=sub.file, sheet=sub.sheet, params={
+                "unit": sub.unit, "year": year, "new": replaced.get(sub.unit, "—")}))
+
+
+def _restate(
+    counts: dict[int, Counts], units_of: dict[int, list[str]], plans: Sequence[Plan],
+    problems: list[Problem],
+) -> tuple[dict[int, Counts], dict[int, list[str]]]:
+    """Every year's counts with units merged later counted as the merged unit."""
+    restated = {year: {u: dict(f) for u, f in units.items()} for year, units in counts.items()}
+    restated_units = {year: list(units) for year, units in units_of.items()}
     for plan in plans:
         for new, old in plan.merged.items():
-            for year in sorted(counts):
-                if year >= plan.year or not set(old) <= set(units_of[year]):
+            for year in sorted(restated):
+                if year >= plan.year or not set(old) <= set(restated_units[year]):
                     continue
-                merged: dict[str, int] = {}
-                codes = set().union(*(counts[year].get(u, {}) for u in old))
-                for code in codes:
-                    values = [counts[year].get(u, {}).get(code) for u in old]
-                    if any(v is None for v in values):
-                        continue  # one old unit did not report it: the sum would be short
-                    if code in _flags(plan):
-                        if len(set(values)) == 1:  # a flag is kept only where all agreed
-                            merged[code] = values[0] or 0
-                    else:
-                        merged[code] = sum(v or 0 for v in values)
+                restated[year][new] = _merged_figures(restated[year], old, _flags(plan))
                 for u in old:
-                    counts[year].pop(u, None)
-                counts[year][new] = merged
-                i = units_of[year].index(old[0])
-                units_of[year] = [u for u in units_of[year] if u not in old]
-                units_of[year].insert(i, new)
+                    restated[year].pop(u, None)
+                units = restated_units[year]
+                i = units.index(old[0])
+                restated_units[year] = [u for u in units if u not in old]
+                restated_units[year].insert(i, new)
                 problems.append(Problem("units-merged", params={
                     "year": year, "new": new, "old": ", ".join(old), "since": plan.year}))
+    return restated, restated_units
+
+
+def _merged_figures(counts: Counts, old: list[str], flags: set[str]) -> dict[str, int]:
+    merged: dict[str, int] = {}
+    codes: set[str] = set().union(*(counts.get(u, {}) for u in old))
+    for code in codes:
+        values = [counts.get(u, {}).get(code) for u in old]
+        if any(v is None for v in values):
+            continue  # one old unit did not report it: the sum would be short
+        if code not in flags:
+            merged[code] = sum(v or 0 for v in values)
+        elif len(set(values)) == 1:  # a flag is kept only where all agreed
+            merged[code] = values[0] or 0
+    return merged
 
 
 def _flags(plan: Plan) -> set[str]:
@@ -307,6 +355,8 @@ def _project(target: Target, values: Mapping[int, YearValue], horizon: Plan) -> 
     (t0, x0), (t, xt) = known[0], known[-1]
     if goal.direction.satisfied(xt, goal.target):
         return projection("achieved")
+    if goal.direction.satisfied(x0, goal.target):
+        return projection("deterioration")  # it met the target and moved away from it
     if horizon.year <= t:
         return projection("not_achieved")
     if t == t0 or x0 <= 0 or xt < 0 or goal.target < 0:
