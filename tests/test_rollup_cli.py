@@ -84,7 +84,7 @@ def horizon(tmp_path: Path) -> Path:
 
 def test_table_has_a_column_per_year_marked_without_a_plan(folder: Path) -> None:
     """Year columns 2021*, 2022, 2023* (the bundled plan is 2022's), then the change."""
-    result = run("rollup", folder)
+    result = run("rollup", folder, "--no-horizon")
     assert result.exit_code == 0, result.output
     assert header(result.output, "Nội dung") == ["#", "Nội dung", "2021*", "2022", "2023*",
                                                  "Xu hướng"]
@@ -103,7 +103,7 @@ def test_table_has_a_column_per_year_marked_without_a_plan(folder: Path) -> None
 )
 def test_table_rows(folder: Path, tid: str, cells: list[str]) -> None:
     """A row: the values of each year, ✓/✗ only in the planned year, the change in words."""
-    result = run("rollup", folder)
+    result = run("rollup", folder, "--no-horizon")
     assert result.exit_code == 0, result.output
     got = row(result.output, tid)
     assert got[2:2 + len(cells)] == cells
@@ -113,13 +113,13 @@ def test_table_rows(folder: Path, tid: str, cells: list[str]) -> None:
 
 def test_table_shows_no_data_as_a_dash_and_question_mark(folder: Path) -> None:
     """Indicator 2, never reported: — in each year, ? (no data) in the planned year."""
-    result = run("rollup", folder)
+    result = run("rollup", folder, "--no-horizon")
     assert row(result.output, "2")[2:] == ["—", "— ?", "—"]
 
 
 def test_table_legend_line(folder: Path) -> None:
     """The legend explains ✓ ✗ – ? and the * of a year without a plan."""
-    result = run("rollup", folder)
+    result = run("rollup", folder, "--no-horizon")
     legend = [line for line in result.output.splitlines() if line.startswith("✓ đạt")]
     assert len(legend) == 1
     assert "✗ chưa đạt" in legend[0]
@@ -138,7 +138,7 @@ def test_table_with_a_plan_for_2023(folder: Path, tmp_path: Path) -> None:
 
 def test_table_in_english(folder: Path) -> None:
     """--lang en: English header, names, better/worse and legend."""
-    result = run("rollup", folder, "--lang", "en")
+    result = run("rollup", folder, "--no-horizon", "--lang", "en")
     assert result.exit_code == 0, result.output
     assert header(result.output, "Indicator") == ["#", "Indicator", "2021*", "2022", "2023*",
                                                   "Change"]
@@ -168,7 +168,7 @@ def test_table_lists_the_problems(folder: Path) -> None:
     write_form(folder / "2022_0.xlsx", "Ia Đal", {"child_marriages": 9,
                                                   "child_marriages_prev": 11}, year=2022)
     wide = {**ENV, "COLUMNS": "500"}
-    result = runner.invoke(app, ["rollup", str(folder)], env=wide)
+    result = runner.invoke(app, ["rollup", str(folder), "--no-horizon"], env=wide)
     assert result.exit_code == 0, result.output
     warned = [line for line in result.output.splitlines() if line.startswith("Cảnh báo")]
     assert len(warned) == 1
@@ -180,7 +180,7 @@ def test_table_lists_the_problems(folder: Path) -> None:
 
 def test_json_shape(folder: Path) -> None:
     """--format json: years, indicators with by_year, change and projection, problems."""
-    result = run("rollup", folder, "--format", "json")
+    result = run("rollup", folder, "--no-horizon", "--format", "json")
     assert result.exit_code == 0, result.output
     doc = json_of(result)
     assert doc["years"] == [2021, 2022, 2023]
@@ -470,3 +470,10 @@ def test_exit_0_with_only_warnings(folder: Path) -> None:
     write_form(folder / "2022_0.xlsx", "Ia Đal", {"child_marriages": 9,
                                                   "child_marriages_prev": 11}, year=2022)
     assert run("rollup", folder).exit_code == 0
+
+
+def test_default_outlook_is_2025_and_2030(folder: Path) -> None:
+    """Without --horizon the outlook is against the national targets of 2025 and 2030."""
+    doc = json_of(run("rollup", folder, "--format", "json"))
+    assert [p["horizon"] for p in indicator(doc, "4b")["projections"]] == [2025, 2030]
+    assert doc == kh_treem.rollup([folder]).to_dict("vi")

@@ -191,8 +191,10 @@ def rollup(
         "--plan", "-p", help="Kế hoạch của một năm (nhắc lại cho nhiều năm; mặc định: kế hoạch"
         " 2022).", dir_okay=False, show_default=False)] = None,
     horizons: Annotated[list[str] | None, typer.Option(
-        "--horizon", help="Mục tiêu quốc gia để dự báo: 2025, 2030 hoặc một tệp YAML.",
-        show_default=False)] = None,
+        "--horizon", help="Mục tiêu quốc gia để dự báo: 2025, 2030 hoặc một tệp YAML"
+        " (mặc định: 2025 và 2030).", show_default=False)] = None,
+    no_horizon: Annotated[bool, typer.Option(
+        "--no-horizon", help="Không dự báo.")] = False,
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Bảng xu hướng .xlsx có biểu đồ.", dir_okay=False,
         show_default=False)] = None,
@@ -209,7 +211,8 @@ def rollup(
         _refuse_output(output, lang)
     with _guard(lang, debug):
         try:
-            result = run_rollup(paths, loaded, horizons or [])
+            chosen = [] if no_horizon else horizons or ["2025", "2030"]
+            result = run_rollup(paths, loaded, chosen)
         except PlanError as exc:
             _fail(f"Tệp mục tiêu không dùng được: {exc}" if lang is Lang.vi
                   else f"The horizon file cannot be used: {exc}", EXIT_USAGE)

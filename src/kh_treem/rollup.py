@@ -93,12 +93,13 @@ class RollupResult:
 def rollup(
     paths: Sequence[Path | str],
     plans: Sequence[Plan | Path | str] = (),
-    horizons: Sequence[Plan | Path | str | int] = (),
+    horizons: Sequence[Plan | Path | str | int] = (2025, 2030),
 ) -> RollupResult:
     """Score every year found in ``paths`` and follow each indicator across them.
 
     ``plans`` are the yearly plans (default: the bundled 2022 plan); ``horizons``
-    are national target plans (a path, or 2025 / 2030 for the bundled ones).
+    are national target plans (a path, or 2025 / 2030 for the bundled ones; by
+    default both; ``()`` for no outlook).
     """
     loaded = [_as_plan(p) for p in plans] or [load_plan()]
     by_year = {p.year: p for p in loaded}
