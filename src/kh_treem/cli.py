@@ -10,8 +10,9 @@ from __future__ import annotations
 import contextlib
 import enum
 import json
+import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -63,6 +64,11 @@ FormatOption = Annotated[Format, typer.Option(
     "--format", "-f", help="table: bảng trên màn hình; json: cho máy đọc.")]
 LangOption = Annotated[Lang, typer.Option("--lang", help="Ngôn ngữ (vi, en).")]
 DebugOption = Annotated[bool, typer.Option("--debug", help="In chi tiết lỗi nội bộ.")]
+JobsOption = Annotated[int, typer.Option(
+    "--jobs", "-j", min=0, help="Số tiến trình đọc tệp khi có nhiều tệp (0: bằng số lõi CPU).")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Không hiện thanh tiến độ.")]
+# Below this many files a run takes a second or two: no progress bar.
+PROGRESS_MIN_FILES = 500
 
 
 @app.command()
@@ -76,6 +82,8 @@ def score(
         "--no-workbook", help="Không ghi bảng tổng hợp.")] = False,
     fmt: FormatOption = Format.table,
     lang: LangOption = Lang.vi,
+    jobs: JobsOption = 0,
+    quiet: QuietOption = False,
     debug: DebugOption = False,
 ) -> None:
     """Chấm điểm các chỉ tiêu của kế hoạch từ số liệu các xã gửi về."""
@@ -85,8 +93,8 @@ def score(
     target = output or Path(f"kh-treem-{loaded.id}.xlsx")
     if not no_workbook and _is_input(target, paths):
         _refuse_output(target, lang)
-    with _guard(lang, debug):
-        result = run_score(paths, loaded)
+    with _guard(lang, debug), _progress(quiet, lang) as progress:
+        result = run_score(paths, loaded, _jobs(jobs), progress)
         if not no_workbook and _is_input(target, _sent_files(result.files)):
             _refuse_output(target, lang)
         written = None if no_workbook else _write(result, target, lang.value, debug)
@@ -104,14 +112,16 @@ def check(
     plan: PlanOption = None,
     fmt: FormatOption = Format.table,
     lang: LangOption = Lang.vi,
+    jobs: JobsOption = 0,
+    quiet: QuietOption = False,
     debug: DebugOption = False,
 ) -> None:
     """Kiểm tra các tệp số liệu (không chấm điểm): từng tệp, xã nào thiếu, xã nào gửi hai lần."""
     from kh_treem.pipeline import check as run_check
 
     loaded = _load_plan(plan, lang)
-    with _guard(lang, debug):
-        result = run_check(paths, loaded)
+    with _guard(lang, debug), _progress(quiet, lang) as progress:
+        result = run_check(paths, loaded, _jobs(jobs), progress)
         if fmt is Format.json:
             _print_json(result.to_dict(lang.value))
         else:
@@ -200,6 +210,8 @@ def rollup(
         show_default=False)] = None,
     fmt: FormatOption = Format.table,
     lang: LangOption = Lang.vi,
+    jobs: JobsOption = 0,
+    quiet: QuietOption = False,
     debug: DebugOption = False,
 ) -> None:
     """Tổng hợp nhiều năm: kết quả từng năm, xu hướng, và dự báo đến mục tiêu 2025, 2030."""
@@ -209,10 +221,10 @@ def rollup(
     loaded = [_load_plan(p, lang) for p in plans or []]
     if output is not None and _is_input(output, paths):
         _refuse_output(output, lang)
-    with _guard(lang, debug):
+    with _guard(lang, debug), _progress(quiet, lang) as progress:
         try:
             chosen = [] if no_horizon else horizons or ["2025", "2030"]
-            result = run_rollup(paths, loaded, chosen)
+            result = run_rollup(paths, loaded, chosen, _jobs(jobs), progress)
         except PlanError as exc:
             _fail(f"Tệp mục tiêu không dùng được: {exc}" if lang is Lang.vi
                   else f"The horizon file cannot be used: {exc}", EXIT_USAGE)
@@ -237,6 +249,27 @@ def rollup(
     has_errors = any(p.severity == "error" for p in result.problems)
     failed = output is not None and written is None
     raise typer.Exit(EXIT_INPUT_ERRORS if has_errors or failed else EXIT_OK)
+
+
+def _jobs(jobs: int) -> int:
+    return jobs or os.cpu_count() or 1
+
+
+@contextlib.contextmanager
+def _progress(quiet: bool, lang: Lang) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr for long runs, never when output goes to a file or a script."""
+    if quiet or not (sys.stdout.isatty() and sys.stderr.isatty()):
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=_console(stderr=True), transient=True) as bar:
+        task = bar.add_task("Đọc tệp" if lang is Lang.vi else "Reading files", visible=False)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, visible=total >= PROGRESS_MIN_FILES)
+
+        yield update
 
 
 def _load_plan(plan: Path | None, lang: Lang) -> Plan:

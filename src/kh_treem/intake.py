@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -51,33 +51,97 @@ class Intake:
     problems: list[Problem] = field(default_factory=list)
 
 
-def read_paths(paths: Sequence[Path | str], plan: Plan) -> Intake:
-    """Read every submission found in ``paths`` (files or folders, recursively)."""
+# Below this many files, starting worker processes costs more than it saves.
+PARALLEL_MIN_FILES = 200
+
+Entry = tuple[Path, str | None]  # a file, and why it is skipped (None: read it)
+
+
+Progress = Callable[[int, int], None]  # (files done, files in all)
+
+
+def read_paths(
+    paths: Sequence[Path | str], plan: Plan, jobs: int = 1, progress: Progress | None = None
+) -> Intake:
+    """Read every submission found in ``paths`` (files or folders, recursively).
+
+    With ``jobs`` > 1 and many files, the files are read by that many processes,
+    each taking contiguous shares; the result is the same, in the same order.
+    ``progress`` is told how many files are done as shares complete.
+    """
     intake = Intake()
-    reader = SheetReader(plan, intake.problems)
+    # The run's events in order: a problem about a path, or a file to read or skip.
+    events: list[Problem | Entry] = []
     seen: set[Path] = set()
     found_any = False
     for given in paths:
         found_here = False
-        for path, skip in _expand(Path(given), intake):
+        for path, skip in _expand(Path(given), events):
             found_here = found_here or skip is None
             key = path.resolve()
-            if key in seen:  # named twice (a folder and a file in it): read once
-                continue
-            seen.add(key)
-            if skip:
-                intake.files.append(_skipped(path, skip))
-                intake.problems.append(Problem(skip, file=str(path)))
-                continue
-            _read_file(path, reader, intake)
+            if key not in seen:  # named twice (a folder and a file in it): read once
+                seen.add(key)
+                events.append((path, skip))
         # A folder the officer named but that holds nothing to read is worth an error.
         if not found_here and Path(given).is_dir():
-            intake.problems.append(Problem("no-submissions", params={"paths": str(given)}))
+            events.append(Problem("no-submissions", params={"paths": str(given)}))
         found_any = found_any or found_here or Path(given).is_dir()
     if not found_any and any(Path(p).is_file() for p in paths):
         shown = ", ".join(str(p) for p in paths)
-        intake.problems.append(Problem("no-submissions", params={"paths": shown}))
+        events.append(Problem("no-submissions", params={"paths": shown}))
+
+    entries = [e for e in events if not isinstance(e, Problem)]
+    results = iter(_read_all(entries, plan, jobs, progress or _no_progress))
+    for event in events:
+        if isinstance(event, Problem):
+            intake.problems.append(event)
+        else:
+            part = next(results)
+            intake.submissions.extend(part.submissions)
+            intake.files.extend(part.files)
+            intake.problems.extend(part.problems)
     return intake
+
+
+def _no_progress(done: int, total: int) -> None:
+    pass
+
+
+def _read_all(entries: list[Entry], plan: Plan, jobs: int, progress: Progress) -> list[Intake]:
+    """One Intake per entry, in order; read in ``jobs`` processes when there are many."""
+    total = len(entries)
+    # Shares small enough to tell progress by, large enough to keep the workers busy.
+    size = max(PARALLEL_MIN_FILES // 4, -(-total // (max(jobs, 1) * 8)))
+    shares = [entries[i:i + size] for i in range(0, total, size)]
+    results: list[Intake] = []
+    if jobs <= 1 or total < PARALLEL_MIN_FILES:
+        for share in shares:
+            results.extend(read_entries(share, plan))
+            progress(len(results), total)
+        return results
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for part in pool.map(read_entries, shares, [plan] * len(shares)):
+            results.extend(part)
+            progress(len(results), total)
+    return results
+
+
+def read_entries(entries: list[Entry], plan: Plan) -> list[Intake]:
+    """Each entry read (or skipped) into its own Intake: a worker process's share."""
+    reader = SheetReader(plan, [])
+    parts = []
+    for path, skip in entries:
+        part = Intake()
+        if skip:
+            part.files.append(_skipped(path, skip))
+            part.problems.append(Problem(skip, file=str(path)))
+        else:
+            reader.problems = part.problems
+            _read_file(path, reader, part)
+        parts.append(part)
+    return parts
 
 
 def _skipped(path: Path, reason: str) -> FileRecord:
@@ -92,7 +156,7 @@ def _skipped(path: Path, reason: str) -> FileRecord:
     return record
 
 
-def _expand(path: Path, intake: Intake) -> Iterator[tuple[Path, str | None]]:
+def _expand(path: Path, events: list[Problem | Entry]) -> Iterator[Entry]:
     """Every file under ``path``, in a stable order, with the reason to skip it."""
     if path.is_dir():
         for child in sorted(path.rglob("*")):
@@ -101,7 +165,7 @@ def _expand(path: Path, intake: Intake) -> Iterator[tuple[Path, str | None]]:
     elif path.is_file():
         yield path, _skip_reason(path)
     else:
-        intake.problems.append(Problem("path-missing", file=str(path)))
+        events.append(Problem("path-missing", file=str(path)))
 
 
 def _in_hidden_folder(child: Path, root: Path) -> bool:

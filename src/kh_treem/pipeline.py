@@ -14,7 +14,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from kh_treem.intake import FileRecord, Intake, read_paths
+from kh_treem.intake import FileRecord, Intake, Progress, read_paths
 from kh_treem.plan import Plan, load_plan
 from kh_treem.problems import Problem
 from kh_treem.scoring import Outcome, score_plan, score_units, summed_counts
@@ -93,17 +93,27 @@ def _indicator(o: Outcome, lang: str) -> dict[str, Any]:
 
 
 def _read(
-    paths: Sequence[Path | str], plan: Plan | Path | str | None
+    paths: Sequence[Path | str], plan: Plan | Path | str | None, jobs: int,
+    progress: Progress | None,
 ) -> tuple[Plan, Intake, Assembled]:
     if not isinstance(plan, Plan):
         plan = load_plan(plan)
-    intake = read_paths(paths, plan)
+    intake = read_paths(paths, plan, jobs, progress)
     return plan, intake, assemble(intake.submissions, plan)
 
 
-def score(paths: Sequence[Path | str], plan: Plan | Path | str | None = None) -> ScoreResult:
-    """Score the submissions found in ``paths`` against ``plan`` (default: the 2022 plan)."""
-    plan, intake, assembled = _read(paths, plan)
+def score(
+    paths: Sequence[Path | str],
+    plan: Plan | Path | str | None = None,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> ScoreResult:
+    """Score the submissions found in ``paths`` against ``plan`` (default: the 2022 plan).
+
+    ``jobs`` processes read the files when there are many; ``progress`` is told
+    how many files are read.
+    """
+    plan, intake, assembled = _read(paths, plan, jobs, progress)
     counts = {
         unit: {code: obs.value for code, obs in figures.items()}
         for unit, figures in assembled.figures.items()
@@ -164,9 +174,14 @@ class CheckResult:
         }
 
 
-def check(paths: Sequence[Path | str], plan: Plan | Path | str | None = None) -> CheckResult:
+def check(
+    paths: Sequence[Path | str],
+    plan: Plan | Path | str | None = None,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> CheckResult:
     """Read and validate the submissions in ``paths`` without scoring: the nightly check."""
-    plan, intake, assembled = _read(paths, plan)
+    plan, intake, assembled = _read(paths, plan, jobs, progress)
     problems = intake.problems + assembled.problems
     files = []
     for record in intake.files:

@@ -18,7 +18,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal
 
-from kh_treem.intake import FileRecord, read_paths
+from kh_treem.intake import FileRecord, Progress, read_paths
 from kh_treem.layouts import Submission
 from kh_treem.pipeline import json_number
 from kh_treem.plan import Direction, Element, Measure, Plan, Target, load_bundled, load_plan
@@ -94,6 +94,8 @@ def rollup(
     paths: Sequence[Path | str],
     plans: Sequence[Plan | Path | str] = (),
     horizons: Sequence[Plan | Path | str | int] = (2025, 2030),
+    jobs: int = 1,
+    progress: Progress | None = None,
 ) -> RollupResult:
     """Score every year found in ``paths`` and follow each indicator across them.
 
@@ -104,7 +106,7 @@ def rollup(
     loaded = [_as_plan(p) for p in plans] or [load_plan()]
     by_year = {p.year: p for p in loaded}
     reference = max(loaded, key=lambda p: p.year)  # the latest plan defines the indicators
-    intake = read_paths(paths, _reading_plan(loaded))
+    intake = read_paths(paths, _reading_plan(loaded), jobs, progress)
     problems = list(intake.problems)
     submissions = _by_year(intake.submissions, by_year, problems)
     years = sorted(submissions)
