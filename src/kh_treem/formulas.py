@@ -26,6 +26,7 @@ _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.DOTALL)
 _REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
 _VALUE = re.compile(rb"<v>[^<]")
 _IS_ERROR = re.compile(rb'\bt="e"')
+_HAS_FORMULA = re.compile(rb"<f[ >/]")
 _ERROR_VALUE = re.compile(rb"<v>([^<]*)</v>")
 
 
@@ -55,7 +56,8 @@ def untrusted_cells(archive: zipfile.ZipFile) -> Untrusted:
             xml = archive.read(path)
         except KeyError:
             continue
-        cells = _cells(xml, recalc) if b"<f" in xml or b't="e"' in xml else {}
+        # <formula1> of a data validation is no formula cell: look for <f> and <f ...> only.
+        cells = _cells(xml, recalc) if _HAS_FORMULA.search(xml) or b't="e"' in xml else {}
         if cells:
             found[_unescape(name.decode("utf-8", "replace"))] = cells
     return found

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from kh_treem.names import UnitMatcher, fold, label_keys, nearest
+from kh_treem.names import MAX_LABEL_LENGTH, UnitMatcher, fold, label_keys, nearest
 from kh_treem.plan import Element, Plan
 from kh_treem.problems import Problem
 from kh_treem.values import Rejected, parse_count, parse_flag
@@ -139,7 +139,7 @@ class SheetReader:
             unit_col = year_col = None
             codes: dict[int, str] = {}
             for c, raw in enumerate(row):
-                if not isinstance(raw, str) or not raw.strip():
+                if not isinstance(raw, str) or not raw.strip() or len(raw) > MAX_LABEL_LENGTH:
                     continue
                 keys = label_keys(raw)
                 if unit_col is None and keys & UNIT_HEADERS:
@@ -308,7 +308,7 @@ def _labels(rows: Iterable[list[Any]]) -> dict[str, tuple[str, str]]:
     return found
 
 
-def _label_kind(keys: set[str]) -> str | None:
+def _label_kind(keys: frozenset[str]) -> str | None:
     if keys & UNIT_LABELS:
         return "unit"
     if keys & YEAR_LABELS:

@@ -11,7 +11,7 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 _APOSTROPHES = re.compile(r"[’‘'`ʼ´]")
@@ -19,6 +19,7 @@ _SPACES = re.compile(r"[\s_]+")
 _UNIT_PREFIX = re.compile(r"^(?:ubnd\s+)?(?:xa|phuong|thi tran)\s+")
 
 
+@lru_cache(maxsize=65536)  # codes, labels and names repeat in every file of a folder
 def fold(text: str) -> str:
     """Case-, diacritics-, Unicode-form- and spacing-insensitive key of a text."""
     decomposed = unicodedata.normalize("NFD", text).replace("đ", "d").replace("Đ", "D")
@@ -72,9 +73,17 @@ def decodings(text: str) -> list[str]:
     return readings
 
 
-def label_keys(text: str) -> set[str]:
+# No label or header is longer; a longer cell (a sentence of instructions) is none.
+MAX_LABEL_LENGTH = 60
+_NOT_A_LABEL: frozenset[str] = frozenset()
+
+
+@lru_cache(maxsize=65536)  # the same headers come back in every file of a folder
+def label_keys(text: str) -> frozenset[str]:
     """Every folded key a label cell may stand for (Unicode, TCVN3, VNI)."""
-    return {fold_label(reading) for reading in decodings(text)}
+    if len(text) > MAX_LABEL_LENGTH:
+        return _NOT_A_LABEL
+    return frozenset(fold_label(reading) for reading in decodings(text))
 
 
 def unit_key(text: str) -> str:
@@ -88,13 +97,13 @@ class UnitMatcher:
     def __init__(self, units: Iterable[str]) -> None:
         self.units = list(units)
         self._by_key = {unit_key(u): u for u in self.units}
+        self._matched: dict[str, str | None] = {}  # a folder sends the same names again
 
     def match(self, text: str) -> str | None:
-        for reading in decodings(text):
-            unit = self._by_key.get(unit_key(reading))
-            if unit is not None:
-                return unit
-        return None
+        if text not in self._matched:
+            self._matched[text] = next(
+                (u for r in decodings(text) if (u := self._by_key.get(unit_key(r)))), None)
+        return self._matched[text]
 
     def suggest(self, text: str) -> str:
         """The nearest of the plan's units, to put in an error message."""

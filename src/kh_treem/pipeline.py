@@ -8,6 +8,7 @@ file by file, with the completeness of the set.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kh_treem.intake import FileRecord, Intake, Progress, read_paths
+from kh_treem.layouts import Submission
 from kh_treem.plan import Plan, load_plan
 from kh_treem.problems import Problem
 from kh_treem.scoring import Outcome, score_plan, score_units, summed_counts
@@ -183,10 +185,16 @@ def check(
     """Read and validate the submissions in ``paths`` without scoring: the nightly check."""
     plan, intake, assembled = _read(paths, plan, jobs, progress)
     problems = intake.problems + assembled.problems
+    by_file: dict[str, list[Submission]] = defaultdict(list)
+    for sub in intake.submissions:
+        by_file[sub.file].append(sub)
+    found: dict[str, list[Problem]] = defaultdict(list)
+    for problem in problems:
+        if problem.file is not None:
+            found[problem.file].append(problem)
     files = []
     for record in intake.files:
-        mine = [s for s in intake.submissions if s.file == record.path]
-        own = [p for p in problems if p.file == record.path]
+        mine, own = by_file[record.path], found[record.path]
         files.append(FileCheck(
             record=record,
             years=sorted({s.year for s in mine}, key=lambda y: (y is None, y or 0)),
