@@ -97,7 +97,10 @@ def score(
         result = run_score(paths, loaded, _jobs(jobs), progress)
         if not no_workbook and _is_input(target, _sent_files(result.files)):
             _refuse_output(target, lang)
-        written = None if no_workbook else _write(result, target, lang.value, debug)
+        from kh_treem.workbook import write_summary
+
+        written = None if no_workbook else _write(
+            lambda: write_summary(result, target, lang.value), target, lang.value, debug)
         if fmt is Format.json:
             _print_json(result.to_dict(lang.value))
         else:
@@ -234,14 +237,9 @@ def rollup(
         if output is not None:
             from kh_treem.trend_workbook import write_trend
 
-            try:
-                write_trend(result, output, lang.value)
-                written = output
-            except OSError as exc:
-                if debug:
-                    raise
-                typer.echo(f"Không ghi được {output}: {exc.strerror or exc}" if lang is Lang.vi
-                           else f"Could not write {output}: {exc.strerror or exc}", err=True)
+            trend_path = output
+            written = _write(lambda: write_trend(result, trend_path, lang.value), trend_path,
+                             lang.value, debug)
         if fmt is Format.json:
             _print_json(result.to_dict(lang.value))
         else:
@@ -324,17 +322,16 @@ def _is_input(target: Path, paths: list[Path]) -> bool:
     return any(p.resolve() == resolved for p in paths)
 
 
-def _write(result: ScoreResult, target: Path, lang: str, debug: bool) -> Path | None:
-    from kh_treem.workbook import write_summary
-
+def _write(write: Callable[[], None], target: Path, lang: str, debug: bool) -> Path | None:
+    """Run a workbook writer; a disk that refuses is one sentence on stderr, not a crash."""
     try:
-        write_summary(result, target, lang)
+        write()
     except OSError as exc:
         if debug:
             raise
         reason = exc.strerror or str(exc)
         typer.echo(f"Không ghi được bảng tổng hợp {target}: {reason}" if lang == "vi"
-                   else f"Could not write the summary workbook {target}: {reason}", err=True)
+                   else f"Could not write the workbook {target}: {reason}", err=True)
         return None
     return target
 
