@@ -431,3 +431,19 @@ def test_ctrl_c_while_writing_leaves_the_previous_summary(
     assert "Traceback" not in result.output
     assert out.read_bytes() == before
     assert os.listdir(folder) == ["summary.xlsx"]
+
+
+def test_more_communes_than_columns_get_one_row_each(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With more communes than a sheet has columns, the breakdown puts one commune per row."""
+    monkeypatch.setattr(workbook, "MAX_COLUMNS", 5)  # Excel's 16,384, for two communes
+    forms = tmp_path / "in"
+    write_form(forms / "a.xlsx", "Ia Đal", {"live_births": 10, "neonatal_deaths": 1})
+    write_form(forms / "b.xlsx", "Ia Tơi", {"live_births": 20, "neonatal_deaths": 0})
+    out = tmp_path / "big.xlsx"
+    write_summary(kh_treem.score([forms]), out, "vi")
+    rows = list(openpyxl.load_workbook(out)["Theo xã"].iter_rows(values_only=True))
+    assert [r[0] for r in rows] == ["Xã", "Ia Đal", "Ia Tơi"]
+    assert rows[0][1:5] == ("2: Giá trị (số)", "2: Đánh giá", "3a: Giá trị (số)", "3a: Đánh giá")
+    assert (rows[1][3], rows[1][4]) == (100.0, "Chưa đạt")  # 1 per 10 live births: 100 ‰

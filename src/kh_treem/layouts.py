@@ -9,6 +9,7 @@ cannot be used becomes a :class:`Problem` at its A1 cell.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -77,7 +78,8 @@ def column_letter(index: int) -> str:
 
 
 def cell_name(row: int, col: int) -> str:
-    return f"{column_letter(col)}{row + 1}"
+    # Interned: the same few cell names stand in every one of thousands of files.
+    return sys.intern(f"{column_letter(col)}{row + 1}")
 
 
 class SheetReader:

@@ -19,6 +19,7 @@ from kh_treem.pipeline import ScoreResult
 from kh_treem.plan import Measure
 from kh_treem.problems import Problem
 
+MAX_COLUMNS = 16_384  # Excel's limit on the columns of a sheet
 STATUS_COLOURS = {
     "met": "#C6EFCE",
     "not_met": "#FFC7CE",
@@ -169,6 +170,9 @@ class _Writer(BookWriter):
     def _by_unit(self) -> None:
         lang, plan = self.lang, self.result.plan
         units = list(self.result.by_unit)
+        if 2 + 2 * len(units) > MAX_COLUMNS:
+            self._by_unit_as_rows(units)
+            return
         headers = [word("id", lang), word("indicator", lang)]
         widths = [8, 48]
         for unit in units:
@@ -182,6 +186,20 @@ class _Writer(BookWriter):
                 o = self.result.by_unit[unit][i - 1]
                 self._cell(sheet, i, 2 + 2 * j, None if o.value is None else float(o.value))
                 self._status(sheet, i, 3 + 2 * j, o.status)
+
+    def _by_unit_as_rows(self, units: list[str]) -> None:
+        """A province's thousands of communes do not fit in columns: one row per commune."""
+        lang = self.lang
+        targets = [t for t in self.result.plan.targets if t.measure is not Measure.UNITS]
+        headers = [word("units", lang)]
+        for t in targets:
+            headers += [f"{t.id}: {word('value_number', lang)}", f"{t.id}: {word('status', lang)}"]
+        sheet = self._sheet("by_unit", headers, [24] + [12, 14] * len(targets), 0)
+        for row, unit in enumerate(units, start=1):
+            self._cell(sheet, row, 0, unit)
+            for j, o in enumerate(self.result.by_unit[unit]):
+                self._cell(sheet, row, 1 + 2 * j, None if o.value is None else float(o.value))
+                self._status(sheet, row, 2 + 2 * j, o.status)
 
     def _counts(self) -> None:
         lang, plan = self.lang, self.result.plan
