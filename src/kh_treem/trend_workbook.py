@@ -17,6 +17,7 @@ from kh_treem.workbook import BookWriter, write_book
 
 CHART_ROWS = 15  # rows a chart takes
 CHARTS_PER_ROW = 2
+CHART_WIDTH = 480  # pixels
 
 
 def write_trend(result: RollupResult, path: Path, lang: str = "vi") -> None:
@@ -46,7 +47,7 @@ class _TrendWriter(BookWriter):
         sheet = self._sheet_named(name, headers, widths, 0)
         for row, trend in enumerate(trends, start=1):
             t = trend.target
-            self._row(sheet, row, [t.id, t.name.get(lang), t.unit])
+            self._row(sheet, row, [t.id, t.name.get(lang), _unit(t.unit, lang)])
             for col, year in enumerate(years, start=3):
                 v = trend.by_year[year]
                 value = None if v.value is None else float(v.value)
@@ -57,10 +58,10 @@ class _TrendWriter(BookWriter):
         chart_top = len(trends) + 2
         for i, trend in enumerate(trends):
             self._chart(sheet, name, trend, i + 1, chart_top + (i // CHARTS_PER_ROW) * CHART_ROWS,
-                        (i % CHARTS_PER_ROW) * 8)
+                        (i % CHARTS_PER_ROW) * (CHART_WIDTH + 20))
 
     def _chart(self, sheet: Any, sheet_name: str, trend: Trend, row: int, top: int,
-               left: int) -> None:
+               x_offset: int) -> None:
         years = len(self.result.years)
         chart = self.book.add_chart({"type": "line"})
         chart.add_series({
@@ -72,9 +73,9 @@ class _TrendWriter(BookWriter):
         chart.set_title({"name": f"{trend.target.id}. {trend.target.name.get(self.lang)}",
                          "name_font": {"size": 10}})
         chart.set_legend({"none": True})
-        chart.set_y_axis({"name": trend.target.unit})
-        chart.set_size({"width": 480, "height": 280})
-        sheet.insert_chart(top, left, chart)
+        chart.set_y_axis({"name": _unit(trend.target.unit, self.lang)})
+        chart.set_size({"width": CHART_WIDTH, "height": 280})
+        sheet.insert_chart(top, 0, chart, {"x_offset": x_offset})
 
     def _outlook(self) -> None:
         lang = self.lang
@@ -91,3 +92,8 @@ class _TrendWriter(BookWriter):
                     p.ratio, p.projected, band_label(p.band, lang),
                 ])
                 row += 1
+
+
+def _unit(unit: str, lang: str) -> str:
+    """"xã" for communes in Vietnamese; the symbols (%, ‰) as they are."""
+    return word(unit, lang) if unit in ("communes", "persons") else unit
