@@ -121,11 +121,25 @@ def _read_all(entries: list[Entry], plan: Plan, jobs: int, progress: Progress) -
         return results
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for part in pool.map(read_entries, shares, [plan] * len(shares)):
+    # Each worker gets the plan once, not once per share: a province's plan is large.
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_keep_plan, initargs=(plan,)) as pool:
+        for part in pool.map(_read_share, shares):
             results.extend(part)
             progress(len(results), total)
     return results
+
+
+_worker_plan: Plan | None = None  # set in each worker process by _keep_plan
+
+
+def _keep_plan(plan: Plan) -> None:
+    global _worker_plan
+    _worker_plan = plan
+
+
+def _read_share(entries: list[Entry]) -> list[Intake]:
+    assert _worker_plan is not None, "a worker reads only after _keep_plan"
+    return read_entries(entries, _worker_plan)
 
 
 def read_entries(entries: list[Entry], plan: Plan) -> list[Intake]:
