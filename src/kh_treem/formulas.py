@@ -11,10 +11,8 @@ false 0.
 
 from __future__ import annotations
 
-import io
 import posixpath
 import re
-import zipfile
 from collections.abc import Mapping
 
 _SHEET = re.compile(rb'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
@@ -34,12 +32,14 @@ _ERROR_VALUE = re.compile(rb"<v>([^<]*)</v>")
 Untrusted = Mapping[str, Mapping[str, str]]
 
 
-def untrusted_cells(archive: zipfile.ZipFile) -> Untrusted:
-    """Every cell whose saved value is missing, a placeholder, or an error value."""
-    try:
-        workbook = archive.read("xl/workbook.xml")
-        rels = archive.read("xl/_rels/workbook.xml.rels")
-    except KeyError:
+def untrusted_cells(members: Mapping[str, bytes]) -> Untrusted:
+    """Every cell whose saved value is missing, a placeholder, or an error value.
+
+    ``members`` are the workbook's XML members, name -> content, as limits.py inflated them.
+    """
+    workbook = members.get("xl/workbook.xml")
+    rels = members.get("xl/_rels/workbook.xml.rels")
+    if workbook is None or rels is None:
         return {}
     recalc = _RECALC.search(workbook) is not None
     targets = {rid: target for rid, target in _REL.findall(rels)}
@@ -51,10 +51,8 @@ def untrusted_cells(archive: zipfile.ZipFile) -> Untrusted:
         target = targets.get(rid)
         if target is None:
             continue
-        path = _member(target.decode("utf-8", "replace"))
-        try:
-            xml = archive.read(path)
-        except KeyError:
+        xml = members.get(_member(target.decode("utf-8", "replace")))
+        if xml is None:
             continue
         # <formula1> of a data validation is no formula cell: look for <f> and <f ...> only.
         cells = _cells(xml, recalc) if _HAS_FORMULA.search(xml) or b't="e"' in xml else {}
@@ -75,15 +73,6 @@ def _cells(xml: bytes, recalc: bool) -> dict[str, str]:
         elif b"<f" in body and (recalc or _VALUE.search(body) is None):
             cells[ref.group(1).decode()] = ""
     return cells
-
-
-def untrusted_cells_in(data: bytes) -> Untrusted:
-    """The same, from the bytes of a workbook; empty for anything that is not a zip."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return untrusted_cells(archive)
-    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
-        return {}
 
 
 def _member(target: str) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from kh_treem import limits
-from kh_treem.formulas import untrusted_cells_in
+from kh_treem.formulas import untrusted_cells
 from kh_treem.i18n import is_own_output
 from kh_treem.layouts import Observation, SheetReader, SheetSource, Submission
 from kh_treem.plan import Plan
@@ -208,7 +208,7 @@ def _read_file(path: Path, reader: SheetReader, intake: Intake) -> None:
     if not data:
         _reject(intake, record, "file-empty")
         return
-    refusal = limits.check_bytes(data)
+    refusal, xml = limits.check_bytes(data)
     if refusal is not None:
         _reject(intake, record, refusal.type, **refusal.params)
         return
@@ -216,7 +216,7 @@ def _read_file(path: Path, reader: SheetReader, intake: Intake) -> None:
     if path.suffix.lower() == ".csv":
         sheets = _csv_sheets(data, record, intake)
     else:
-        sheets = _workbook_sheets(data, record, intake)
+        sheets = _workbook_sheets(data, xml, record, intake)
     if sheets is None:
         return
     skipped: list[Problem] = []
@@ -248,7 +248,9 @@ def _read_file(path: Path, reader: SheetReader, intake: Intake) -> None:
 Sheet = tuple[str, list[list[Any]] | None, dict[str, str]]
 
 
-def _workbook_sheets(data: bytes, record: FileRecord, intake: Intake) -> Iterator[Sheet] | None:
+def _workbook_sheets(
+    data: bytes, xml: limits.XmlMembers, record: FileRecord, intake: Intake
+) -> Iterator[Sheet] | None:
     """The sheets of a workbook, lazily, or None when it cannot be opened (recorded)."""
     import python_calamine
 
@@ -269,7 +271,7 @@ def _workbook_sheets(data: bytes, record: FileRecord, intake: Intake) -> Iterato
     if len(names) > limits.MAX_SHEETS:
         _reject(intake, record, "too-many-sheets", count=len(names), limit=limits.MAX_SHEETS)
         return None
-    untrusted = untrusted_cells_in(data)
+    untrusted = untrusted_cells(xml)
 
     def sheets() -> Iterator[Sheet]:
         for sheet_name in names:

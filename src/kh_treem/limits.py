@@ -38,18 +38,26 @@ class Refusal:
     params: dict[str, object]
 
 
-def check_bytes(data: bytes) -> Refusal | None:
-    """A refusal for a file that must not be parsed, or None when it may be."""
+# The XML members of a zip-based workbook, inflated once: name -> content.
+XmlMembers = dict[str, bytes]
+
+
+def check_bytes(data: bytes) -> tuple[Refusal | None, XmlMembers]:
+    """A refusal for a file that must not be parsed (or None), and its XML as inflated.
+
+    The XML comes back so that nothing else inflates the same members again.
+    """
     if len(data) > MAX_FILE_BYTES:
-        return Refusal("too-large", {"size": _mb(len(data)), "limit": _mb(MAX_FILE_BYTES)})
+        return Refusal("too-large", {"size": _mb(len(data)), "limit": _mb(MAX_FILE_BYTES)}), {}
     if data.startswith(OLE_MAGIC) and ENCRYPTED_PACKAGE in data:
-        return Refusal("encrypted", {})
+        return Refusal("encrypted", {}), {}
+    xml: XmlMembers = {}
     if data.startswith(b"PK"):
-        return _check_zip(data)
-    return None
+        return _check_zip(data, xml), xml
+    return None, xml
 
 
-def _check_zip(data: bytes) -> Refusal | None:
+def _check_zip(data: bytes, xml: XmlMembers) -> Refusal | None:
     try:
         archive = zipfile.ZipFile(BytesIO(data))
     except zipfile.BadZipFile:
@@ -67,7 +75,7 @@ def _check_zip(data: bytes) -> Refusal | None:
         total = 0
         for member in members:
             try:
-                refusal, total = _scan_member(archive, member, total)
+                refusal, total = _scan_member(archive, member, total, xml)
             except (zipfile.BadZipFile, EOFError, zlib.error):
                 return Refusal("zip-bomb", {"detail": f"{member.filename}: its size or checksum"
                                                       " does not match its content"})
@@ -79,11 +87,12 @@ def _check_zip(data: bytes) -> Refusal | None:
 
 
 def _scan_member(
-    archive: zipfile.ZipFile, member: zipfile.ZipInfo, total: int
+    archive: zipfile.ZipFile, member: zipfile.ZipInfo, total: int, xml: XmlMembers
 ) -> tuple[Refusal | None, int]:
     """Inflate one member in chunks: its size, entity declarations, declared rows."""
     is_xml = member.filename.endswith((".xml", ".rels"))
     tail = b""
+    chunks = []
     with archive.open(member) as stream:
         while chunk := stream.read(_CHUNK):
             total += len(chunk)
@@ -98,6 +107,9 @@ def _scan_member(
             if rows > MAX_ROWS:
                 return Refusal("too-many-rows", {"rows": rows, "limit": MAX_ROWS}), total
             tail = chunk[-_OVERLAP:]
+            chunks.append(chunk)
+    if is_xml:
+        xml[member.filename] = b"".join(chunks)
     return None, total
 
 
