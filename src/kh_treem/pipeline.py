@@ -168,11 +168,16 @@ class CheckResult:
             "units_sent_twice": self.units_sent_twice,
             "files": [f.to_dict() for f in self.files],
             "problems": [p.to_dict(lang) for p in self.problems],
-            "summary": {
-                "files": len(self.files),
-                "errors": sum(p.severity == "error" for p in self.problems),
-                "warnings": sum(p.severity == "warning" for p in self.problems),
-            },
+            "summary": self.summary,
+        }
+
+    @property
+    def summary(self) -> dict[str, int]:
+        """How many files, errors and warnings: the closing line of ``kh-treem check``."""
+        return {
+            "files": len(self.files),
+            "errors": sum(p.severity == "error" for p in self.problems),
+            "warnings": sum(p.severity == "warning" for p in self.problems),
         }
 
 
