@@ -21,7 +21,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kh_treem.intake import Observation, Submission
+from kh_treem.intake import Submission
 from kh_treem.pipeline import ScoreResult, score
 from kh_treem.plan import Measure, Target
 from kh_treem.problems import Problem
@@ -92,8 +92,8 @@ def valid_unit(draw: st.DrawFn, blanks: bool = False, top: int = 3000) -> dict[s
 
 
 def submission(unit: str, values: Mapping[str, int], file: str, year: int | None) -> Submission:
-    observations = [Observation(c, v, file, "Sheet1", value_cell(c)) for c, v in values.items()]
-    return Submission(file, "Sheet1", unit, year, "E2" if year else None, observations)
+    return Submission(file, "Sheet1", unit, year, "E2" if year else None,
+                      tuple(values), tuple(values.values()), tuple(map(value_cell, values)))
 
 
 def figure(code: str) -> st.SearchStrategy[int]:
@@ -141,9 +141,7 @@ def test_assemble_and_score_ignore_submission_order(subs: list[Submission], data
     assert first.figures == second.figures
     assert list(first.figures) == list(second.figures)
     assert problem_set(first.problems) == problem_set(second.problems)
-    counts = {u: {c: o.value for c, o in f.items()} for u, f in first.figures.items()}
-    counts2 = {u: {c: o.value for c, o in f.items()} for u, f in second.figures.items()}
-    assert summary(score_plan(PLAN, counts)) == summary(score_plan(PLAN, counts2))
+    assert summary(score_plan(PLAN, first.figures)) == summary(score_plan(PLAN, second.figures))
 
 
 @st.composite
@@ -188,7 +186,7 @@ def test_valid_figures_pass_assemble_untouched(per_unit: tuple[dict[str, int], .
     subs = [submission(u, v, f"{u}.xlsx", 2022) for u, v in zip(UNITS, per_unit, strict=True)]
     assembled = assemble(subs, PLAN)
     assert assembled.problems == []
-    got = {u: {c: o.value for c, o in f.items()} for u, f in assembled.figures.items()}
+    got = assembled.figures
     assert got == dict(zip(UNITS, per_unit, strict=True))
 
 

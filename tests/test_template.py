@@ -53,8 +53,7 @@ Figures = dict[str, dict[str, int]]
 def _example_figures() -> tuple[tuple[str, tuple[tuple[str, int], ...]], ...]:
     intake = read_paths(EXAMPLE_FILES, PLAN)
     figures = assemble(intake.submissions, PLAN).figures
-    return tuple((unit, tuple((c, o.value) for c, o in obs.items()))
-                 for unit, obs in figures.items())
+    return tuple((unit, tuple(values.items())) for unit, values in figures.items())
 
 
 def example_figures() -> Figures:

@@ -44,16 +44,28 @@ class Observation:
         return " › ".join(p for p in (self.file, self.sheet, self.cell) if p)
 
 
-@dataclass
+@dataclass(slots=True)
 class Submission:
-    """One unit's figures from one sheet (layout A) or one row (layout B)."""
+    """One unit's figures from one sheet (layout A) or one row (layout B).
+
+    The figures are kept as three parallel tuples, not as :class:`Observation`
+    objects: a national rollup holds hundreds of thousands of figures, and the
+    tuples of codes and of cells are the same objects for every form of a kind.
+    """
 
     file: str
     sheet: str
     unit: str
     year: int | None
     year_cell: str | None
-    observations: list[Observation] = field(default_factory=list)
+    codes: tuple[str, ...] = ()
+    values: tuple[int, ...] = ()
+    cells: tuple[str, ...] = ()
+
+    @property
+    def observations(self) -> list[Observation]:
+        return [Observation(code, value, self.file, self.sheet, cell)
+                for code, value, cell in zip(self.codes, self.values, self.cells, strict=True)]
 
 
 @dataclass(frozen=True)
@@ -65,6 +77,10 @@ class SheetSource:
     file_stem: str
     # A1 cell -> "" (a formula with no trustworthy saved value) or its error value.
     untrusted: Mapping[str, str] = field(default_factory=dict)
+
+
+# A submission's figures as they are read: codes, values, cells.
+_Figures = tuple[list[str], list[int], list[str]]
 
 
 def column_letter(index: int) -> str:
@@ -90,6 +106,17 @@ class SheetReader:
         self.problems = problems
         self.units = UnitMatcher(plan.units)
         self.elements = {fold(e.code): e for e in plan.elements}
+        # One tuple object for every form that has the same codes (or cells) in the same order.
+        self._shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def _submission(
+        self, src: SheetSource, unit: str | None, year: int | None, year_cell: str | None,
+        figures: _Figures,
+    ) -> Submission:
+        codes, values, cells = figures
+        return Submission(src.file, src.sheet, unit or "", year, year_cell,
+                          self._shared.setdefault(tuple(codes), tuple(codes)), tuple(values),
+                          self._shared.setdefault(tuple(cells), tuple(cells)))
 
     def read(self, rows: list[list[Any]], source: SheetSource) -> list[Submission] | None:
         """The sheet's submissions; None when the sheet is in neither layout.
@@ -115,7 +142,7 @@ class SheetReader:
         if unit is None and "unit" not in labels:
             unit = self._unit_from_names(src)
         year, year_cell, year_ok = self._year(labels.get("year"), src)
-        submission = Submission(src.file, src.sheet, unit or "", year, year_cell)
+        figures: _Figures = ([], [], [])
         for r in range(header + 1, len(rows)):
             row = rows[r]
             raw_code = _at(row, code_col)
@@ -128,8 +155,8 @@ class SheetReader:
                 if raw not in ("", None) or cell_name(r, value_col) in src.untrusted:
                     self._unknown_code(code_text, raw, src, cell_name(r, value_col))
                 continue
-            self._value(element, raw, src, cell_name(r, value_col), submission)
-        return [submission] if unit and year_ok else []
+            self._value(element, raw, src, cell_name(r, value_col), figures)
+        return [self._submission(src, unit, year, year_cell, figures)] if unit and year_ok else []
 
     # --- layout B: the table ------------------------------------------------------------
 
@@ -190,19 +217,19 @@ class SheetReader:
                     (_as_text(_at(row, year_col)), cell_name(r, year_col)), src)
             else:
                 year, year_cell, year_ok = sheet_year, sheet_year_cell, sheet_year_ok
-            submission = Submission(src.file, src.sheet, unit or "", year, year_cell)
+            figures: _Figures = ([], [], [])
             for col, raw in values.items():
                 element = self.elements.get(fold(columns[col]))
                 if element is not None:
-                    self._value(element, raw, src, cell_name(r, col), submission)
+                    self._value(element, raw, src, cell_name(r, col), figures)
             if unit and year_ok:
-                submissions.append(submission)
+                submissions.append(self._submission(src, unit, year, year_cell, figures))
         return submissions
 
     # --- shared by both layouts ---------------------------------------------------------
 
     def _value(
-        self, element: Element, raw: Any, src: SheetSource, cell: str, submission: Submission
+        self, element: Element, raw: Any, src: SheetSource, cell: str, figures: _Figures
     ) -> None:
         where = {"file": src.file, "sheet": src.sheet, "cell": cell, "code": element.code}
         untrusted = src.untrusted.get(cell)
@@ -214,8 +241,10 @@ class SheetReader:
         if isinstance(value, Rejected):
             self.problems.append(Problem(value.type, **where, params={"found": value.found}))
         elif value is not None:
-            submission.observations.append(
-                Observation(element.code, value, src.file, src.sheet, cell))
+            codes, values, cells = figures
+            codes.append(element.code)
+            values.append(value)
+            cells.append(cell)
 
     def _unknown_code(self, code_text: str, raw: Any, src: SheetSource, cell: str) -> None:
         self.problems.append(Problem("code-unknown", file=src.file, sheet=src.sheet, cell=cell,

@@ -116,10 +116,7 @@ def score(
     how many files are read.
     """
     plan, intake, assembled = _read(paths, plan, jobs, progress)
-    counts = {
-        unit: {code: obs.value for code, obs in figures.items()}
-        for unit, figures in assembled.figures.items()
-    }
+    counts = assembled.figures
     return ScoreResult(
         plan=plan,
         units_reporting=[u for u in plan.units if counts.get(u)],
@@ -203,7 +200,7 @@ def check(
         files.append(FileCheck(
             record=record,
             years=sorted({s.year for s in mine}, key=lambda y: (y is None, y or 0)),
-            values=sum(len(s.observations) for s in mine),
+            values=sum(len(s.values) for s in mine),
             errors=sum(p.severity == "error" for p in own),
             warnings=sum(p.severity == "warning" for p in own),
         ))

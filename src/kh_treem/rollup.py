@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal
@@ -118,8 +118,7 @@ def rollup(
         _drop_units_not_of(year, submissions[year], units_of[year], loaded, problems)
         assembled = assemble(submissions[year], plan)
         problems.extend(assembled.problems)
-        counts[year] = {u: {c: o.value for c, o in figs.items()}
-                        for u, figs in assembled.figures.items()}
+        counts[year] = assembled.figures
     _chain_marriages(counts, problems)
     # Each year is scored as it was (its own units, its own plan); the change and the
     # outlook compare like with like, with units merged later counted as one throughout.
@@ -192,8 +191,7 @@ def _by_year(
         if year is None:
             problems.append(Problem("year-unknown", file=sub.file, sheet=sub.sheet))
             continue
-        grouped[year].append(Submission(sub.file, sub.sheet, sub.unit, year, sub.year_cell,
-                                        sub.observations))
+        grouped[year].append(replace(sub, year=year))
     return dict(grouped)
 
 

@@ -109,11 +109,7 @@ def previous_figures(
     last = plan.model_copy(update={"year": year - 1})
     intake = read_paths(paths, last)
     assembled = assemble(intake.submissions, last)
-    figures = {
-        unit: {code: obs.value for code, obs in observations.items()}
-        for unit, observations in assembled.figures.items()
-    }
-    return figures, intake.problems + assembled.problems
+    return assembled.figures, intake.problems + assembled.problems
 
 
 def write_form(

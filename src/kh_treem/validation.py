@@ -9,16 +9,16 @@ checked within each unit: the figures of a broken rule do not count.
 from __future__ import annotations
 
 import itertools
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from kh_treem.layouts import Observation, Submission
 from kh_treem.plan import Plan
 from kh_treem.problems import Problem
 
-# unit -> element code -> the observation that counts
-Figures = dict[str, dict[str, Observation]]
+# unit -> element code -> the figure that counts
+Figures = dict[str, dict[str, int]]
 
 
 @dataclass
@@ -30,7 +30,7 @@ class Assembled:
 def assemble(submissions: Iterable[Submission], plan: Plan) -> Assembled:
     """Merge the submissions of the plan's year and apply the plan's rules."""
     problems: list[Problem] = []
-    by_unit: dict[str, dict[str, list[Observation]]] = defaultdict(lambda: defaultdict(list))
+    by_unit: dict[str, list[Submission]] = defaultdict(list)
     for sub in _drop_copies(submissions, problems):
         if sub.year is None:
             problems.append(Problem("year-missing", file=sub.file, sheet=sub.sheet,
@@ -40,17 +40,23 @@ def assemble(submissions: Iterable[Submission], plan: Plan) -> Assembled:
                                     cell=sub.year_cell,
                                     params={"found": sub.year, "year": plan.year}))
             continue
-        for obs in sub.observations:
-            by_unit[sub.unit][obs.code].append(obs)
+        by_unit[sub.unit].append(sub)
 
     figures: Figures = {}
     for unit in plan.units:  # the plan's order, whatever order the files came in
-        if unit not in by_unit:
+        sent = by_unit.get(unit)
+        if not sent:
             problems.append(Problem("unit-not-reported", params={"unit": unit}))
             continue
-        merged = _merge(unit, by_unit[unit], problems)
-        _apply_rules(unit, merged, plan, problems)
-        figures[unit] = merged
+        values = dict(zip(sent[0].codes, sent[0].values, strict=True))
+        if len(sent) == 1 and len(values) == len(sent[0].codes):
+            # One sheet, each code once (nearly every unit): nothing to merge.
+            _apply_rules(unit, values, _locator(sent[0]), plan, problems)
+        else:
+            merged = _merge(unit, sent, problems)
+            values = {code: obs.value for code, obs in merged.items()}
+            _apply_rules(unit, values, merged.__getitem__, plan, problems)
+        figures[unit] = values
     return Assembled(figures, problems)
 
 
@@ -60,14 +66,22 @@ def _drop_copies(submissions: Iterable[Submission], problems: list[Problem]) -> 
     A file sent twice (a copy in another folder, a resend) is used once with one
     notice, rather than a notice for every figure in it.
     """
-    kept: dict[tuple[str, int | None, frozenset[tuple[str, int]]], Submission] = {}
-    for sub in sorted(submissions, key=lambda s: (s.file, s.sheet)):
-        key = (sub.unit, sub.year, frozenset((o.code, o.value) for o in sub.observations))
-        first = kept.setdefault(key, sub)
-        if first is not sub and sub.observations:
+    ordered = sorted(submissions, key=lambda s: (s.file, s.sheet))
+    sent = Counter((s.unit, s.year) for s in ordered)
+    kept: list[Submission] = []
+    first_of: dict[tuple[str, int | None, frozenset[tuple[str, int]]], Submission] = {}
+    for sub in ordered:
+        if sent[sub.unit, sub.year] == 1:  # the unit's only sheet of the year: no copy of any
+            kept.append(sub)
+            continue
+        key = (sub.unit, sub.year, frozenset(zip(sub.codes, sub.values, strict=True)))
+        first = first_of.setdefault(key, sub)
+        if first is sub:
+            kept.append(sub)
+        elif sub.values:
             problems.append(Problem("submission-copy", file=sub.file, sheet=sub.sheet, params={
                 "unit": sub.unit, "other": _sheet_place(first.file, first.sheet)}))
-    return list(kept.values())
+    return kept
 
 
 def _sheet_place(file: str, sheet: str) -> str:
@@ -75,8 +89,12 @@ def _sheet_place(file: str, sheet: str) -> str:
 
 
 def _merge(
-    unit: str, observations: dict[str, list[Observation]], problems: list[Problem]
+    unit: str, submissions: list[Submission], problems: list[Problem]
 ) -> dict[str, Observation]:
+    observations: dict[str, list[Observation]] = defaultdict(list)
+    for sub in submissions:
+        for obs in sub.observations:
+            observations[obs.code].append(obs)
     merged: dict[str, Observation] = {}
     # (repeating sheet, first sheet) -> the repeated observations, told in one notice
     repeats: dict[tuple[str, str, str, str], list[tuple[Observation, Observation]]] = {}
@@ -110,15 +128,28 @@ def _repeated(group: list[tuple[Observation, Observation]]) -> Problem:
                            "other": _sheet_place(first.file, first.sheet)})
 
 
+def _locator(sub: Submission) -> Callable[[str], Observation]:
+    """Where a code of ``sub`` stands, for the rare problem that must name its cell."""
+
+    def locate(code: str) -> Observation:
+        i = sub.codes.index(code)
+        return Observation(code, sub.values[i], sub.file, sub.sheet, sub.cells[i])
+
+    return locate
+
+
 def _apply_rules(
-    unit: str, merged: dict[str, Observation], plan: Plan, problems: list[Problem]
+    unit: str, values: dict[str, int], locate: Callable[[str], Observation], plan: Plan,
+    problems: list[Problem],
 ) -> None:
+    """Check the plan's rules on a unit's figures; drop the figures of every broken chain."""
     broken: set[str] = set()
     for chain in plan.rules:
-        present = [merged[code] for code in chain if code in merged]
+        present = [code for code in chain if code in values]
         # Checking neighbours among the reported figures is enough: a <= b <= c implies a <= c.
-        breaks = [(a, b) for a, b in itertools.pairwise(present) if a.value > b.value]
-        for left, right in breaks:
+        breaks = [(a, b) for a, b in itertools.pairwise(present) if values[a] > values[b]]
+        for a, b in breaks:
+            left, right = locate(a), locate(b)
             problems.append(_at(
                 left, "rule-broken", unit=unit,
                 left=left.code, left_value=left.value, left_cell=_cell_of(left, left),
@@ -128,7 +159,7 @@ def _apply_rules(
         if breaks:
             broken.update(chain)
     for code in broken:
-        merged.pop(code, None)
+        values.pop(code, None)
 
 
 def _at(obs: Observation, kind: str, **params: object) -> Problem:
