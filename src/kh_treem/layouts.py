@@ -9,9 +9,9 @@ cannot be used becomes a :class:`Problem` at its A1 cell.
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from kh_treem.names import MAX_LABEL_LENGTH, UnitMatcher, fold, label_keys, nearest
@@ -93,9 +93,9 @@ def column_letter(index: int) -> str:
     return letters
 
 
+@lru_cache(maxsize=8192)  # the same few cells are named in every one of thousands of files
 def cell_name(row: int, col: int) -> str:
-    # Interned: the same few cell names stand in every one of thousands of files.
-    return sys.intern(f"{column_letter(col)}{row + 1}")
+    return f"{column_letter(col)}{row + 1}"
 
 
 class SheetReader:
@@ -231,15 +231,16 @@ class SheetReader:
     def _value(
         self, element: Element, raw: Any, src: SheetSource, cell: str, figures: _Figures
     ) -> None:
-        where = {"file": src.file, "sheet": src.sheet, "cell": cell, "code": element.code}
         untrusted = src.untrusted.get(cell)
         if untrusted is not None:
             kind = "formula-error" if untrusted else "formula-unsaved"
-            self.problems.append(Problem(kind, **where, params={"found": untrusted}))
+            self.problems.append(Problem(kind, file=src.file, sheet=src.sheet, cell=cell,
+                                         code=element.code, params={"found": untrusted}))
             return
         value = parse_flag(raw) if element.kind == "flag" else parse_count(raw)
         if isinstance(value, Rejected):
-            self.problems.append(Problem(value.type, **where, params={"found": value.found}))
+            self.problems.append(Problem(value.type, file=src.file, sheet=src.sheet, cell=cell,
+                                         code=element.code, params={"found": value.found}))
         elif value is not None:
             codes, values, cells = figures
             codes.append(element.code)

@@ -36,6 +36,8 @@ CellValue = int | None | Rejected
 
 def parse_count(raw: object) -> CellValue:
     """A whole count >= 0, None when not reported, or why it was rejected."""
+    if type(raw) is float and raw.is_integer() and raw >= 0:
+        return int(raw)  # what nearly every cell of an .xlsx holds: decided first
     if raw is None or isinstance(raw, (bool, dt.date, dt.time, dt.timedelta)):
         return _from_other(raw)
     if isinstance(raw, int):
