@@ -25,7 +25,7 @@ from kh_treem.intake import Submission
 from kh_treem.pipeline import ScoreResult, score
 from kh_treem.plan import Measure, Target
 from kh_treem.problems import Problem
-from kh_treem.scoring import Outcome, score_plan, score_target
+from kh_treem.scoring import Outcome, score_plan, score_target, score_units
 from kh_treem.validation import assemble
 from tests.forms import PLAN, value_cell, write_form
 
@@ -214,6 +214,21 @@ def test_score_equals_score_of_sums_with_blanks(per_unit: tuple[dict[str, int], 
         assert (out.status, out.numerator, out.denominator, out.value) == (
             single.status, single.numerator, single.denominator, single.value), out.target.id
         assert set(out.units_reporting) | set(out.units_missing) == set(UNITS)
+
+
+@settings(max_examples=100, deadline=None)
+@given(per_unit=st.tuples(*(valid_unit(blanks=True, top=60) for _ in UNITS)))
+def test_unit_breakdown_equals_scoring_each_unit_alone(
+    per_unit: tuple[dict[str, int], ...],
+) -> None:
+    """score_units gives, for each unit, what score_target gives over that unit alone."""
+    counts = dict(zip(UNITS, per_unit, strict=True))
+    by_unit = score_units(PLAN, counts)
+    assert tuple(by_unit) == UNITS
+    for unit, outcomes in by_unit.items():
+        alone = [score_target(t, counts, [unit], 1) for t in PLAN.targets
+                 if t.measure is not Measure.UNITS]
+        assert outcomes == alone, unit
 
 
 # --- (c) exact thresholds ---------------------------------------------------------------------

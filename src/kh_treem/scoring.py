@@ -40,38 +40,39 @@ def score_target(target: Target, counts: Counts, units: Sequence[str], expected:
     reporting = tuple(u for u in units if all(c in counts.get(u, {}) for c in needed))
     reporting_set = set(reporting)  # a tuple here made scoring 10,000 units quadratic
     missing = tuple(u for u in units if u not in reporting_set)
-
-    def total(code: str) -> int:
-        return sum(counts[u][code] for u in reporting)
-
-    def outcome(
-        num: int | None, den: int | None, value: Fraction | None, status: Status
-    ) -> Outcome:
-        return Outcome(target, num, den, value, status, reporting, missing)
-
     if not reporting:
-        return outcome(None, None, None, "no_data")
-    num = total(target.numerator)
+        return Outcome(target, None, None, None, "no_data", reporting, missing)
+    num = sum(counts[u][target.numerator] for u in reporting)
+    den = None if target.denominator is None else sum(
+        counts[u][target.denominator] for u in reporting)
+    return _outcome(target, num, den, expected, reporting, missing)
+
+
+def _outcome(
+    target: Target, num: int, den: int | None, expected: int, reporting: tuple[str, ...],
+    missing: tuple[str, ...],
+) -> Outcome:
+    """The value and status of ``target`` from its summed numerator and denominator."""
     measure = target.measure
     if measure is Measure.COUNT:
         value = Fraction(num)
-        return outcome(num, None, value, _judge(target, value))
+        return Outcome(target, num, None, value, _judge(target, value), reporting, missing)
     if measure is Measure.UNITS:
         # A count of units ("02 xã"), or their share of the units expected (national plans).
         value = Fraction(num) if target.unit == "communes" else Fraction(num * 100, expected)
-        return outcome(num, expected, value, _judge(target, value))
-    assert target.denominator is not None  # the plan's schema guarantees it
-    den = total(target.denominator)
+        return Outcome(target, num, expected, value, _judge(target, value), reporting, missing)
+    assert den is not None  # the plan's schema guarantees a denominator here
     if measure is Measure.REDUCTION:
         # (last year - this year) / last year; with none last year, any this year is a rise.
         if den == 0:
-            return outcome(num, den, None, "met" if num == 0 else "not_met")
-        value = Fraction(den - num, den) * 100
-        return outcome(num, den, value, _judge(target, value))
+            return Outcome(target, num, den, None, "met" if num == 0 else "not_met", reporting,
+                           missing)
+        value = Fraction((den - num) * 100, den)
+        return Outcome(target, num, den, value, _judge(target, value), reporting, missing)
     if den == 0:
-        return outcome(num, den, None, "not_applicable")
-    value = Fraction(num, den) * target.factor
-    return outcome(num, den, value, _judge(target, value))
+        return Outcome(target, num, den, None, "not_applicable", reporting, missing)
+    value = Fraction(num * target.factor, den)
+    return Outcome(target, num, den, value, _judge(target, value), reporting, missing)
 
 
 def _judge(target: Target, value: Fraction) -> Status:
@@ -84,16 +85,28 @@ def score_plan(plan: Plan, counts: Counts) -> list[Outcome]:
 
 
 def score_units(plan: Plan, counts: Counts) -> dict[str, list[Outcome]]:
-    """Every target that a single unit can meet, unit by unit (counts of units excluded)."""
-    return {
-        unit: [
-            score_target(t, counts, [unit], 1)
-            for t in plan.targets
-            if t.measure is not Measure.UNITS
-        ]
-        for unit in plan.units
-        if unit in counts
-    }
+    """Every target that a single unit can meet, unit by unit (counts of units excluded).
+
+    The same as ``score_target(t, counts, [unit], 1)`` for each, without its
+    generality: a province has thousands of units.
+    """
+    targets = [t for t in plan.targets if t.measure is not Measure.UNITS]
+    by_unit = {}
+    for unit in plan.units:
+        figures = counts.get(unit)
+        if figures is None:
+            continue
+        here = (unit,)
+        outcomes = []
+        for t in targets:
+            num = figures.get(t.numerator)
+            den = None if t.denominator is None else figures.get(t.denominator)
+            if num is None or (den is None and t.denominator is not None):
+                outcomes.append(Outcome(t, None, None, None, "no_data", (), here))
+            else:
+                outcomes.append(_outcome(t, num, den, 1, here, ()))
+        by_unit[unit] = outcomes
+    return by_unit
 
 
 def summed_counts(plan: Plan, counts: Counts) -> dict[str, tuple[int | None, int]]:
