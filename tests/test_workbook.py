@@ -151,6 +151,18 @@ def test_district_sheet_has_33_rows_of_numbers(vi_book: openpyxl.Workbook) -> No
     assert ws.cell(39, 1).value == "20/33 đạt"
 
 
+def test_district_sheet_title_rows_above_the_header(vi_book: openpyxl.Workbook) -> None:
+    """The plan's title and its area and year stand in A1 and A2, above the header row.
+
+    The summary is written row by row (xlsxwriter's constant memory), where a row
+    written after a later one would be lost.
+    """
+    ws = vi_book["Tổng hợp"]
+    assert ws["A1"].value == PLAN.title.get("vi")
+    assert ws["A2"].value == f"{PLAN.area.get('vi')} · {PLAN.year}"
+    assert ws["A4"].value == "Mục tiêu"
+
+
 def test_district_sheet_statuses_are_coloured_text(vi_book: openpyxl.Workbook) -> None:
     """Each status is text with a solid fill; one colour per status, a different one each."""
     rows = district_rows(vi_book["Tổng hợp"])

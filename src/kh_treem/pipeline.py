@@ -9,9 +9,10 @@ file by file, with the completeness of the set.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,8 @@ from kh_treem.intake import FileRecord, Intake, Progress, read_paths
 from kh_treem.layouts import Submission
 from kh_treem.plan import Plan, load_plan
 from kh_treem.problems import Problem
-from kh_treem.scoring import Outcome, score_plan, score_units, summed_counts
-from kh_treem.validation import Assembled, assemble
+from kh_treem.scoring import Outcome, score_plan, score_units, summed_counts, unit_outcomes
+from kh_treem.validation import Assembled, Figures, assemble
 
 
 @dataclass(frozen=True)
@@ -28,10 +29,20 @@ class ScoreResult:
     plan: Plan
     units_reporting: list[str]
     indicators: list[Outcome]
-    by_unit: dict[str, list[Outcome]]
+    figures: Figures  # unit -> code -> the figure that counted
     counts: dict[str, tuple[int | None, int]]
     problems: list[Problem]
     files: list[FileRecord]
+
+    @cached_property
+    def by_unit(self) -> dict[str, list[Outcome]]:
+        """unit -> its own outcomes (targets counting units left out); see unit_outcomes."""
+        return score_units(self.plan, self.figures)
+
+    def unit_outcomes(self) -> Iterator[tuple[str, list[Outcome]]]:
+        """:attr:`by_unit` made one unit at a time and not kept: a province's breakdown
+        holds hundreds of thousands of outcomes."""
+        return unit_outcomes(self.plan, self.figures)
 
     @property
     def met(self) -> int:
@@ -121,7 +132,7 @@ def score(
         plan=plan,
         units_reporting=[u for u in plan.units if counts.get(u)],
         indicators=score_plan(plan, counts),
-        by_unit=score_units(plan, counts),
+        figures=counts,
         counts=summed_counts(plan, counts),
         problems=intake.problems + assembled.problems,
         files=intake.files,

@@ -7,7 +7,7 @@ made on fractions, so 6/200 is exactly 3 %.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
@@ -85,13 +85,17 @@ def score_plan(plan: Plan, counts: Counts) -> list[Outcome]:
 
 
 def score_units(plan: Plan, counts: Counts) -> dict[str, list[Outcome]]:
-    """Every target that a single unit can meet, unit by unit (counts of units excluded).
+    """Every target that a single unit can meet, unit by unit (counts of units excluded)."""
+    return dict(unit_outcomes(plan, counts))
+
+
+def unit_outcomes(plan: Plan, counts: Counts) -> Iterator[tuple[str, list[Outcome]]]:
+    """:func:`score_units` one unit at a time, for writers that need not hold them all.
 
     The same as ``score_target(t, counts, [unit], 1)`` for each, without its
     generality: a province has thousands of units.
     """
     targets = [t for t in plan.targets if t.measure is not Measure.UNITS]
-    by_unit = {}
     for unit in plan.units:
         figures = counts.get(unit)
         if figures is None:
@@ -105,8 +109,7 @@ def score_units(plan: Plan, counts: Counts) -> dict[str, list[Outcome]]:
                 outcomes.append(Outcome(t, None, None, None, "no_data", (), here))
             else:
                 outcomes.append(_outcome(t, num, den, 1, here, ()))
-        by_unit[unit] = outcomes
-    return by_unit
+        yield unit, outcomes
 
 
 def summed_counts(plan: Plan, counts: Counts) -> dict[str, tuple[int | None, int]]:

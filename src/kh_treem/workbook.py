@@ -7,7 +7,7 @@ that came in (names, notes, file names) is written as text, never as a formula.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,20 +30,24 @@ STATUS_COLOURS = {
 
 def write_summary(result: ScoreResult, path: Path, lang: str = "vi") -> None:
     """Write the summary workbook to ``path``, atomically."""
-    write_book(path, lambda book: _Writer(book, lang, result).write())
+    # Row by row to disk (a province's breakdown is hundreds of thousands of cells):
+    # every sheet below is written top to bottom, as that mode requires.
+    write_book(path, lambda book: _Writer(book, lang, result).write(), constant_memory=True)
 
 
-def write_book(path: Path, fill: Callable[[Any], None]) -> None:
+def write_book(path: Path, fill: Callable[[Any], None], constant_memory: bool = False) -> None:
     """An xlsxwriter workbook at ``path``, filled by ``fill``, written atomically.
 
     Text is never turned into a formula, a link or a number, whatever it starts with.
+    With ``constant_memory``, each row goes to disk once the next is begun, so
+    ``fill`` must write every sheet's rows in order.
     """
     import xlsxwriter  # only the runs that write a workbook pay for it
 
     with atomic_path(path) as temp:
         book = xlsxwriter.Workbook(
             str(temp), {"strings_to_formulas": False, "strings_to_urls": False,
-                        "strings_to_numbers": False},
+                        "strings_to_numbers": False, "constant_memory": constant_memory},
         )
         try:
             fill(book)
@@ -74,14 +78,23 @@ class BookWriter:
             for s, c in STATUS_COLOURS.items()
         }
 
-    def _sheet(self, role: str, headers: list[str], widths: list[int], first_row: int) -> Any:
-        return self._sheet_named(sheet_name(role, self.lang), headers, widths, first_row)
+    def _sheet(
+        self, role: str, headers: list[str], widths: list[int], first_row: int,
+        titles: Sequence[tuple[str, Any]] = (),
+    ) -> Any:
+        return self._sheet_named(sheet_name(role, self.lang), headers, widths, first_row, titles)
 
     def _sheet_named(
-        self, name: str, headers: list[str], widths: list[int], first_row: int
+        self, name: str, headers: list[str], widths: list[int], first_row: int,
+        titles: Sequence[tuple[str, Any]] = (),
     ) -> Any:
-        """A landscape A4 sheet with its header row frozen and repeated on every page."""
+        """A landscape A4 sheet with its header row frozen and repeated on every page.
+
+        ``titles`` (text, format) go in the rows above the header, written first.
+        """
         sheet = self.book.add_worksheet(name)
+        for row, (text, fmt) in enumerate(titles):
+            sheet.write_string(row, 0, text, fmt)
         sheet.set_landscape()
         sheet.set_paper(9)  # A4
         sheet.fit_to_pages(1, 0)
@@ -150,9 +163,10 @@ class _Writer(BookWriter):
         headers = [word(key, lang) for key in (
             "goal", "id", "indicator", "numerator", "denominator", "value_number", "value",
             "target", "status", "reporting", "missing")]
-        sheet = self._sheet("district", headers, [8, 8, 48, 11, 11, 12, 22, 14, 16, 10, 24], 3)
-        sheet.write_string(0, 0, plan.title.get(lang), self.title)
-        sheet.write_string(1, 0, f"{plan.area.get(lang)} · {plan.year}", self.bold)
+        titles = [(plan.title.get(lang), self.title),
+                  (f"{plan.area.get(lang)} · {plan.year}", self.bold)]
+        sheet = self._sheet("district", headers, [8, 8, 48, 11, 11, 12, 22, 14, 16, 10, 24], 3,
+                            titles)
         row = 4
         for o in r.indicators:
             t = o.target
@@ -169,9 +183,9 @@ class _Writer(BookWriter):
 
     def _by_unit(self) -> None:
         lang, plan = self.lang, self.result.plan
-        units = list(self.result.by_unit)
+        units = [u for u in plan.units if u in self.result.figures]  # the order of by_unit
         if 2 + 2 * len(units) > MAX_COLUMNS:
-            self._by_unit_as_rows(units)
+            self._by_unit_as_rows()
             return
         headers = [word("id", lang), word("indicator", lang)]
         widths = [8, 48]
@@ -187,17 +201,20 @@ class _Writer(BookWriter):
                 self._cell(sheet, i, 2 + 2 * j, None if o.value is None else float(o.value))
                 self._status(sheet, i, 3 + 2 * j, o.status)
 
-    def _by_unit_as_rows(self, units: list[str]) -> None:
-        """A province's thousands of communes do not fit in columns: one row per commune."""
+    def _by_unit_as_rows(self) -> None:
+        """A province's thousands of communes do not fit in columns: one row per commune.
+
+        Each commune is scored as its row is written, and not kept.
+        """
         lang = self.lang
         targets = [t for t in self.result.plan.targets if t.measure is not Measure.UNITS]
         headers = [word("units", lang)]
         for t in targets:
             headers += [f"{t.id}: {word('value_number', lang)}", f"{t.id}: {word('status', lang)}"]
         sheet = self._sheet("by_unit", headers, [24] + [12, 14] * len(targets), 0)
-        for row, unit in enumerate(units, start=1):
+        for row, (unit, outcomes) in enumerate(self.result.unit_outcomes(), start=1):
             self._cell(sheet, row, 0, unit)
-            for j, o in enumerate(self.result.by_unit[unit]):
+            for j, o in enumerate(outcomes):
                 self._cell(sheet, row, 1 + 2 * j, None if o.value is None else float(o.value))
                 self._status(sheet, row, 2 + 2 * j, o.status)
 
