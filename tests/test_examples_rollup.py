@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 import kh_treem
-from kh_treem.rollup import RollupResult
+from kh_treem.multiyear import RollupResult
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

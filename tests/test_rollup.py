@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 import yaml
 
+from kh_treem.multiyear import Projection, RollupResult, Trend, rollup
 from kh_treem.plan import Direction, Plan, load_plan
-from kh_treem.rollup import Projection, RollupResult, Trend, rollup
 from tests.forms import PLAN, write_form
 
 UNITS = ("Ia Đal", "Ia Dom", "Ia Tơi")

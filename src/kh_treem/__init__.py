@@ -8,12 +8,35 @@
 scores every target exactly; ``result.to_dict()`` is what ``--format json`` prints.
 """
 
-from kh_treem.pipeline import CheckResult, ScoreResult, check, score
-from kh_treem.plan import Plan, PlanError, load_plan
-from kh_treem.problems import Problem
-from kh_treem.rollup import RollupResult, rollup
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kh_treem.multiyear import RollupResult, rollup
+    from kh_treem.pipeline import CheckResult, ScoreResult, check, score
+    from kh_treem.plan import Plan, PlanError, load_plan
+    from kh_treem.problems import Problem
+
+# Imported on first use, not with the package: `kh-treem template` need not load the
+# reading and scoring modules, nor `score` the rollup (every command starts faster).
+_HOMES = {
+    "CheckResult": "pipeline", "ScoreResult": "pipeline", "check": "pipeline",
+    "score": "pipeline", "Plan": "plan", "PlanError": "plan", "load_plan": "plan",
+    "Problem": "problems", "RollupResult": "multiyear", "rollup": "multiyear",
+}
 
 __all__ = [
     "CheckResult", "Plan", "PlanError", "Problem", "RollupResult", "ScoreResult", "check",
     "load_plan", "rollup", "score",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'kh_treem' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"kh_treem.{home}"), name)
+    globals()[name] = value  # the next lookup does not come here
+    return value

@@ -22,10 +22,10 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from kh_treem.intake import FileRecord
+    from kh_treem.multiyear import RollupResult
     from kh_treem.pipeline import CheckResult, ScoreResult
     from kh_treem.plan import Plan
     from kh_treem.problems import Problem
-    from kh_treem.rollup import RollupResult
 
 EXIT_OK, EXIT_INPUT_ERRORS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # the shell's convention for Ctrl-C
@@ -218,8 +218,8 @@ def rollup(
     debug: DebugOption = False,
 ) -> None:
     """Tổng hợp nhiều năm: kết quả từng năm, xu hướng, và dự báo đến mục tiêu 2025, 2030."""
+    from kh_treem.multiyear import rollup as run_rollup
     from kh_treem.plan import PlanError
-    from kh_treem.rollup import rollup as run_rollup
 
     loaded = [_load_plan(p, lang) for p in plans or []]
     if output is not None and _is_input(output, paths):

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from kh_treem.i18n import band_label, change_label, word
-from kh_treem.rollup import RollupResult, Trend
+from kh_treem.multiyear import RollupResult, Trend
 from kh_treem.workbook import BookWriter, write_book
 
 CHART_ROWS = 15  # rows a chart takes
