@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from kh_treem.intake import FileRecord, Progress, read_paths
 from kh_treem.layouts import Submission
-from kh_treem.pipeline import json_number
+from kh_treem.pipeline import json_number, target_fields
 from kh_treem.plan import Direction, Element, Measure, Plan, Target, load_bundled, load_plan
 from kh_treem.problems import Problem
 from kh_treem.scoring import Status, score_target
@@ -402,11 +402,7 @@ def _trend_dict(trend: Trend, lang: str) -> dict[str, Any]:
         for p in trend.projections
     ]
     return {
-        "id": t.id,
-        "goal": t.goal,
-        "name": t.name.get(lang),
-        "unit": t.unit,
-        "direction": t.direction.value,
+        **target_fields(t, lang),
         "by_year": {
             str(year): {"value": json_number(v.value), "status": v.status,
                         "numerator": v.numerator, "denominator": v.denominator,

@@ -18,7 +18,7 @@ from typing import Any
 
 from kh_treem.intake import FileRecord, Intake, Progress, read_paths
 from kh_treem.layouts import Submission
-from kh_treem.plan import Plan, load_plan
+from kh_treem.plan import Plan, Target, load_plan
 from kh_treem.problems import Problem
 from kh_treem.scoring import Outcome, score_plan, score_units, summed_counts, unit_outcomes
 from kh_treem.validation import Assembled, Figures, assemble
@@ -87,14 +87,16 @@ def _unit_outcome(o: Outcome) -> dict[str, Any]:
             "value": json_number(o.value), "status": o.status}
 
 
+def target_fields(t: Target, lang: str) -> dict[str, Any]:
+    """What a JSON document says of a target before its figures."""
+    return {"id": t.id, "goal": t.goal, "name": t.name.get(lang), "unit": t.unit,
+            "direction": t.direction.value}
+
+
 def _indicator(o: Outcome, lang: str) -> dict[str, Any]:
     t = o.target
     return {
-        "id": t.id,
-        "goal": t.goal,
-        "name": t.name.get(lang),
-        "unit": t.unit,
-        "direction": t.direction.value,
+        **target_fields(t, lang),
         "target": json_number(t.target),
         "numerator": o.numerator,
         "denominator": o.denominator,
