@@ -353,54 +353,82 @@ def _console(stderr: bool = False) -> Console:
 
 
 def _render(result: ScoreResult, lang: str, written: Path | None) -> None:
-    from rich import box
-    from rich.markup import escape
-    from rich.table import Table
-
     from kh_treem.formatting import target_text, value_text
     from kh_treem.i18n import status_label, word
 
     plan = result.plan
-    console = _console()
-    table = Table(title=f"{plan.title.get(lang)}\n{plan.area.get(lang)} · {plan.year}",
-                  box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False)
-    table.add_column("#", justify="right", no_wrap=True)
-    table.add_column(word("indicator", lang), ratio=1)
-    table.add_column(word("value", lang), justify="right", no_wrap=True)
-    table.add_column(word("target", lang), justify="right", no_wrap=True)
-    table.add_column(word("status", lang), no_wrap=True)
-    table.add_column(word("units", lang), justify="right", no_wrap=True)
+    header = [word(k, lang) for k in ("indicator", "value", "target", "status", "units")]
+    # (goal row or None, cells of a target's row, its status)
+    rows: list[tuple[str | None, list[str], str]] = []
     goal = None
     for o in result.indicators:
         t = o.target
         if t.goal != goal:
             goal = t.goal
-            if table.row_count:
-                table.add_section()
             name = plan.goal(goal).name.get(lang)
-            table.add_row("", f"[bold]{word('goal', lang)} {goal}. {escape(name)}[/bold]")
-        table.add_row(
-            t.id, escape(t.name.get(lang)), value_text(o, lang), target_text(t, lang),
-            f"[{STATUS_STYLES[o.status]}]{status_label(o.status, lang)}[/]",
-            f"{len(o.units_reporting)}/{len(plan.units)}",
-        )
-    console.print(table)
-    console.print()
+            rows.append((f"{word('goal', lang)} {goal}. {name}", [], ""))
+        rows.append((None, [t.id, t.name.get(lang), value_text(o, lang), target_text(t, lang),
+                            status_label(o.status, lang),
+                            f"{len(o.units_reporting)}/{len(plan.units)}"], o.status))
     # The table says 2/3; the officer needs to know which commune is missing where.
     missing: dict[tuple[str, ...], list[str]] = {}
     for o in result.indicators:
         if o.units_missing and o.status != "no_data":
             missing.setdefault(o.units_missing, []).append(o.target.id)
-    for units, ids in missing.items():
-        line = word("missing_line", lang).format(units=", ".join(units), ids=", ".join(ids))
-        console.print(escape(line), soft_wrap=True)
-    if missing:
-        console.print()
+    notes = [word("missing_line", lang).format(units=", ".join(units), ids=", ".join(ids))
+             for units, ids in missing.items()]
+    titles = [plan.title.get(lang), f"{plan.area.get(lang)} · {plan.year}"]
+    if sys.stdout.isatty():
+        _print_score_table(titles, ["#", *header], rows, notes)
+    else:
+        # For a file or a script: no colours, and no wrapping that rich takes its time on.
+        from kh_treem.text_table import layout
+
+        cells = [["", goal_row, "", "", "", ""] if goal_row else row
+                 for goal_row, row, _ in rows]
+        lines = [*titles, "", *layout(["#", *header], cells, right={0, 2, 3, 5}), ""]
+        sys.stdout.write("\n".join(lines + notes + ([""] if notes else [])) + "\n")
     _render_problems(result.problems, lang)
-    if written is not None:
-        console.print(escape(word("summary_written", lang).format(path=written)))
     closing = word("met_line", lang).format(met=result.met, total=len(result.indicators))
-    console.print(f"[bold]{closing}[/bold]")
+    lines = [] if written is None else [word("summary_written", lang).format(path=written)]
+    if sys.stdout.isatty():
+        from rich.markup import escape
+
+        for line in lines:
+            _console().print(escape(line))
+        _console().print(f"[bold]{closing}[/bold]")
+    else:
+        sys.stdout.write("\n".join([*lines, closing]) + "\n")
+
+
+def _print_score_table(
+    titles: list[str], header: list[str], rows: list[tuple[str | None, list[str], str]],
+    notes: list[str],
+) -> None:
+    """The score table on a terminal: wrapped to its width, statuses in colour."""
+    from rich import box
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = _console()
+    table = Table(title="\n".join(titles), box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False)
+    for i, name in enumerate(header):
+        table.add_column(name, justify="right" if i in (0, 2, 3, 5) else "left",
+                         no_wrap=i != 1, ratio=1 if i == 1 else None)
+    for goal_row, cells, status in rows:
+        if goal_row is not None:
+            if table.row_count:
+                table.add_section()
+            table.add_row("", f"[bold]{escape(goal_row)}[/bold]")
+        else:
+            *plain, label, units = [escape(c) for c in cells]
+            table.add_row(*plain, f"[{STATUS_STYLES[status]}]{label}[/]", units)
+    console.print(table)
+    console.print()
+    for note in notes:
+        console.print(escape(note), soft_wrap=True)
+    if notes:
+        console.print()
 
 
 def _render_problems(problems: list[Problem], lang: str, stderr: bool = False) -> None:
