@@ -459,3 +459,4 @@ def test_more_communes_than_columns_get_one_row_each(
     assert [r[0] for r in rows] == ["Xã", "Ia Đal", "Ia Tơi"]
     assert rows[0][1:5] == ("2: Giá trị (số)", "2: Đánh giá", "3a: Giá trị (số)", "3a: Đánh giá")
     assert (rows[1][3], rows[1][4]) == (100.0, "Chưa đạt")  # 1 per 10 live births: 100 ‰
+    assert (rows[1][1], rows[1][2]) == (None, "Chưa có số liệu")  # a blank, not a 0

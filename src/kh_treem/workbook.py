@@ -212,11 +212,17 @@ class _Writer(BookWriter):
         for t in targets:
             headers += [f"{t.id}: {word('value_number', lang)}", f"{t.id}: {word('status', lang)}"]
         sheet = self._sheet("by_unit", headers, [24] + [12, 14] * len(targets), 0)
+        # Hundreds of thousands of cells: written directly, each status label looked up once.
+        labels = {s: status_label(s, lang) for s in self.status}
+        number, blank, string = sheet.write_number, sheet.write_blank, sheet.write_string
         for row, (unit, outcomes) in enumerate(self.result.unit_outcomes(), start=1):
-            self._cell(sheet, row, 0, unit)
+            string(row, 0, unit, self.text)
             for j, o in enumerate(outcomes):
-                self._cell(sheet, row, 1 + 2 * j, None if o.value is None else float(o.value))
-                self._status(sheet, row, 2 + 2 * j, o.status)
+                if o.value is None:
+                    blank(row, 1 + 2 * j, None, self.text)
+                else:
+                    number(row, 1 + 2 * j, float(o.value), self.dec)
+                string(row, 2 + 2 * j, labels[o.status], self.status[o.status])
 
     def _counts(self) -> None:
         lang, plan = self.lang, self.result.plan
