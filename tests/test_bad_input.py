@@ -110,26 +110,39 @@ def rewrite_member(path: Path, member: str, change: Callable[[bytes], bytes]) ->
 
 
 def write_raw_zip(path: Path, members: list[tuple[str, bytes, int, int]]) -> Path:
-    """A zip written byte by byte: (name, deflated data, declared size, CRC-32) per member.
+    """A zip written byte by byte: (name, deflated data, declared size, CRC-32) per member."""
+    path.write_bytes(raw_zip(members))
+    return path
 
-    The declared size is whatever the caller says, true or not: zipfile would compute it.
+
+def raw_zip(
+    members: list[tuple[str, bytes, int, int]], *, method: int = zipfile.ZIP_DEFLATED,
+    flags: int = 0, prefix: bytes = b"", local_extra: bytes = b"",
+) -> bytes:
+    """A zip built byte by byte: (name, packed data, declared size, CRC-32) per member.
+
+    The declared size and CRC are whatever the caller says, true or not: zipfile would
+    compute them. ``prefix`` comes before the zip (as a self-extractor's code would) and
+    ``local_extra`` is an extra field in the local headers only.
     """
     out = io.BytesIO()
+    out.write(prefix)
     central = []
     for name, data, size, crc in members:
-        offset = out.tell()
+        offset = out.tell() - len(prefix)
         raw = name.encode()
-        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x21, crc, len(data),
-                              size, len(raw), 0) + raw + data)
-        central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0x21,
-                                   crc, len(data), size, len(raw), 0, 0, 0, 0, 0, offset) + raw)
-    start = out.tell()
+        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, flags, method, 0, 0x21, crc,
+                              len(data), size, len(raw), len(local_extra))
+                  + raw + local_extra + data)
+        central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, flags, method, 0,
+                                   0x21, crc, len(data), size, len(raw), 0, 0, 0, 0, 0, offset)
+                       + raw)
+    start = out.tell() - len(prefix)
     directory = b"".join(central)
     out.write(directory)
     out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members),
                           len(directory), start, 0))
-    path.write_bytes(out.getvalue())
-    return path
+    return out.getvalue()
 
 
 def deflated(data: bytes) -> tuple[bytes, int, int]:

@@ -1,0 +1,291 @@
+"""limits.check_bytes on zips built byte by byte, and on the example workbooks.
+
+Each member must inflate to exactly the size and CRC-32 the central directory declares,
+whether limits.py inflates it from the bytes itself (stored and deflated members) or
+leaves it to zipfile (any other method, or a local header zipfile must judge). The XML
+it hands back is what zipfile reads from the same file.
+"""
+
+from __future__ import annotations
+
+import bz2
+import io
+import tracemalloc
+import zipfile
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kh_treem import limits
+from kh_treem.limits import Refusal
+from kh_treem.template import write_form
+from tests.forms import PLAN
+from tests.test_bad_input import (
+    DATA,
+    ENTITIES,
+    EXAMPLES,
+    MIB,
+    deflated,
+    raw_zip,
+    repeated_deflate,
+)
+
+SHEET_NAME = "xl/worksheets/sheet1.xml"
+SHEET = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+         b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+         b'<dimension ref="A1:E3"/><sheetData><row r="1"><c r="E1"><v>60</v></c></row>'
+         b"</sheetData></worksheet>")
+
+
+def stored(data: bytes) -> tuple[bytes, int, int]:
+    return data, len(data), zlib.crc32(data)
+
+
+def bzip2(data: bytes) -> tuple[bytes, int, int]:
+    return bz2.compress(data), len(data), zlib.crc32(data)
+
+
+MISMATCH = (Refusal("zip-bomb", {"detail": f"{SHEET_NAME}: its size or checksum does not match"
+                                           " its content"}), {})
+
+
+def read_by_zipfile(data: bytes) -> dict[str, bytes]:
+    """The XML members as zipfile reads them."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {m.filename: archive.read(m) for m in archive.infolist()
+                if m.filename.endswith((".xml", ".rels"))}
+
+
+# --- members that are not what the directory declares -----------------------------------------
+
+def _size_declared_smaller() -> bytes:
+    packed, size, crc = deflated(SHEET)
+    return raw_zip([(SHEET_NAME, packed, size - 1, crc)])
+
+
+def _size_declared_bigger() -> bytes:
+    packed, size, crc = deflated(SHEET)
+    return raw_zip([(SHEET_NAME, packed, size + 1, crc)])
+
+
+def _bad_crc() -> bytes:
+    packed, size, crc = deflated(SHEET)
+    return raw_zip([(SHEET_NAME, packed, size, crc ^ 1)])
+
+
+def _deflate_cut_short() -> bytes:
+    packed, size, crc = deflated(SHEET)
+    return raw_zip([(SHEET_NAME, packed[:len(packed) // 2], size, crc)])
+
+
+def _size_and_crc_of_a_prefix() -> bytes:
+    packed, size, _ = deflated(SHEET)
+    return raw_zip([(SHEET_NAME, packed, size // 2, zlib.crc32(SHEET[:size // 2]))])
+
+
+def _stored_size_declared_smaller() -> bytes:
+    _, size, crc = stored(SHEET)
+    return raw_zip([(SHEET_NAME, SHEET, size - 1, crc)], method=zipfile.ZIP_STORED)
+
+
+def _stored_bad_crc() -> bytes:
+    _, size, crc = stored(SHEET)
+    return raw_zip([(SHEET_NAME, SHEET, size, crc ^ 1)], method=zipfile.ZIP_STORED)
+
+
+def _bzip2_bad_crc() -> bytes:
+    packed, size, crc = bzip2(SHEET)
+    return raw_zip([(SHEET_NAME, packed, size, crc ^ 1)], method=zipfile.ZIP_BZIP2)
+
+
+def _bzip2_size_declared_bigger() -> bytes:
+    packed, size, crc = bzip2(SHEET)
+    return raw_zip([(SHEET_NAME, packed, size + 1, crc)], method=zipfile.ZIP_BZIP2)
+
+
+def _local_name_differs() -> bytes:
+    # The local header comes first: only its copy of the name changes.
+    return raw_zip([(SHEET_NAME, *deflated(SHEET))]).replace(b"sheet1", b"sheet2", 1)
+
+
+def _local_signature_wrong() -> bytes:
+    data = raw_zip([(SHEET_NAME, *deflated(SHEET))])
+    return data[:2] + b"\x03\x05" + data[4:]
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        pytest.param(_size_declared_smaller, id="deflated-size-declared-smaller"),
+        pytest.param(_size_declared_bigger, id="deflated-size-declared-bigger"),
+        pytest.param(_size_and_crc_of_a_prefix, id="deflated-size-and-crc-of-a-prefix"),
+        pytest.param(_bad_crc, id="deflated-bad-crc"),
+        pytest.param(_deflate_cut_short, id="deflate-stream-cut-short"),
+        pytest.param(_stored_size_declared_smaller, id="stored-size-declared-smaller"),
+        pytest.param(_stored_bad_crc, id="stored-bad-crc"),
+        pytest.param(_bzip2_bad_crc, id="bzip2-bad-crc"),
+        pytest.param(_bzip2_size_declared_bigger, id="bzip2-size-declared-bigger"),
+        pytest.param(_local_name_differs, id="local-header-names-another-member"),
+        pytest.param(_local_signature_wrong, id="local-header-signature-wrong"),
+    ],
+)
+def test_member_unlike_its_declaration_is_a_zip_bomb(build: Callable[[], bytes]) -> None:
+    """A member whose content, size or CRC is not what the directory says is a "zip-bomb"."""
+    assert limits.check_bytes(build()) == MISMATCH
+
+
+def test_member_inflating_far_past_its_declared_size_costs_no_memory() -> None:
+    """A member declared as 10 bytes that inflates to 300 MiB is refused, with 1 MiB at most."""
+    packed, _, crc = repeated_deflate(b"", bytes(MIB), 300, b"")
+    data = raw_zip([(SHEET_NAME, packed, 10, crc)])
+    tracemalloc.start()
+    try:
+        assert limits.check_bytes(data) == MISMATCH
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < MIB
+
+
+# --- members read as they are ---------------------------------------------------------------
+
+WORKBOOK = [("[Content_Types].xml", b"<Types/>"), ("xl/workbook.xml", b"<workbook/>"),
+            (SHEET_NAME, SHEET), ("xl/media/image1.png", b"\x89PNG\r\n\x1a\n" + bytes(64))]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(raw_zip([(n, *deflated(c)) for n, c in WORKBOOK]), id="deflated"),
+        pytest.param(raw_zip([(n, *stored(c)) for n, c in WORKBOOK], method=zipfile.ZIP_STORED),
+                     id="stored"),
+        pytest.param(raw_zip([(n, *bzip2(c)) for n, c in WORKBOOK], method=zipfile.ZIP_BZIP2),
+                     id="bzip2-by-zipfile"),
+        pytest.param(raw_zip([(n, *deflated(c)) for n, c in WORKBOOK],
+                             local_extra=b"\xfe\xca\x00\x00"), id="local-extra-field"),
+        pytest.param(raw_zip([(n, *deflated(c)) for n, c in WORKBOOK], prefix=b"PK self-extractor"),
+                     id="after-other-bytes"),
+        pytest.param(raw_zip([(n, *deflated(c)) for n, c in WORKBOOK], flags=0x800),
+                     id="utf8-names"),
+    ],
+)
+def test_members_are_read_as_zipfile_reads_them(data: bytes) -> None:
+    """A sound zip, whichever method or header layout, is no refusal; its XML is zipfile's."""
+    refusal, xml = limits.check_bytes(data)
+    assert refusal is None
+    assert xml == read_by_zipfile(data) == {n: c for n, c in WORKBOOK if n.endswith(".xml")}
+
+
+def test_non_ascii_member_name_is_left_to_zipfile() -> None:
+    """A member named in UTF-8 beyond ASCII is read by zipfile, and its XML handed back."""
+    name = "xl/worksheets/Số liệu.xml"
+    packed, size, crc = deflated(SHEET)
+    data = raw_zip([(name, packed, size, crc)], flags=0x800)
+    assert limits.check_bytes(data) == (None, {name: SHEET})
+
+
+@pytest.mark.parametrize(
+    ("method", "flags"),
+    [
+        pytest.param(zipfile.ZIP_DEFLATED, 0x1, id="encrypted"),
+        pytest.param(99, 0, id="aes-or-unknown-method"),
+    ],
+)
+def test_encrypted_or_unknown_member_is_left_to_the_reader(method: int, flags: int) -> None:
+    """An encrypted member or one of an unknown method is no refusal: the reader says why."""
+    data = raw_zip([(SHEET_NAME, *deflated(SHEET))], method=method, flags=flags)
+    assert limits.check_bytes(data) == (None, {})
+
+
+# --- what the XML declares ------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "name",
+    ["docProps/core.xml", "docProps/app.xml", "[Content_Types].xml", "_rels/.rels",
+     "xl/sharedStrings.xml", "xl/theme/theme1.xml", SHEET_NAME, "content.xml", "meta.xml"],
+)
+def test_entity_declaration_in_any_xml_member_is_refused(name: str) -> None:
+    """Entities declared in any XML member, a sheet or not, are "xml-entities" naming it."""
+    members = [(n, *deflated(c)) for n, c in WORKBOOK if n != name]
+    data = raw_zip([*members, (name, *deflated(ENTITIES + b"<root>&i;</root>"))])
+    refusal, _ = limits.check_bytes(data)
+    assert refusal == Refusal("xml-entities", {"member": name})
+
+
+def ods_content(rows_repeated: int, value: bool) -> bytes:
+    cell = (b'<table:table-cell office:value-type="float" office:value="4"><text:p>4</text:p>'
+            if value else b"<table:table-cell>")
+    return (b'<office:document-content><office:body><office:spreadsheet><table:table '
+            b'table:name="Sheet1"><table:table-row table:number-rows-repeated="%d">%s'
+            b"</table:table-cell></table:table-row></table:table></office:spreadsheet>"
+            b"</office:body></office:document-content>" % (rows_repeated, cell))
+
+
+@pytest.mark.parametrize(
+    ("name", "xml", "rows"),
+    [
+        pytest.param(SHEET_NAME, SHEET.replace(b"A1:E3", b"A1:E200000"), 200_000,
+                     id="xlsx-dimension"),
+        pytest.param("xl/other/place.xml", SHEET.replace(b"A1:E3", b"B2:XFD1048576"),
+                     1_048_576, id="xlsx-dimension-of-a-sheet-anywhere"),
+        pytest.param(SHEET_NAME, b" " * (3 * MIB) + SHEET.replace(b"A1:E3", b"A1:E200000"),
+                     200_000, id="xlsx-dimension-past-3-mib"),
+        pytest.param("content.xml", ods_content(300_000, value=True), 300_000,
+                     id="ods-repeated-row-with-a-value"),
+    ],
+)
+def test_declared_rows_over_the_limit_are_refused(name: str, xml: bytes, rows: int) -> None:
+    """A sheet declaring more than MAX_ROWS rows is "too-many-rows" with the count declared."""
+    data = raw_zip([(name, *deflated(xml))])
+    assert limits.check_bytes(data) == (
+        Refusal("too-many-rows", {"rows": rows, "limit": limits.MAX_ROWS}), {})
+
+
+@pytest.mark.parametrize(
+    ("name", "xml"),
+    [
+        pytest.param("content.xml", ods_content(1_048_000, value=False),
+                     id="ods-empty-rows-to-the-sheet-end"),
+        pytest.param("styles.xml", ods_content(300_000, value=True),
+                     id="ods-rows-outside-content-xml"),
+    ],
+)
+def test_rows_no_reader_sees_are_not_refused(name: str, xml: bytes) -> None:
+    """Repeated empty .ods rows, or rows in a member other than content.xml, are no refusal."""
+    assert limits.check_bytes(raw_zip([(name, *deflated(xml))])) == (None, {name: xml})
+
+
+# --- real workbooks -------------------------------------------------------------------------
+
+def _examples() -> list[Path]:
+    return [*sorted(EXAMPLES.glob("*.xlsx")), DATA / "mixed" / "Ia_Dom.ods"]
+
+
+@pytest.mark.parametrize("path", _examples(), ids=lambda p: p.name)
+def test_example_workbooks_give_zipfiles_xml(path: Path) -> None:
+    """The example workbooks are no refusal, and their XML is zipfile's, byte for byte."""
+    data = path.read_bytes()
+    assert limits.check_bytes(data) == (None, read_by_zipfile(data))
+
+
+def test_blank_form_gives_zipfiles_xml(tmp_path: Path) -> None:
+    """A blank form from `kh-treem template` is no refusal, and its XML is zipfile's."""
+    path = tmp_path / "Ia_Dom.xlsx"
+    write_form(PLAN, "Ia Dom", 2022, path)
+    data = path.read_bytes()
+    assert limits.check_bytes(data) == (None, read_by_zipfile(data))
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        pytest.param(DATA / "protected.xlsx", (Refusal("encrypted", {}), {}), id="protected"),
+        pytest.param(DATA / "ia_dal_2022.xls", (None, {}), id="xls"),
+        pytest.param(DATA / "mixed" / "Ia_Dal.xls", (None, {}), id="xls-mixed"),
+    ],
+)
+def test_files_that_are_not_zips(path: Path, expected: tuple[Refusal | None, object]) -> None:
+    """An encrypted workbook is refused as "encrypted"; an .xls has no XML to hand back."""
+    assert limits.check_bytes(path.read_bytes()) == expected
