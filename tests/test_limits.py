@@ -289,3 +289,13 @@ def test_blank_form_gives_zipfiles_xml(tmp_path: Path) -> None:
 def test_files_that_are_not_zips(path: Path, expected: tuple[Refusal | None, object]) -> None:
     """An encrypted workbook is refused as "encrypted"; an .xls has no XML to hand back."""
     assert limits.check_bytes(path.read_bytes()) == expected
+
+
+def test_member_name_flagged_utf8_but_not_utf8_is_unreadable_not_a_crash() -> None:
+    """A name marked UTF-8 (flag bit 11) that is not UTF-8 is one unreadable file, not a bug."""
+    packed, size, crc = deflated(SHEET)
+    data = raw_zip([("xl/AAAA.xml", packed, size, crc)], flags=0x800)
+    data = data.replace(b"AAAA", b"\xff\xfe\xff\xfe")
+    refusal, xml = limits.check_bytes(data)
+    assert refusal == Refusal("file-unreadable", {"detail": "a member's name is not valid UTF-8"})
+    assert xml == {}

@@ -63,6 +63,8 @@ def _check_zip(data: bytes, xml: XmlMembers) -> Refusal | None:
         archive = zipfile.ZipFile(BytesIO(data))
     except zipfile.BadZipFile:
         return None  # not a zip after all: the reader will say what it is
+    except UnicodeDecodeError:  # zipfile's own failure on a name flagged UTF-8 that is not
+        return Refusal("file-unreadable", {"detail": "a member's name is not valid UTF-8"})
     with archive:
         members = archive.infolist()
         if len(members) > MAX_MEMBERS:
