@@ -168,12 +168,12 @@ class SheetReader:
             unit_col = year_col = None
             codes: dict[int, str] = {}
             for c, raw in enumerate(row):
-                if not isinstance(raw, str) or not raw.strip() or len(raw) > MAX_LABEL_LENGTH:
+                if type(raw) is not str or not raw.strip() or len(raw) > MAX_LABEL_LENGTH:
                     continue
-                keys = label_keys(raw)
-                if unit_col is None and keys & UNIT_HEADERS:
+                kind = _column_kind(raw)
+                if unit_col is None and kind == "unit":
                     unit_col = c
-                elif year_col is None and keys & YEAR_LABELS:
+                elif year_col is None and kind == "year":
                     year_col = c
                 elif fold(raw) in self.elements or _CODE_LIKE.match(raw.strip().lower()):
                     codes[c] = raw.strip()
@@ -308,15 +308,26 @@ def _find_form_header(rows: list[list[Any]]) -> tuple[int, int, int] | None:
     for r, row in enumerate(rows):
         code_col = value_col = None
         for c, raw in enumerate(row):
-            if not isinstance(raw, str) or not raw.strip():
+            if type(raw) is not str or not raw:  # calamine gives str, never a subclass
                 continue
-            keys = label_keys(raw)
-            if code_col is None and keys & CODE_HEADERS:
+            kind = _column_kind(raw)
+            if code_col is None and kind == "code":
                 code_col = c
-            elif value_col is None and keys & VALUE_HEADERS:
+            elif value_col is None and kind == "value":
                 value_col = c
         if code_col is not None and value_col is not None:
             return r, code_col, value_col
+    return None
+
+
+@lru_cache(maxsize=65536)  # every cell above a header is tried, in every file of a folder
+def _column_kind(text: str) -> str | None:
+    """The column a header cell names: "code", "value", "unit", "year", or None."""
+    keys = label_keys(text)
+    for kind, names in (("code", CODE_HEADERS), ("value", VALUE_HEADERS),
+                        ("unit", UNIT_HEADERS), ("year", YEAR_LABELS)):
+        if keys & names:
+            return kind
     return None
 
 
