@@ -843,3 +843,19 @@ def test_own_summary_is_skipped(tmp_path: Path, plan: Plan, sheets: list[str]) -
     record = record_of(intake, summary)
     assert (record.status, record.reason) == ("skipped", "skipped-own-summary")
     assert errors(intake) == []
+
+
+def test_folder_walk_leaves_out_hidden_folders_and_links_to_folders(
+    tmp_path: Path, plan: Plan
+) -> None:
+    """Hidden folders (.git, .Trash) hold nothing sent; a link to a folder is not followed;
+    a link to a file in the folder is the same file, read once."""
+    folder = tmp_path / "nop"
+    write_form(folder / "a" / "dom.xlsx", "Ia Dom", {"live_births": 2})
+    write_form(folder / ".Trash" / "toi.xlsx", "Ia Tơi", {"live_births": 1})
+    write_form(tmp_path / "elsewhere" / "dal.xlsx", "Ia Đal", {"live_births": 3})
+    (folder / "z_link").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (folder / "b_link.xlsx").symlink_to(folder / "a" / "dom.xlsx")
+    intake = read_paths([folder], plan)
+    assert [f.path for f in intake.files] == [str(folder / "a" / "dom.xlsx")]
+    assert [s.unit for s in intake.submissions] == ["Ia Dom"]

@@ -261,3 +261,40 @@ def test_fold_ignores_unicode_form(text: str) -> None:
 def test_fold_ignores_case_of_vietnamese(text: str) -> None:
     """Upper- and lower-case Vietnamese text (NFC or NFD) folds to the same key."""
     assert fold(text.upper()) == fold(nfd(text.lower()))
+
+
+def _decode_letter_by_letter(text: str, table: dict[str, str]) -> str:
+    """The reading of a legacy text spelled out: at each letter, a known pair wins."""
+    out, i = [], 0
+    while i < len(text):
+        if text[i:i + 2] in table and len(text[i:i + 2]) == 2:
+            out.append(table[text[i:i + 2]])
+            i += 2
+        else:
+            out.append(table.get(text[i], text[i]))
+            i += 1
+    return "".join(out)
+
+
+@cache
+def _legacy_letters() -> list[str]:
+    from kh_treem.names import _legacy_tables
+
+    return sorted({ch for table in _legacy_tables() for key in table for ch in key})
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_legacy_readings_equal_reading_letter_by_letter(data: st.DataObject) -> None:
+    """decodings() reads TCVN3 and VNI text exactly as a letter-by-letter reading would."""
+    from kh_treem.names import _legacy_tables
+
+    letters = st.sampled_from(_legacy_letters() + list("aeo Xã:1"))
+    text = "".join(data.draw(st.lists(letters, min_size=1, max_size=30)))
+    expected = [text]
+    if not text.isascii():
+        for table in _legacy_tables():
+            reading = _decode_letter_by_letter(text, table)
+            if reading not in expected:
+                expected.append(reading)
+    assert decodings(text) == expected

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,13 +73,12 @@ def read_paths(
     intake = Intake()
     # The run's events in order: a problem about a path, or a file to read or skip.
     events: list[Problem | Entry] = []
-    seen: set[Path] = set()
+    seen: set[object] = set()
     found_any = False
     for given in paths:
         found_here = False
-        for path, skip in _expand(Path(given), events):
+        for path, skip, key in _expand(Path(given), events):
             found_here = found_here or skip is None
-            key = path.resolve()
             if key not in seen:  # named twice (a folder and a file in it): read once
                 seen.add(key)
                 events.append((path, skip))
@@ -170,20 +170,48 @@ def _skipped(path: Path, reason: str) -> FileRecord:
     return record
 
 
-def _expand(path: Path, events: list[Problem | Entry]) -> Iterator[Entry]:
-    """Every file under ``path``, in a stable order, with the reason to skip it."""
+def _expand(path: Path, events: list[Problem | Entry]) -> Iterator[tuple[Path, str | None, object]]:
+    """Every file under ``path``, in a stable order, with the reason to skip it and its
+    identity (a file named twice, or by a link, is read once)."""
     if path.is_dir():
-        for child in sorted(path.rglob("*")):
-            if child.is_file() and not _in_hidden_folder(child, path):
-                yield child, _skip_reason(child)
+        for parts, identity in sorted(_files_under(path)):
+            child = path.joinpath(*parts)
+            yield child, _skip_reason(child), identity
     elif path.is_file():
-        yield path, _skip_reason(path)
+        stat = path.stat()
+        yield path, _skip_reason(path), (stat.st_dev, stat.st_ino)
     else:
         events.append(Problem("path-missing", file=str(path)))
 
 
-def _in_hidden_folder(child: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in child.relative_to(root).parts[:-1])
+def _files_under(root: Path) -> list[tuple[tuple[str, ...], object]]:
+    """(path below ``root`` as parts, identity) of every file, hidden folders left out.
+
+    Sorted by parts, this is the order of ``sorted(root.rglob("*"))``; os.scandir
+    knows each entry's type without a system call, which pathlib's walk and
+    Path.resolve() for each file made a third of the time of a 10,000-file run.
+    Links to folders are not followed (as rglob); links to files are.
+    """
+    found: list[tuple[tuple[str, ...], object]] = []
+    pending: list[tuple[str, tuple[str, ...]]] = [(str(root), ())]
+    while pending:
+        folder, above = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue  # a folder that cannot be listed holds nothing to read (as rglob)
+        for entry in entries:
+            parts = (*above, entry.name)
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if not entry.name.startswith("."):
+                        pending.append((entry.path, parts))
+                elif entry.is_file():
+                    stat = entry.stat()
+                    found.append((parts, (stat.st_dev, stat.st_ino)))
+            except OSError:
+                continue  # gone since it was listed
+    return found
 
 
 def _skip_reason(path: Path) -> str | None:
