@@ -115,36 +115,39 @@ def _read_all(entries: list[Entry], plan: Plan, jobs: int, progress: Progress) -
     shares = [entries[i:i + size] for i in range(0, total, size)]
     results: list[Intake] = []
     if jobs <= 1 or total < PARALLEL_MIN_FILES:
+        reader = SheetReader(plan, [])
         for share in shares:
-            results.extend(read_entries(share, plan))
+            results.extend(read_entries(share, reader))
             progress(len(results), total)
         return results
     from concurrent.futures import ProcessPoolExecutor
 
     # Each worker gets the plan once, not once per share: a province's plan is large.
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_keep_plan, initargs=(plan,)) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_keep_reader,
+                             initargs=(plan,)) as pool:
         for part in pool.map(_read_share, shares):
             results.extend(part)
             progress(len(results), total)
     return results
 
 
-_worker_plan: Plan | None = None  # set in each worker process by _keep_plan
+_worker_reader: SheetReader | None = None  # set in each worker process by _keep_reader
 
 
-def _keep_plan(plan: Plan) -> None:
-    global _worker_plan
-    _worker_plan = plan
+def _keep_reader(plan: Plan) -> None:
+    # One reader a process: it indexes the plan's units (10,000 of them in a province).
+    global _worker_reader
+    _worker_reader = SheetReader(plan, [])
 
 
 def _read_share(entries: list[Entry]) -> list[Intake]:
-    assert _worker_plan is not None, "a worker reads only after _keep_plan"
-    return read_entries(entries, _worker_plan)
+    assert _worker_reader is not None, "a worker reads only after _keep_reader"
+    return read_entries(entries, _worker_reader)
 
 
-def read_entries(entries: list[Entry], plan: Plan) -> list[Intake]:
+def read_entries(entries: list[Entry], reader: SheetReader) -> list[Intake]:
     """Each entry read (or skipped) into its own Intake: a worker process's share."""
-    reader = SheetReader(plan, [])
+    reader.forget_shared()
     parts = []
     for path, skip in entries:
         part = Intake()

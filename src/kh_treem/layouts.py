@@ -79,6 +79,9 @@ class SheetSource:
     untrusted: Mapping[str, str] = field(default_factory=dict)
 
 
+# Code cells remembered by a reader: its plan's codes as typed, and a few thousand typos.
+MAX_CACHED_CODES = 4096
+
 # A submission's figures as they are read: codes, values, cells.
 _Figures = tuple[list[str], list[int], list[str]]
 
@@ -108,6 +111,22 @@ class SheetReader:
         self.elements = {fold(e.code): e for e in plan.elements}
         # One tuple object for every form that has the same codes (or cells) in the same order.
         self._shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._elements_by_cell: dict[str, Element | None] = {}
+
+    def _element_of(self, raw_code: Any) -> Element | None:
+        """The plan's element a code cell names; the same few codes come in every form."""
+        if type(raw_code) is not str:  # a number or a date: 1 and 1.0 must not share a key
+            return self.elements.get(fold(_as_text(raw_code)))
+        if raw_code in self._elements_by_cell:
+            return self._elements_by_cell[raw_code]
+        element = self.elements.get(fold(_as_text(raw_code)))
+        if len(self._elements_by_cell) < MAX_CACHED_CODES:
+            self._elements_by_cell[raw_code] = element
+        return element
+
+    def forget_shared(self) -> None:
+        """Let go of the tuples shared so far: a worker's next share need not keep them."""
+        self._shared.clear()
 
     def _submission(
         self, src: SheetSource, unit: str | None, year: int | None, year_cell: str | None,
@@ -143,19 +162,27 @@ class SheetReader:
             unit = self._unit_from_names(src)
         year, year_cell, year_ok = self._year(labels.get("year"), src)
         figures: _Figures = ([], [], [])
+        codes, values, cells = figures
+        untrusted = src.untrusted
         for r in range(header + 1, len(rows)):
             row = rows[r]
-            raw_code = _at(row, code_col)
-            if raw_code in ("", None):
+            raw_code = row[code_col] if code_col < len(row) else ""
+            if raw_code == "" or raw_code is None:
                 continue
-            code_text = _as_text(raw_code)
-            element = self.elements.get(fold(code_text))
-            raw = _at(row, value_col)
+            element = self._element_of(raw_code)
+            raw = row[value_col] if value_col < len(row) else ""
+            cell = cell_name(r, value_col)
             if element is None:
-                if raw not in ("", None) or cell_name(r, value_col) in src.untrusted:
-                    self._unknown_code(code_text, raw, src, cell_name(r, value_col))
-                continue
-            self._value(element, raw, src, cell_name(r, value_col), figures)
+                if raw not in ("", None) or cell in untrusted:
+                    self._unknown_code(_as_text(raw_code), raw, src, cell)
+            elif (type(raw) is float and raw >= 0 and raw.is_integer()
+                  and element.kind == "count" and cell not in untrusted):
+                # What nearly every row of a form holds; the rest goes the long way.
+                codes.append(element.code)
+                values.append(int(raw))
+                cells.append(cell)
+            else:
+                self._value(element, raw, src, cell, figures)
         return [self._submission(src, unit, year, year_cell, figures)] if unit and year_ok else []
 
     # --- layout B: the table ------------------------------------------------------------
