@@ -298,3 +298,18 @@ def test_legacy_readings_equal_reading_letter_by_letter(data: st.DataObject) -> 
             if reading not in expected:
                 expected.append(reading)
     assert decodings(text) == expected
+
+
+@pytest.mark.parametrize(("typed", "unit"), [
+    ("Ia Tơi", "Ia Tơi"),  # the plan's own spelling
+    ("xã ia toi", "Ia Tơi"),  # folded, after or before an exact match
+    (unicodedata.normalize("NFD", "Ia Tơi"), "Ia Tơi"),
+    ("Ia Grai", None),
+])
+def test_unit_matcher_exact_and_folded_spellings(typed: str, unit: str | None) -> None:
+    """The plan's spelling is found as it is, any other through the folded names, in any order."""
+    matcher = UnitMatcher(PLAN.units)
+    assert matcher.match("Ia Dom") == "Ia Dom"
+    assert matcher.match(typed) == unit
+    assert matcher.match(typed) == unit  # remembered
+    assert matcher.match("IA DOM") == "Ia Dom"

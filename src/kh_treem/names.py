@@ -101,13 +101,19 @@ class UnitMatcher:
 
     def __init__(self, units: Iterable[str]) -> None:
         self.units = list(units)
-        self._by_key = {unit_key(u): u for u in self.units}
+        self._exact = set(self.units)
+        self._keys: dict[str, str] | None = None  # folded key -> unit, made when first needed
         self._matched: dict[str, str | None] = {}  # a folder sends the same names again
 
     def match(self, text: str) -> str | None:
+        if text in self._exact:  # spelled as the plan spells it: no index of 10,000 keys needed
+            return text
         if text not in self._matched:
+            if self._keys is None:
+                self._keys = {unit_key(u): u for u in self.units}
+            keys = self._keys
             self._matched[text] = next(
-                (u for r in decodings(text) if (u := self._by_key.get(unit_key(r)))), None)
+                (u for r in decodings(text) if (u := keys.get(unit_key(r)))), None)
         return self._matched[text]
 
     def suggest(self, text: str) -> str:
