@@ -11,6 +11,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 import unicodedata
 from collections.abc import Callable
 from fractions import Fraction
@@ -587,3 +589,18 @@ def test_diacritic_file_name_and_bare_unit_score_like_the_clean_file(
     assert b["files"][0]["path"] == str(odd)
     assert b["files"][0]["units"] == ["Ia Đal"]
     assert b["files"][0]["status"] == "used"
+
+
+def test_closed_pipe_exits_141_without_a_word(examples: list[Path]) -> None:
+    """A reader that stops reading (`| head`) ends the run with 141, no traceback, no error."""
+
+    with subprocess.Popen(
+        [sys.executable, "-c", "from kh_treem.cli import main; main()", "check",
+         *map(str, examples)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    ) as process:
+        assert process.stdout is not None
+        assert process.stderr is not None
+        process.stdout.close()  # nobody reads: the first write fails
+        stderr = process.stderr.read().decode("utf-8")
+        code = process.wait(timeout=120)
+    assert (code, stderr) == (141, "")

@@ -2,7 +2,8 @@
 
 Exit status: 0 scored (whatever was met); 1 some input had errors, or the
 summary could not be written; 2 wrong usage or an invalid plan file; 3 an
-internal error (a bug: rerun with --debug and report it); 130 stopped by Ctrl-C.
+internal error (a bug: rerun with --debug and report it); 130 stopped by Ctrl-C;
+141 the reader of the output went away (``| head``), as a shell reports SIGPIPE.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_INPUT_ERRORS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # the shell's convention for Ctrl-C
+EXIT_BROKEN_PIPE = 141  # the shell's convention for a process whose reader closed the pipe
 
 app = typer.Typer(
     add_completion=False,
@@ -292,6 +294,12 @@ def _guard(lang: Lang, debug: bool) -> Iterator[None]:
         yield
     except typer.Exit:
         raise
+    except BrokenPipeError:
+        # `kh-treem check … | head`: the rest of the output has no reader. Say nothing more
+        # (Python would complain again when flushing stdout at exit).
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(EXIT_BROKEN_PIPE) from None
     except KeyboardInterrupt:
         if debug:
             raise
