@@ -332,6 +332,30 @@ def test_unit_without_submission_is_a_warning(plan: Plan) -> None:
     assert out.units_missing == UNITS
 
 
+def test_unit_whose_sheet_has_no_figure_is_not_reported(plan: Plan) -> None:
+    """A commune's row left blank (or all its values rejected) is no report: the warning stays,
+    and the commune has no figures and no breakdown of its own."""
+    subs = [sub("Ia Đal", {"live_births": 9}), sub("Ia Dom", {}, file="bang.xlsx"),
+            sub("Ia Tơi", {"live_births": 9})]
+    assembled = assemble(subs, plan)
+    warnings = of_type(assembled.problems, "unit-not-reported")
+    assert [p.params["unit"] for p in warnings] == ["Ia Dom"]
+    assert list(assembled.figures) == ["Ia Đal", "Ia Tơi"]
+    assert list(score_units(plan, assembled.figures)) == ["Ia Đal", "Ia Tơi"]
+
+
+def test_blank_row_of_a_district_table_is_not_reported(tmp_path: Path, plan: Plan) -> None:
+    """A district table (CSV) whose row for a commune is empty: that commune is not reported."""
+    table = tmp_path / "huyen.csv"
+    table.write_text("Xã,Năm,live_births,children_u1\nIa Dom,2022,5,4\nIa Tơi,2022,,\n"
+                     "Ia Đal,2022,3,2\n", encoding="utf-8")
+    result = score([table], plan)
+    assert [p.params["unit"] for p in result.problems if p.type == "unit-not-reported"] == [
+        "Ia Tơi"]
+    assert list(result.by_unit) == ["Ia Đal", "Ia Dom"]
+    assert result.units_reporting == ["Ia Đal", "Ia Dom"]
+
+
 def test_figures_follow_the_plan_order(plan: Plan) -> None:
     """Assembled units come in the plan's order whatever order the submissions had."""
     subs = [sub(u, {"schools": 1}, file=f"{u}.xlsx") for u in reversed(UNITS)]

@@ -40,7 +40,8 @@ def assemble(submissions: Iterable[Submission], plan: Plan) -> Assembled:
                                     cell=sub.year_cell,
                                     params={"found": sub.year, "year": plan.year}))
             continue
-        by_unit[sub.unit].append(sub)
+        if sub.values:  # a sheet with no usable figure does not make its unit one that reported
+            by_unit[sub.unit].append(sub)
 
     figures: Figures = {}
     for unit in plan.units:  # the plan's order, whatever order the files came in
