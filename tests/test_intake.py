@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import shutil
 import zipfile
 from collections.abc import Sequence
@@ -859,3 +860,14 @@ def test_folder_walk_leaves_out_hidden_folders_and_links_to_folders(
     intake = read_paths([folder], plan)
     assert [f.path for f in intake.files] == [str(folder / "a" / "dom.xlsx")]
     assert [s.unit for s in intake.submissions] == ["Ia Dom"]
+
+
+def test_hard_linked_copy_is_read_and_named(tmp_path: Path, plan: Plan) -> None:
+    """A hard link is another file the officer sent (a copy): it is read and listed, not
+    taken for the file it shares its content with."""
+    folder = tmp_path / "nop"
+    first = write_form(folder / "a" / "dom.xlsx", "Ia Dom", {"live_births": 2})
+    os.link(first, folder / "b_dom.xlsx")
+    intake = read_paths([folder], plan)
+    assert [f.path for f in intake.files] == [str(first), str(folder / "b_dom.xlsx")]
+    assert [s.file for s in intake.submissions] == [str(first), str(folder / "b_dom.xlsx")]
