@@ -591,11 +591,16 @@ def test_diacritic_file_name_and_bare_unit_score_like_the_clean_file(
     assert b["files"][0]["status"] == "used"
 
 
-def test_closed_pipe_exits_141_without_a_word(examples: list[Path]) -> None:
+@pytest.mark.parametrize("command", [
+    pytest.param(["check"], id="check"),
+    pytest.param(["score", "--no-workbook"], id="score"),
+    pytest.param(["rollup", "--no-horizon"], id="rollup"),
+    pytest.param(["check", "--format", "json"], id="check-json"),
+])
+def test_closed_pipe_exits_141_without_a_word(examples: list[Path], command: list[str]) -> None:
     """A reader that stops reading (`| head`) ends the run with 141, no traceback, no error."""
-
     with subprocess.Popen(
-        [sys.executable, "-c", "from kh_treem.cli import main; main()", "check",
+        [sys.executable, "-c", "from kh_treem.cli import main; main()", *command,
          *map(str, examples)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     ) as process:
         assert process.stdout is not None

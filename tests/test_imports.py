@@ -58,3 +58,11 @@ def test_unknown_package_name_is_an_attribute_error() -> None:
 
     with pytest.raises(AttributeError, match="no_such_name"):
         kh_treem.no_such_name  # noqa: B018
+
+
+def test_dir_lists_the_public_names() -> None:
+    """dir(kh_treem) shows the library's calls before any was used (for help() and editors)."""
+    import kh_treem
+
+    assert set(kh_treem.__all__) <= set(dir(kh_treem))
+    assert "importlib" not in dir(kh_treem)

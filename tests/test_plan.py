@@ -278,6 +278,10 @@ def _units_target_on_a_count(data: dict[str, Any]) -> None:
     data["targets"][_target_index(data, "21")]["numerator"] = "schools"
 
 
+def _units_alike(data: dict[str, Any]) -> None:
+    data["units"] += ["Xã Ia Tơi"]  # "Ia Tơi" already: a submission could be either
+
+
 def _unknown_key(data: dict[str, Any]) -> None:
     data["province"] = "Kon Tum"
 
@@ -304,6 +308,7 @@ def _unknown_key(data: dict[str, Any]) -> None:
         pytest.param(_units_target_on_a_count, ["targets.29 (21)", "flag"],
                      id="communes-count-on-a-count"),
         pytest.param(_unknown_key, ["province"], id="unknown-key"),
+        pytest.param(_units_alike, ["units", "'Ia Tơi' and 'Xã Ia Tơi'"], id="units-alike"),
     ],
 )
 def test_broken_plan_names_the_key(

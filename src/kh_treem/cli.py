@@ -357,7 +357,13 @@ SEVERITY_STYLES = {"error": "bold red", "warning": "yellow", "notice": "dim"}
 def _console(stderr: bool = False) -> Console:
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False, stderr=stderr)
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            # rich would exit 1 ("input had errors"); _guard gives a closed pipe its own code.
+            self.quiet = True
+            raise BrokenPipeError
+
+    return _Console(highlight=False, soft_wrap=False, stderr=stderr)
 
 
 def _render(result: ScoreResult, lang: str, written: Path | None) -> None:

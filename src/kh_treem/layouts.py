@@ -335,7 +335,8 @@ def _find_form_header(rows: list[list[Any]]) -> tuple[int, int, int] | None:
     for r, row in enumerate(rows):
         code_col = value_col = None
         for c, raw in enumerate(row):
-            if type(raw) is not str or not raw:  # calamine gives str, never a subclass
+            # calamine gives str, never a subclass; a sentence is no header
+            if type(raw) is not str or not raw or len(raw) > MAX_LABEL_LENGTH:
                 continue
             kind = _column_kind(raw)
             if code_col is None and kind == "code":

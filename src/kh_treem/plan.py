@@ -174,6 +174,7 @@ class Plan(BaseModel):
     def _references(self) -> Plan:
         codes = {e.code for e in self.elements}
         _unique("units", self.units)
+        _distinct_spellings(self.units)
         _unique("elements", [e.code for e in self.elements])
         _unique("targets", [t.id for t in self.targets])
         _unique("goals", [g.id for g in self.goals])
@@ -210,6 +211,19 @@ class Plan(BaseModel):
             if g.id == goal_id:
                 return g
         raise KeyError(goal_id)
+
+
+def _distinct_spellings(units: list[str]) -> None:
+    """Units an officer's spelling could not tell apart ("Xã Tân Phú", "Phường Tân Phú")."""
+    from kh_treem.names import unit_key  # the key submissions are matched by
+
+    seen: dict[str, str] = {}
+    for unit in units:
+        other = seen.setdefault(unit_key(unit), unit)
+        if other != unit:
+            raise ValueError(f"units: {other!r} and {unit!r} read the same once accents,"
+                             " case and a leading Xã/Phường/Thị trấn are set aside;"
+                             " name them apart")
 
 
 def _unique(key: str, values: list[Any]) -> None:
