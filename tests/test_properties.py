@@ -25,7 +25,7 @@ from kh_treem.intake import Submission
 from kh_treem.pipeline import ScoreResult, score
 from kh_treem.plan import Measure, Target
 from kh_treem.problems import Problem
-from kh_treem.scoring import Outcome, score_plan, score_target, score_units
+from kh_treem.scoring import Outcome, score_plan, score_target, score_units, summed_counts
 from kh_treem.validation import assemble
 from tests.forms import PLAN, value_cell, write_form
 
@@ -229,6 +229,23 @@ def test_unit_breakdown_equals_scoring_each_unit_alone(
         alone = [score_target(t, counts, [unit], 1) for t in PLAN.targets
                  if t.measure is not Measure.UNITS]
         assert outcomes == alone, unit
+
+
+@settings(max_examples=100, deadline=None)
+@given(per_unit=st.tuples(*(valid_unit(blanks=True, top=60) for _ in UNITS)),
+       silent=st.sets(st.sampled_from(UNITS)))
+def test_plan_scored_unit_by_unit_equals_target_by_target(
+    per_unit: tuple[dict[str, int], ...], silent: set[str],
+) -> None:
+    """score_plan and summed_counts, which walk the units once, give what scoring and summing
+    each target and each element over all units gives (units that sent nothing included)."""
+    counts = {u: v for u, v in zip(UNITS, per_unit, strict=True) if u not in silent}
+    assert score_plan(PLAN, counts) == [
+        score_target(t, counts, PLAN.units, len(PLAN.units)) for t in PLAN.targets]
+    for element in PLAN.elements:
+        values = [counts[u][element.code] for u in UNITS if element.code in counts.get(u, {})]
+        assert summed_counts(PLAN, counts)[element.code] == (
+            sum(values) if values else None, len(values))
 
 
 # --- (c) exact thresholds ---------------------------------------------------------------------
