@@ -480,6 +480,28 @@ def test_output_onto_a_file_of_an_input_folder_exits_2(examples: list[Path]) -> 
     assert {p.name: p.read_bytes() for p in examples} == before
 
 
+def test_output_onto_an_input_named_another_way_exits_2(
+    examples: list[Path], tmp_path: Path
+) -> None:
+    """An input named otherwise (through '..', or a link to it) is still the input: exit 2."""
+    link = tmp_path / "lien_ket.xlsx"
+    link.symlink_to(examples[2])
+    before = examples[2].read_bytes()
+    roundabout = examples[2].parent / ".." / examples[2].parent.name / examples[2].name
+    for output in (roundabout, link):
+        result = run("score", *examples, "-o", output)
+        assert result.exit_code == 2, (output, result.output)
+    assert examples[2].read_bytes() == before
+
+
+def test_output_onto_a_missing_input_exits_2(tmp_path: Path) -> None:
+    """-o naming the very path given as a (missing) input is refused, before anything is read."""
+    missing = tmp_path / "chua_co.xlsx"
+    result = run("score", missing, "-o", missing)
+    assert result.exit_code == 2, result.output
+    assert not missing.exists()
+
+
 def test_no_arguments_shows_usage() -> None:
     """Running with no arguments shows the usage and the score command, without crashing."""
     result = run()
