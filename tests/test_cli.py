@@ -7,6 +7,7 @@ passes -o into tmp_path or --no-workbook, so nothing is ever written into the re
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -631,3 +632,58 @@ def test_closed_pipe_exits_141_without_a_word(examples: list[Path], command: lis
         stderr = process.stderr.read().decode("utf-8")
         code = process.wait(timeout=120)
     assert (code, stderr) == (141, "")
+
+
+# --- on a terminal (rich): what the officer sees ------------------------------------------------
+
+
+class _Terminal(io.StringIO):
+    """Standard output that says it is a terminal, as the officer's console does."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def on_terminal(monkeypatch: pytest.MonkeyPatch, render: Callable[[], None]) -> str:
+    """What ``render`` prints on a 160-column terminal, as read (styles left out). Set in the
+    test itself: pytest puts its own sys.stdout back when the test's call begins."""
+    screen = _Terminal()
+    monkeypatch.setenv("COLUMNS", "160")
+    monkeypatch.setenv("NO_COLOR", "1")  # the colours themselves are rich's business
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    with monkeypatch.context() as patch:
+        patch.setattr(sys, "stdout", screen)
+        render()
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.getvalue())  # bold and the like
+
+
+def test_terminal_score_table_has_every_target_and_the_closing_line(
+    examples: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a terminal the table is rich's: every target's row with its status and 3/3, each goal
+    heading, the skipped-sheet notice and "20/33 đạt" last."""
+    from kh_treem import cli
+
+    result = kh_treem.score(examples)
+    out = on_terminal(monkeypatch, lambda: cli._render(result, "vi", None))
+    for tid, *_, status in EXPECTED:
+        cells = row(out, tid)
+        assert cells[-2:] == [{"met": "Đạt", "not_met": "Chưa đạt",
+                               "not_applicable": "Không áp dụng"}[status], "3/3"], tid
+    assert all(f"Mục tiêu {g}." in out for g in (1, 2, 3, 4))
+    assert f"Lưu ý: {examples[2]} › Huong dan: {SKIPPED_SHEET_VI}" in lines(out)
+    assert lines(out)[-1] == "20/33 đạt"
+
+
+def test_terminal_check_lists_files_problems_and_the_closing_line(
+    examples: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a terminal `check` shows the same file table, its problems and the count last."""
+    from kh_treem import cli
+
+    result = kh_treem.check(examples)
+    out = lines(on_terminal(monkeypatch, lambda: cli._render_check(result, "vi")))
+    [first] = [re.split(r"\s{2,}", line) for line in out if line.startswith(f"{examples[0]} ")]
+    assert first == [str(examples[0]), "Ia Đal", "2022", "51", "0", "0", "Đã dùng"]
+    assert f"Lưu ý: {examples[2]} › Huong dan: {SKIPPED_SHEET_VI}" in out
+    assert out[-1] == "3 tệp, 0 lỗi, 0 cảnh báo"
