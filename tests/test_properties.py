@@ -237,11 +237,19 @@ def test_unit_breakdown_equals_scoring_each_unit_alone(
 def test_plan_scored_unit_by_unit_equals_target_by_target(
     per_unit: tuple[dict[str, int], ...], silent: set[str],
 ) -> None:
-    """score_plan and summed_counts, which walk the units once, give what scoring and summing
-    each target and each element over all units gives (units that sent nothing included)."""
+    """score_plan and summed_counts, which walk the units once, take for each target exactly the
+    units that reported both its figures, and sum each element over the units that reported it
+    (units that sent nothing included)."""
     counts = {u: v for u, v in zip(UNITS, per_unit, strict=True) if u not in silent}
-    assert score_plan(PLAN, counts) == [
-        score_target(t, counts, PLAN.units, len(PLAN.units)) for t in PLAN.targets]
+    for out in score_plan(PLAN, counts):
+        needed = out.target.elements
+        reporting = tuple(u for u in UNITS if all(c in counts.get(u, {}) for c in needed))
+        assert out.units_reporting == reporting, out.target.id
+        assert out.units_missing == tuple(u for u in UNITS if u not in reporting), out.target.id
+        if reporting:
+            assert out.numerator == sum(counts[u][out.target.numerator] for u in reporting)
+        else:
+            assert (out.numerator, out.status) == (None, "no_data"), out.target.id
     for element in PLAN.elements:
         values = [counts[u][element.code] for u in UNITS if element.code in counts.get(u, {})]
         assert summed_counts(PLAN, counts)[element.code] == (

@@ -36,16 +36,46 @@ class Outcome:
 
 def score_target(target: Target, counts: Counts, units: Sequence[str], expected: int) -> Outcome:
     """Score ``target`` over ``units``; ``expected`` is the number of units the plan has."""
-    needed = target.elements
-    reporting = tuple(u for u in units if all(c in counts.get(u, {}) for c in needed))
-    reporting_set = set(reporting)  # a tuple here made scoring 10,000 units quadratic
-    missing = tuple(u for u in units if u not in reporting_set)
-    if not reporting:
-        return Outcome(target, None, None, None, "no_data", reporting, missing)
-    num = sum(counts[u][target.numerator] for u in reporting)
-    den = None if target.denominator is None else sum(
-        counts[u][target.denominator] for u in reporting)
-    return _outcome(target, num, den, expected, reporting, missing)
+    return score_targets([target], counts, units, expected)[0]
+
+
+def score_targets(
+    targets: Sequence[Target], counts: Counts, units: Sequence[str], expected: int
+) -> list[Outcome]:
+    """Score each target over the units that reported both its figures.
+
+    The units' figures are walked once, unit by unit: looked up target by target,
+    a province's 10,000 figure tables missed the processor's caches (~1 s).
+    """
+    reporting: list[list[str]] = [[] for _ in targets]
+    nums = [0] * len(targets)
+    dens = [0] * len(targets)
+    for unit in units:
+        figures = counts.get(unit)
+        if not figures:
+            continue
+        for i, t in enumerate(targets):
+            num = figures.get(t.numerator)
+            if num is None:
+                continue
+            if t.denominator is not None:
+                den = figures.get(t.denominator)
+                if den is None:
+                    continue
+                dens[i] += den
+            nums[i] += num
+            reporting[i].append(unit)
+    outcomes = []
+    for i, t in enumerate(targets):
+        sent = set(reporting[i])  # a tuple here made scoring 10,000 units quadratic
+        missing = tuple(u for u in units if u not in sent)
+        if not sent:
+            outcomes.append(Outcome(t, None, None, None, "no_data", (), missing))
+        else:
+            den_sum = None if t.denominator is None else dens[i]
+            outcomes.append(_outcome(t, nums[i], den_sum, expected, tuple(reporting[i]),
+                                     missing))
+    return outcomes
 
 
 def _outcome(
@@ -80,42 +110,8 @@ def _judge(target: Target, value: Fraction) -> Status:
 
 
 def score_plan(plan: Plan, counts: Counts) -> list[Outcome]:
-    """Every target of the plan, over all of the plan's units.
-
-    The same as ``score_target(t, counts, plan.units, len(plan.units))`` for each
-    target, with the units' figures walked once, unit by unit: looked up target by
-    target, a province's 10,000 figure tables missed the processor's caches (~1 s).
-    """
-    targets = plan.targets
-    reporting: list[list[str]] = [[] for _ in targets]
-    nums = [0] * len(targets)
-    dens = [0] * len(targets)
-    for unit in plan.units:
-        figures = counts.get(unit)
-        if not figures:
-            continue
-        for i, t in enumerate(targets):
-            num = figures.get(t.numerator)
-            if num is None:
-                continue
-            if t.denominator is not None:
-                den = figures.get(t.denominator)
-                if den is None:
-                    continue
-                dens[i] += den
-            nums[i] += num
-            reporting[i].append(unit)
-    outcomes = []
-    for i, t in enumerate(targets):
-        sent = set(reporting[i])
-        missing = tuple(u for u in plan.units if u not in sent)
-        if not sent:
-            outcomes.append(Outcome(t, None, None, None, "no_data", (), missing))
-        else:
-            den_sum = None if t.denominator is None else dens[i]
-            outcomes.append(_outcome(t, nums[i], den_sum, len(plan.units), tuple(reporting[i]),
-                                     missing))
-    return outcomes
+    """Every target of the plan, over all of the plan's units."""
+    return score_targets(plan.targets, counts, plan.units, len(plan.units))
 
 
 def score_units(plan: Plan, counts: Counts) -> dict[str, list[Outcome]]:
