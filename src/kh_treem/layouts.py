@@ -162,7 +162,6 @@ class SheetReader:
             unit = self._unit_from_names(src)
         year, year_cell, year_ok = self._year(labels.get("year"), src)
         figures: _Figures = ([], [], [])
-        codes, values, cells = figures
         untrusted = src.untrusted
         for r in range(header + 1, len(rows)):
             row = rows[r]
@@ -175,12 +174,6 @@ class SheetReader:
             if element is None:
                 if raw not in ("", None) or cell in untrusted:
                     self._unknown_code(_as_text(raw_code), raw, src, cell)
-            elif (type(raw) is float and raw >= 0 and raw.is_integer()
-                  and element.kind == "count" and cell not in untrusted):
-                # What nearly every row of a form holds; the rest goes the long way.
-                codes.append(element.code)
-                values.append(int(raw))
-                cells.append(cell)
             else:
                 self._value(element, raw, src, cell, figures)
         return [self._submission(src, unit, year, year_cell, figures)] if unit and year_ok else []
