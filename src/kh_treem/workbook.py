@@ -183,10 +183,10 @@ class _Writer(BookWriter):
 
     def _by_unit(self) -> None:
         lang, plan = self.lang, self.result.plan
-        units = [u for u in plan.units if u in self.result.figures]  # the order of by_unit
-        if 2 + 2 * len(units) > MAX_COLUMNS:
+        if 2 + 2 * len(self.result.figures) > MAX_COLUMNS:  # a unit a pair of columns
             self._by_unit_as_rows()
             return
+        units = list(self.result.by_unit)
         headers = [word("id", lang), word("indicator", lang)]
         widths = [8, 48]
         for unit in units:
