@@ -35,7 +35,7 @@ class Direction(enum.StrEnum):
     AT_MOST = "at_most"
     BELOW = "below"
 
-    def satisfied(self, value: Fraction, target: Fraction) -> bool:
+    def satisfied(self, value: Fraction | int, target: Fraction | int) -> bool:
         if self is Direction.AT_LEAST:
             return value >= target
         if self is Direction.AT_MOST:
