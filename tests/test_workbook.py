@@ -22,7 +22,7 @@ from kh_treem import workbook
 from kh_treem.cli import app
 from kh_treem.i18n import word
 from kh_treem.problems import Problem
-from kh_treem.workbook import write_summary
+from kh_treem.workbook import STATUS_COLOURS, write_summary
 from tests.expected_2022 import EXPECTED
 from tests.forms import PLAN, write_form
 
@@ -192,27 +192,26 @@ def test_district_sheet_in_english(en_book: openpyxl.Workbook) -> None:
 def test_by_commune_sheet_has_31_rows(
     scored: tuple[list[Path], Path, Path], vi_book: openpyxl.Workbook,
 ) -> None:
-    """The by-commune sheet: 31 targets (not 1 nor 21) x 3 communes, values as numbers."""
+    """The by-commune sheet: 31 targets (not 1 nor 21) x 3 communes, a cell each: the value
+    as a number whose format says the status in words, or the status alone as text."""
     ws = vi_book["Theo xã"]
-    header = [c.value for c in ws[1]]
-    assert header == ["Chỉ tiêu", "Nội dung"] + [
-        f"{u}: {col}" for u in UNITS for col in ("Giá trị (số)", "Đánh giá")]
+    assert [c.value for c in ws[1]] == ["Chỉ tiêu", "Nội dung", *UNITS]
     rows = list(ws.iter_rows(min_row=2))
     assert len(rows) == 31
     assert [r[0].value for r in rows] == PER_UNIT_IDS
     by_unit = kh_treem.score(scored[0]).by_unit
     for j, unit in enumerate(UNITS):
         for r, outcome in zip(rows, by_unit[unit], strict=True):
-            value, status = r[2 + 2 * j], r[3 + 2 * j]
+            cell, where = r[2 + j], (unit, outcome.target.id)
             if outcome.value is None:
-                assert value.value is None, (unit, outcome.target.id)
+                assert (cell.value, cell.data_type) == (STATUS_VI[outcome.status], "s"), where
             else:
-                assert value.data_type == "n", (unit, outcome.target.id)
-                assert value.value == pytest.approx(float(outcome.value)), outcome.target.id
-            assert (status.value, status.data_type) == (STATUS_VI[outcome.status], "s")
-            assert fill(status) is not None
+                assert cell.data_type == "n", where
+                assert cell.value == pytest.approx(float(outcome.value)), where
+                assert cell.number_format == f'#,##0.0000" ({STATUS_VI[outcome.status]})"'
+            assert fill(cell) == "FF" + STATUS_COLOURS[outcome.status].lstrip("#"), where
     twelve = rows[PER_UNIT_IDS.index("12")]
-    assert [c.value for c in twelve[2:]] == [None, "Không áp dụng"] * 3
+    assert [c.value for c in twelve[2:]] == ["Không áp dụng"] * 3
 
 
 # --- the summed counts sheet -------------------------------------------------------------------
@@ -449,7 +448,7 @@ def test_more_communes_than_columns_get_one_row_each(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With more communes than a sheet has columns, the breakdown puts one commune per row."""
-    monkeypatch.setattr(workbook, "MAX_COLUMNS", 5)  # Excel's 16,384, for two communes
+    monkeypatch.setattr(workbook, "MAX_COLUMNS", 3)  # Excel's 16,384, for two communes
     forms = tmp_path / "in"
     write_form(forms / "a.xlsx", "Ia Đal", {"live_births": 10, "neonatal_deaths": 1})
     write_form(forms / "b.xlsx", "Ia Tơi", {"live_births": 20, "neonatal_deaths": 0})
@@ -457,6 +456,6 @@ def test_more_communes_than_columns_get_one_row_each(
     write_summary(kh_treem.score([forms]), out, "vi")
     rows = list(openpyxl.load_workbook(out)["Theo xã"].iter_rows(values_only=True))
     assert [r[0] for r in rows] == ["Xã", "Ia Đal", "Ia Tơi"]
-    assert rows[0][1:5] == ("2: Giá trị (số)", "2: Đánh giá", "3a: Giá trị (số)", "3a: Đánh giá")
-    assert (rows[1][3], rows[1][4]) == (100.0, "Chưa đạt")  # 1 per 10 live births: 100 ‰
-    assert (rows[1][1], rows[1][2]) == (None, "Chưa có số liệu")  # a blank, not a 0
+    assert rows[0][1:3] == ("2", "3a")
+    assert rows[1][2] == 100.0  # 1 per 10 live births: 100 ‰, "(Chưa đạt)" by its format
+    assert rows[1][1] == "Chưa có số liệu"  # no figure: never a 0

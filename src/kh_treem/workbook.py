@@ -18,6 +18,7 @@ from kh_treem.intake import FileRecord
 from kh_treem.pipeline import ScoreResult
 from kh_treem.plan import Measure
 from kh_treem.problems import Problem
+from kh_treem.scoring import Outcome
 
 MAX_COLUMNS = 16_384  # Excel's limit on the columns of a sheet
 STATUS_COLOURS = {
@@ -150,6 +151,13 @@ class _Writer(BookWriter):
     def __init__(self, book: Any, lang: str, result: ScoreResult) -> None:
         super().__init__(book, lang)
         self.result = result
+        self.labels = {s: status_label(s, lang) for s in STATUS_COLOURS}
+        # A value followed by its status in words, "7,2816 (Đạt)", the cell still a number.
+        self.judged = {
+            s: book.add_format({"bg_color": c, "border": 1, "valign": "top",
+                                "num_format": f'#,##0.0000" ({self.labels[s]})"'})
+            for s, c in STATUS_COLOURS.items()
+        }
 
     def write(self) -> None:
         self._district()
@@ -182,47 +190,45 @@ class _Writer(BookWriter):
             met=r.met, total=len(r.indicators)), self.bold)
 
     def _by_unit(self) -> None:
-        lang, plan = self.lang, self.result.plan
-        if 2 + 2 * len(self.result.figures) > MAX_COLUMNS:  # a unit a pair of columns
+        """Indicators down, communes across; one row per commune where they do not fit.
+
+        One cell per indicator and commune: its value as a number, its status as the
+        cell's colour and, in words, after the value (a number format, so the cell stays
+        a number); a target without a value shows its status alone, as text. A cell
+        each, not a value column and a status column: a province's 10,000 communes make
+        280,000 of them, and the workbook is written in the time it takes to read the files.
+        """
+        if 2 + len(self.result.figures) > MAX_COLUMNS:
             self._by_unit_as_rows()
             return
+        lang = self.lang
         units = list(self.result.by_unit)
-        headers = [word("id", lang), word("indicator", lang)]
-        widths = [8, 48]
-        for unit in units:
-            headers += [f"{unit}: {word('value_number', lang)}", f"{unit}: {word('status', lang)}"]
-            widths += [14, 16]
-        sheet = self._sheet("by_unit", headers, widths, 0)
-        targets = [t for t in plan.targets if t.measure is not Measure.UNITS]
+        sheet = self._sheet("by_unit", [word("id", lang), word("indicator", lang), *units],
+                            [8, 48] + [18] * len(units), 0)
+        targets = [t for t in self.result.plan.targets if t.measure is not Measure.UNITS]
         for i, t in enumerate(targets, start=1):
             self._row(sheet, i, [t.id, t.name.get(lang)])
             for j, unit in enumerate(units):
-                o = self.result.by_unit[unit][i - 1]
-                self._cell(sheet, i, 2 + 2 * j, None if o.value is None else float(o.value))
-                self._status(sheet, i, 3 + 2 * j, o.status)
+                self._outcome(sheet, i, 2 + j, self.result.by_unit[unit][i - 1])
 
     def _by_unit_as_rows(self) -> None:
         """A province's thousands of communes do not fit in columns: one row per commune.
 
         Each commune is scored as its row is written, and not kept.
         """
-        lang = self.lang
         targets = [t for t in self.result.plan.targets if t.measure is not Measure.UNITS]
-        headers = [word("units", lang)]
-        for t in targets:
-            headers += [f"{t.id}: {word('value_number', lang)}", f"{t.id}: {word('status', lang)}"]
-        sheet = self._sheet("by_unit", headers, [24] + [12, 14] * len(targets), 0)
-        # Hundreds of thousands of cells: written directly, each status label looked up once.
-        labels = {s: status_label(s, lang) for s in self.status}
-        number, blank, string = sheet.write_number, sheet.write_blank, sheet.write_string
+        sheet = self._sheet("by_unit", [word("units", self.lang), *(t.id for t in targets)],
+                            [24] + [18] * len(targets), 0)
         for row, (unit, outcomes) in enumerate(self.result.unit_outcomes(), start=1):
-            string(row, 0, unit, self.text)
-            for j, o in enumerate(outcomes):
-                if o.value is None:
-                    blank(row, 1 + 2 * j, None, self.text)
-                else:
-                    number(row, 1 + 2 * j, float(o.value), self.dec)
-                string(row, 2 + 2 * j, labels[o.status], self.status[o.status])
+            sheet.write_string(row, 0, unit, self.text)
+            for col, outcome in enumerate(outcomes, start=1):
+                self._outcome(sheet, row, col, outcome)
+
+    def _outcome(self, sheet: Any, row: int, col: int, outcome: Outcome) -> None:
+        if outcome.value is None:
+            sheet.write_string(row, col, self.labels[outcome.status], self.status[outcome.status])
+        else:
+            sheet.write_number(row, col, float(outcome.value), self.judged[outcome.status])
 
     def _counts(self) -> None:
         lang, plan = self.lang, self.result.plan
