@@ -38,6 +38,7 @@ from kh_treem import limits
 from kh_treem.cli import app
 from kh_treem.intake import read_paths
 from kh_treem.plan import Plan
+from kh_treem.template import write_form as write_template
 from tests.forms import PLAN, write_form
 from tests.test_intake import HEADER, write_ods, write_rows
 
@@ -270,6 +271,26 @@ def _entity_bomb(folder: Path, tmp: Path, mp: pytest.MonkeyPatch) -> tuple[list[
     return [], "Ia_Dom_xml.xlsx"
 
 
+def _shared_strings_damaged(
+    folder: Path, tmp: Path, mp: pytest.MonkeyPatch
+) -> tuple[list[Path], str]:
+    # Ia Dom's blank form whose sharedStrings.xml now names Ia Dal, at the same size and under
+    # the CRC-32 of "Ia Dom": python-calamine would read it as a form from Ia Dal.
+    base = tmp / "Ia_Dom.xlsx"
+    write_template(PLAN, "Ia Dom", 2022, base)
+    members = []
+    for name, packed, size, crc in workbook_members(base):
+        if name == "xl/sharedStrings.xml":
+            with zipfile.ZipFile(base) as archive:
+                xml = archive.read(name)
+            assert b"Ia Dom" in xml
+            packed = deflated(xml.replace(b"Ia Dom", b"Ia Dal"))[0]
+        members.append((name, packed, size, crc))
+    assert "xl/sharedStrings.xml" in [name for name, *_ in members]
+    write_raw_zip(folder / "Ia_Dom_hong.xlsx", members)
+    return [], "Ia_Dom_hong.xlsx"
+
+
 def _million_rows(folder: Path, tmp: Path, mp: pytest.MonkeyPatch) -> tuple[list[Path], str]:
     million_rows(folder / "Ia_Dom_trieu_hang.xlsx")
     return [], "Ia_Dom_trieu_hang.xlsx"
@@ -330,6 +351,7 @@ def _unknown_commune(folder: Path, tmp: Path, mp: pytest.MonkeyPatch) -> tuple[l
         pytest.param(_protected, "encrypted", id="password-protected"),
         pytest.param(_zip_bomb_small_limit, "zip-bomb", id="zip-bomb-small-limit"),
         pytest.param(_zip_bomb_real, "zip-bomb", id="zip-bomb-300-mib"),
+        pytest.param(_shared_strings_damaged, "zip-bomb", id="shared-strings-damaged"),
         pytest.param(_entity_bomb, "xml-entities", id="xml-entity-bomb"),
         pytest.param(_million_rows, "too-many-rows", id="million-rows"),
         pytest.param(_too_many_sheets, "too-many-sheets", id="too-many-sheets"),

@@ -136,6 +136,44 @@ def test_member_unlike_its_declaration_is_a_zip_bomb(build: Callable[[], bytes])
     assert limits.check_bytes(build()) == MISMATCH
 
 
+FORM_MEMBERS = ["[Content_Types].xml", "_rels/.rels", "xl/_rels/workbook.xml.rels", SHEET_NAME,
+                "xl/worksheets/sheet2.xml", "xl/workbook.xml", "xl/sharedStrings.xml",
+                "xl/styles.xml", "xl/theme/theme1.xml", "docProps/core.xml", "docProps/app.xml"]
+
+
+def damaged_form(path: Path, name: str) -> bytes:
+    """A blank form whose member ``name`` has one letter's case swapped, its CRC-32 left as it was.
+
+    The member keeps its size and stays a sound deflate stream: only the CRC tells.
+    """
+    write_form(PLAN, "Ia Dom", 2022, path)
+    with zipfile.ZipFile(path) as archive:
+        contents = [(m.filename, archive.read(m)) for m in archive.infolist()]
+    assert [n for n, _ in contents] == FORM_MEMBERS
+    members = []
+    for member, content in contents:
+        packed, size, crc = deflated(content)
+        if member == name:
+            at = next(i for i in range(len(content) // 2, len(content))
+                      if content[i:i + 1].isalpha())
+            packed = deflated(content[:at] + content[at:at + 1].swapcase() + content[at + 1:])[0]
+        members.append((member, packed, size, crc))
+    return raw_zip(members)
+
+
+@pytest.mark.parametrize("name", FORM_MEMBERS)
+def test_damaged_member_of_a_small_form_is_a_zip_bomb(tmp_path: Path, name: str) -> None:
+    """Any member of a 15 KB form whose content does not match its CRC-32 is a "zip-bomb".
+
+    Every member is held to its CRC, even in a file too small to hide a bomb: python-calamine
+    does not check the CRC of most members it reads (it stops at the closing tag), so this is
+    what keeps a damaged sharedStrings.xml or styles.xml from being read as other words.
+    """
+    refusal, _ = limits.check_bytes(damaged_form(tmp_path / "Ia_Dom.xlsx", name))
+    assert refusal == Refusal("zip-bomb", {"detail": f"{name}: its size or checksum does not"
+                                                     " match its content"})
+
+
 def test_member_inflating_far_past_its_declared_size_costs_no_memory() -> None:
     """A member declared as 10 bytes that inflates to 300 MiB is refused, with 1 MiB at most."""
     packed, _, crc = repeated_deflate(b"", bytes(MIB), 300, b"")
