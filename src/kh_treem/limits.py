@@ -75,6 +75,11 @@ def _check_zip(data: bytes, xml: XmlMembers) -> Refusal | None:
         # The declared sizes may lie: inflate every member once and hold it to its declared
         # size and CRC. No member inflates more than a byte past its declared size, so all
         # of them together stay within the limit just checked, and each is inflated whole.
+        # Every member, even in a file too small to hide a bomb (deflate expands 1032:1 at
+        # most): python-calamine does not check the CRC of most members it reads, since it
+        # stops at the closing tag, so this check alone keeps a damaged sharedStrings.xml or
+        # styles.xml from being read as other words. Looking only at the prolog of the members
+        # it never reads (theme, docProps) saved 0.02 ms of 0.34 per form: not worth it.
         for member in members:
             try:
                 content = _inflate(archive, data, member)
