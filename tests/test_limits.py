@@ -295,6 +295,62 @@ def test_rows_no_reader_sees_are_not_refused(name: str, xml: bytes) -> None:
     assert limits.check_bytes(raw_zip([(name, *deflated(xml))])) == (None, {name: xml})
 
 
+def sheet_with(cells: bytes, dimension: bytes = b'<dimension ref="A1:E3"/>') -> bytes:
+    """A sheet whose <sheetData> holds ``cells`` (rows and cells, as XML)."""
+    return (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            + dimension + b"<sheetData>" + cells + b"</sheetData></worksheet>")
+
+
+A1 = b'<row r="1"><c r="A1"><v>1</v></c></row>'
+WIDE = b"<c><v>1</v></c>" * 16_384  # implied columns A to XFD, 240 KB deflating to ~1 KB
+
+
+@pytest.mark.parametrize(
+    ("cells", "rows", "columns"),
+    [
+        pytest.param(A1 + b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>',
+                     1_048_576, 16_384, id="values-at-a1-and-xfd1048576"),
+        pytest.param(b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>' + A1,
+                     1_048_576, 16_384, id="the-far-value-first"),
+        pytest.param(A1 + b'<row r="2"><c r="xfd99999"><v>1</v></c></row>',
+                     99_999, 16_384, id="lower-case-reference"),
+        pytest.param(A1 + b'<row r="99999">' + WIDE + b"</row>", 99_999, 16_384,
+                     id="columns-implied-by-order"),
+        pytest.param(A1 + b'<row r="5"><c r="A99999" t="n"><v>1</v></c></row>'
+                     + b'<row r="7"><c s="1" r="IV7"><v>1</v></c></row>', 99_999, 256,
+                     id="reference-not-the-first-attribute"),
+    ],
+)
+def test_sheet_spanning_too_many_cells_is_refused(cells: bytes, rows: int, columns: int) -> None:
+    """A sheet whose values span more than MAX_CELLS from A1 is "too-many-cells", whatever its
+    <dimension> says: python-calamine would lay out that rectangle (512 GiB for XFD1048576)."""
+    data = raw_zip([(SHEET_NAME, *deflated(sheet_with(cells)))])
+    assert limits.check_bytes(data)[0] == Refusal("too-many-cells", {
+        "member": SHEET_NAME, "rows": rows, "columns": columns, "limit": limits.MAX_CELLS})
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        pytest.param(A1 + b'<row r="99999"><c r="Z99999"><v>1</v></c></row>',
+                     id="value-at-z99999"),
+        pytest.param(A1 + b'<row r="1048576"><c r="XFD1048576" s="3"/></row>',
+                     id="formatted-blank-at-xfd1048576"),
+        pytest.param(b'<row r="3"><c r="IV3"><v>1</v></c></row>'
+                     b'<row r="19531"><c r="A19531"><v>1</v></c></row>',
+                     id="256-columns-by-19531-rows"),
+        pytest.param(b"<row>" + b"<c><v>1</v></c>" * 60 + b"</row>" * 1, id="no-references"),
+    ],
+)
+def test_sheet_within_the_cell_limit_is_not_refused(cells: bytes) -> None:
+    """Values within MAX_CELLS from A1, or a formatted blank far out (python-calamine skips
+    it), are no refusal."""
+    xml = sheet_with(cells)
+    assert limits.check_bytes(raw_zip([(SHEET_NAME, *deflated(xml))])) == (
+        None, {SHEET_NAME: xml})
+
+
 # --- real workbooks -------------------------------------------------------------------------
 
 def _examples() -> list[Path]:

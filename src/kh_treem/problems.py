@@ -87,6 +87,13 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
         "có {rows} hàng, quá giới hạn {limit} hàng; không đọc",
         "has {rows} rows, over the limit of {limit}; not read",
     ),
+    "too-many-cells": (
+        "error",
+        "một trang tính ({member}) trải trên {rows} hàng × {columns} cột, quá giới hạn {limit}"
+        " ô; không mở",
+        "a sheet ({member}) spans {rows} rows × {columns} columns, over the limit of {limit}"
+        " cells; not opened",
+    ),
     "too-many-sheets": (
         "error",
         "có {count} trang tính, quá giới hạn {limit}; không đọc",
