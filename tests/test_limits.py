@@ -320,6 +320,10 @@ WIDE = b"<c><v>1</v></c>" * 16_384  # implied columns A to XFD, 240 KB deflating
         pytest.param(A1 + b'<row r="5"><c r="A99999" t="n"><v>1</v></c></row>'
                      + b'<row r="7"><c s="1" r="IV7"><v>1</v></c></row>', 99_999, 256,
                      id="reference-not-the-first-attribute"),
+        pytest.param(A1 + b"<row r='400'><c r = 'XFD400'><v>1</v></c></row>", 400, 16_384,
+                     id="single-quotes-and-spaces"),
+        pytest.param(A1 + b'<row r="2"><c x=">" r="XFD400"><v>1</v></c></row>', 400, 16_384,
+                     id="a-quoted-greater-than-sign"),
     ],
 )
 def test_sheet_spanning_too_many_cells_is_refused(cells: bytes, rows: int, columns: int) -> None:

@@ -32,8 +32,9 @@ _HAS_VALUE = re.compile(rb"office:value=|<text:p>[^<]")
 # A cell or a row not placed by an r="" first within Z99999 (its r given later, or implied).
 _CELL_BEYOND_Z99999 = re.compile(rb'<c(?! r="[A-Z][0-9]{1,5}")[ >/]')
 _ROW_BEYOND_99999 = re.compile(rb'<row(?! r="[0-9]{1,5}")[ >/]')
-_POSITIONED = re.compile(rb'<(c|row)\b([^>]*?)(/?)>')
-_REFERENCE = re.compile(rb'\br="([A-Za-z]*)([0-9]*)"')
+# A tag's attributes may quote a ">" (legal XML) and use either quote, spaced around "=".
+_POSITIONED = re.compile(rb"""<(c|row)\b((?:[^>"']|"[^"]*"|'[^']*')*?)(/?)>""")
+_REFERENCE = re.compile(rb"""(?:^|\s)r\s*=\s*["']([A-Za-z]*)([0-9]*)["']""")
 _LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature, name length, extra length
 _NOT_PLAIN = 0x61  # flag bits: encrypted (0), patched data (5), strong encryption (6)
 

@@ -198,7 +198,7 @@ class _Writer(BookWriter):
         cell's colour and, in words, after the value (a number format, so the cell stays
         a number); a target without a value shows its status alone, as text. A cell
         each, not a value column and a status column: a province's 10,000 communes make
-        280,000 of them, and each costs xlsxwriter ~10 microseconds.
+        300,000 of them, and each costs xlsxwriter ~10 microseconds.
         """
         targets = [t for t in self.result.plan.targets if t.measure is not Measure.UNITS]
         if len(self.result.figures) > len(targets):
