@@ -305,6 +305,22 @@ def _value_far_out(folder: Path, tmp: Path, mp: pytest.MonkeyPatch) -> tuple[lis
     return [], "Ia_Dom_o_xa.xlsx"
 
 
+def _ods_value_far_out(
+    folder: Path, tmp: Path, mp: pytest.MonkeyPatch
+) -> tuple[list[Path], str]:
+    mp.setattr(limits, "MAX_CELLS", 1_000)  # 16,384 columns x 6,000 rows for real: 6 GB
+    path = write_ods(folder / "Ia_Dom_o_xa.ods", {"Sheet1": [
+        ["Đơn vị:", "Ia Dom", None, "Năm:", 2022], HEADER,
+        [1, "Số trẻ đẻ sống", "trẻ", "live_births", 60]]})
+    rewrite_member(path, "content.xml", lambda xml: xml.replace(
+        b"</table:table>",
+        b'<table:table-row table:number-rows-repeated="40">'
+        b'<table:table-cell table:number-columns-repeated="60"/>'
+        b'<table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p>'
+        b"</table:table-cell></table:table-row></table:table>"))
+    return [], "Ia_Dom_o_xa.ods"
+
+
 def _too_many_sheets(folder: Path, tmp: Path, mp: pytest.MonkeyPatch) -> tuple[list[Path], str]:
     mp.setattr(limits, "MAX_SHEETS", 10)
     many_sheets(folder / "Ia_Dom_nhieu_trang.xlsx", "Ia Dom", 11)
@@ -364,6 +380,7 @@ def _unknown_commune(folder: Path, tmp: Path, mp: pytest.MonkeyPatch) -> tuple[l
         pytest.param(_entity_bomb, "xml-entities", id="xml-entity-bomb"),
         pytest.param(_million_rows, "too-many-rows", id="million-rows"),
         pytest.param(_value_far_out, "too-many-cells", id="value-far-out"),
+        pytest.param(_ods_value_far_out, "too-many-cells", id="ods-value-far-out"),
         pytest.param(_too_many_sheets, "too-many-sheets", id="too-many-sheets"),
         pytest.param(_too_large, "too-large", id="too-large"),
         pytest.param(_path_missing, "path-missing", id="path-missing"),

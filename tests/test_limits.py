@@ -355,6 +355,95 @@ def test_sheet_within_the_cell_limit_is_not_refused(cells: bytes) -> None:
         None, {SHEET_NAME: xml})
 
 
+def ods_tables(*tables: bytes) -> bytes:
+    """An .ods content.xml of one table per item of ``tables`` (rows, as XML)."""
+    return (b'<?xml version="1.0" encoding="UTF-8"?><office:document-content'
+            b' xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+            b' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+            b' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0">'
+            b"<office:body><office:spreadsheet>"
+            + b"".join(b'<table:table table:name="T%d">%s</table:table>' % (i, rows)
+                       for i, rows in enumerate(tables))
+            + b"</office:spreadsheet></office:body></office:document-content>")
+
+
+def ods_row(cells: bytes, repeated: int = 1) -> bytes:
+    return b'<table:table-row table:number-rows-repeated="%d">%s</table:table-row>' % (
+        repeated, cells)
+
+
+def ods_value(repeated: int = 1, tag: bytes = b"table:table-cell") -> bytes:
+    return (b'<%s table:number-columns-repeated="%d" office:value-type="float" office:value="4">'
+            b"<text:p>4</text:p></%s>" % (tag, repeated, tag))
+
+
+def ods_empty(repeated: int, style: bytes = b"") -> bytes:
+    return b'<table:table-cell%s table:number-columns-repeated="%d"/>' % (style, repeated)
+
+
+ODS_A1 = ods_row(ods_value())
+
+
+@pytest.mark.parametrize(
+    ("xml", "rows", "columns"),
+    [
+        pytest.param(ods_tables(ods_row(ods_value(16_384), 99_999)), 99_999, 16_384,
+                     id="one-value-repeated-over-16384-columns-and-99999-rows"),
+        pytest.param(ods_tables(ODS_A1 + ods_row(ods_empty(16_383) + ods_value(), 3_000)),
+                     3_001, 16_384, id="rows-each-with-one-far-column"),
+        pytest.param(ods_tables(ODS_A1 + ods_row(ods_empty(1), 99_990)
+                                + ods_row(ods_empty(16_383) + ods_value())),
+                     99_992, 16_384, id="empty-rows-then-one-far-value"),
+        pytest.param(ods_tables(ods_row(ods_value() + ods_value(
+            16_383, b"table:covered-table-cell"), 400)), 400, 16_384,
+                     id="covered-cells-with-a-value"),
+        pytest.param(ods_tables(b"<table:table-row-group>" + ods_row(ods_value(1_000), 6_000)
+                                + b"</table:table-row-group>"), 6_000, 1_000,
+                     id="rows-in-a-row-group"),
+        pytest.param(ods_tables(ODS_A1, ods_row(ods_value(16_384), 305 + 1)), 306, 16_384,
+                     id="the-second-table"),
+        pytest.param(ods_tables(ods_row(ods_value(16_384).replace(b'="16384"', b" = '16384'")
+                                        .replace(b'value-type="float"', b"value-type = 'float'"),
+                                        400)), 400, 16_384,
+                     id="single-quotes-and-spaces"),
+    ],
+)
+def test_ods_table_spanning_too_many_cells_is_refused(xml: bytes, rows: int, columns: int) -> None:
+    """An .ods table whose values span more than MAX_CELLS from A1, repeats counted, is
+    "too-many-cells": python-calamine expands the repeats (6 GB for an 800-byte file)."""
+    data = raw_zip([("content.xml", *deflated(xml))])
+    assert limits.check_bytes(data)[0] == Refusal("too-many-cells", {
+        "member": "content.xml", "rows": rows, "columns": columns, "limit": limits.MAX_CELLS})
+
+
+@pytest.mark.parametrize(
+    "xml",
+    [
+        pytest.param(ods_tables(ods_row(ods_value() + ods_empty(16_383), 60)
+                                + ods_row(ods_empty(16_384), 1_048_516)),
+                     id="empty-cells-and-rows-to-the-sheet-end"),
+        pytest.param(ods_tables(ods_row(ods_value() + ods_empty(16_383, b' table:style-name="ce1"'))
+                                + b'<table:table-row table:style-name="ro1"'
+                                  b' table:number-rows-repeated="1048575">'
+                                + ods_empty(16_384, b' table:style-name="ce1"')
+                                + b"</table:table-row><table:named-expressions/>"),
+                     id="formatted-empty-cells-and-rows-to-the-sheet-end"),
+        pytest.param(ods_tables(ods_row(ods_value(16_384), 305)), id="16384-columns-by-305-rows"),
+        pytest.param(ods_tables(ODS_A1 + ods_row(ods_empty(16_383)
+                                                 + b"<table:table-cell><text:p>x</text:p>"
+                                                   b"</table:table-cell>", 3_000)),
+                     id="far-text-without-a-value-type"),
+        pytest.param(ods_tables(ods_row(ods_value(1_000), 3_000), ods_row(ods_value(1_000), 3_000)),
+                     id="two-tables-each-within"),
+    ],
+)
+def test_ods_table_within_the_cell_limit_is_not_refused(xml: bytes) -> None:
+    """Values within MAX_CELLS from A1 in each table, or empty cells and rows repeated to the
+    sheet's end as LibreOffice writes them (python-calamine skips them), are no refusal."""
+    assert limits.check_bytes(raw_zip([("content.xml", *deflated(xml))])) == (
+        None, {"content.xml": xml})
+
+
 # --- real workbooks -------------------------------------------------------------------------
 
 def _examples() -> list[Path]:

@@ -32,6 +32,18 @@ _HAS_VALUE = re.compile(rb"office:value=|<text:p>[^<]")
 # A cell or a row not placed by an r="" first within Z99999 (its r given later, or implied).
 _CELL_BEYOND_Z99999 = re.compile(rb'<c(?! r="[A-Z][0-9]{1,5}")[ >/]')
 _ROW_BEYOND_99999 = re.compile(rb'<row(?! r="[0-9]{1,5}")[ >/]')
+# An .ods table's rows and cells, in order: python-calamine expands their repeat counts.
+_ODS_TAG = re.compile(
+    rb"""<(/?)table:(table|table-row|table-cell|covered-table-cell)(?=[\s/>])"""
+    rb"""((?:[^>"']|"[^"]*"|'[^']*')*)>""")
+_REPEATED = re.compile(rb"""-repeated\s*=\s*["']([0-9]+)["']""")
+_REPEAT_COUNT = b'-repeated="'
+# A repeat count or a value type written otherwise than LibreOffice does ('' or spaced):
+# the quick check's byte searches would miss it, so the table is walked.
+# (Two expressions, each with a literal start: their alternation cost 0.9 ms a form.)
+_WRITTEN_OTHERWISE = (re.compile(rb'-repeated(?!=")'), re.compile(rb'office:value-type(?!=")'))
+_VALUE_TYPE = re.compile(rb"office:value-type\s*=")
+_CELL_ENDS_ROW = b'"/></table:table-row>'  # after a cell's last attribute
 # A tag's attributes may quote a ">" (legal XML) and use either quote, spaced around "=".
 _POSITIONED = re.compile(rb"""<(c|row)\b((?:[^>"']|"[^"]*"|'[^']*')*?)(/?)>""")
 _REFERENCE = re.compile(rb"""(?:^|\s)r\s*=\s*["']([A-Za-z]*)([0-9]*)["']""")
@@ -167,11 +179,17 @@ def _scan_xml(name: str, xml: bytes) -> Refusal | None:
         rows = max(rows, _repeated_rows(xml))
     if rows > MAX_ROWS:
         return Refusal("too-many-rows", {"rows": rows, "limit": MAX_ROWS})
-    if b"<sheetData" in xml and not (MAX_CELLS >= 99_999 * 26 and _within_z99999(xml)):
+    if name == "content.xml":
+        if _ods_within(xml, MAX_CELLS):
+            return None
+        rows, columns = _ods_extent(xml)
+    elif b"<sheetData" in xml and not (MAX_CELLS >= 99_999 * 26 and _within_z99999(xml)):
         rows, columns = _extent(xml)
-        if rows * columns > MAX_CELLS:
-            return Refusal("too-many-cells", {"member": name, "rows": rows, "columns": columns,
-                                              "limit": MAX_CELLS})
+    else:
+        return None
+    if rows * columns > MAX_CELLS:
+        return Refusal("too-many-cells", {"member": name, "rows": rows, "columns": columns,
+                                          "limit": MAX_CELLS})
     return None
 
 
@@ -203,6 +221,85 @@ def _extent(xml: bytes) -> tuple[int, int]:
         if not empty:  # <c r="XFD9" s="1"/> is a formatted blank: python-calamine skips it
             rows, columns = max(rows, row), max(columns, column)
     return rows, columns
+
+
+def _ods_within(xml: bytes, cells: int) -> bool:
+    """Whether each table of an .ods content.xml surely spans at most ``cells`` from A1.
+
+    A table's rows and columns number together at most its row and cell tags, plus what
+    their repeat counts add, save those of the empty cells and rows LibreOffice writes to
+    the sheet's end (no value follows them); rows x columns is at most a quarter of that
+    sum squared. One count, then only the repeats are looked at (~80 in a LibreOffice form).
+    """
+    if any(spelling.search(xml) for spelling in _WRITTEN_OTHERWISE):
+        return False
+    total = xml.count(b"<table:")  # every row and cell tag, and a few others
+    at = xml.find(_REPEAT_COUNT)
+    while at >= 0 and total * total <= 4 * cells:
+        digits = at + len(_REPEAT_COUNT)
+        quote = xml.find(b'"', digits)
+        count = int(xml[digits:quote]) if xml[digits:quote].isdigit() else 1
+        at = xml.find(_REPEAT_COUNT, digits)
+        if count < 100:  # a few styled cells or rows: not worth looking closer
+            total += count - 1
+            continue
+        start = xml.rfind(b"<", 0, digits)  # the tag that repeats
+        if xml.startswith(_CELL_ENDS_ROW, quote):  # LibreOffice's empty end of a row
+            if (xml.startswith((b"<table:table-cell ", b"<table:covered-table-cell "), start)
+                    and xml.find(b"office:value-type=", start, digits) < 0):
+                continue
+        elif xml.startswith(b"<table:table-row ", start):
+            value = xml.find(b"office:value-type=", quote)
+            end = xml.find(b"</table:table>", quote)  # its table's, unless one nests in it
+            if value < 0 or (0 <= end < value and xml.find(b"<table:table ", quote, end) < 0):
+                continue  # no value after it in its table
+        elif not xml.startswith((b"<table:table-cell ", b"<table:covered-table-cell "), start):
+            continue  # columns declared for their style, not cells
+        total += count - 1
+    return total * total <= 4 * cells
+
+
+def _ods_extent(xml: bytes) -> tuple[int, int]:
+    """(rows, columns) from A1 to the farthest value of the largest .ods table, repeats counted.
+
+    python-calamine expands number-rows-repeated and number-columns-repeated: an 800-byte
+    content.xml repeating one value over 16,384 columns and 6,000 rows made it take 6 GB.
+    A cell with an office:value-type may hold a value (python-calamine reads none without
+    one); empty cells and rows, which LibreOffice repeats to the sheet's end, count only
+    where a value follows them in their row or table.
+    """
+    most = (0, 0)
+    tables: list[list[int]] = []  # [rows, columns, rows passed] of each table open, inmost last
+    repeat = column = last = 0  # the row's repeat count, columns passed, last valued column
+    for closing, tag, attributes in _ODS_TAG.findall(xml):
+        if tag == b"table":
+            if not closing:
+                tables.append([0, 0, 0])
+            elif tables:
+                rows, columns, _ = tables.pop()
+                if rows * columns > most[0] * most[1]:
+                    most = (rows, columns)
+        elif not tables:
+            continue  # a row or cell outside any table
+        elif tag == b"table-row":
+            if not closing:
+                repeat, column, last = _repeat(attributes), 0, 0
+            if closing or attributes.endswith(b"/"):
+                table = tables[-1]
+                if last:
+                    table[0], table[1] = table[2] + repeat, max(table[1], last)
+                table[2] += repeat
+        elif not closing:  # a cell, covered or not
+            column += _repeat(attributes)
+            if _VALUE_TYPE.search(attributes):
+                last = column
+    return most
+
+
+def _repeat(attributes: bytes) -> int:
+    """How many times an .ods row or cell is repeated: its number-*-repeated, else 1."""
+    repeated = _REPEATED.search(attributes)
+    return int(repeated.group(1)) if repeated else 1
 
 
 def _column_number(letters: bytes) -> int:
