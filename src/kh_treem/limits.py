@@ -164,7 +164,7 @@ def _content_offset(data: bytes, member: zipfile.ZipInfo) -> int | None:
 
 
 def _scan_xml(name: str, xml: bytes) -> Refusal | None:
-    """Entity declarations and declared rows in one XML member.
+    """Entity declarations, declared rows, and the cells a sheet spans, in one XML member.
 
     Members are searched whole, not in chunks: each is held whole anyway (formulas.py reads
     the XML), the sizes checked bound all of them to MAX_UNCOMPRESSED_BYTES, and a tag or a
