@@ -364,6 +364,8 @@ def _fail(message: str, code: int) -> NoReturn:
     raise typer.Exit(code)
 
 
+# Columns of the score table set to the right: #, value, target, units reporting.
+SCORE_NUMBER_COLUMNS = frozenset({0, 2, 3, 5})
 STATUS_STYLES = {"met": "green", "not_met": "bold red", "not_applicable": "dim",
                  "no_data": "yellow"}
 SEVERITY_STYLES = {"error": "bold red", "warning": "yellow", "notice": "dim"}
@@ -415,7 +417,7 @@ def _render(result: ScoreResult, lang: str, written: Path | None) -> None:
 
         cells = [["", goal_row, "", "", "", ""] if goal_row else row
                  for goal_row, row, _ in rows]
-        lines = [*titles, "", *layout(["#", *header], cells, right={0, 2, 3, 5}), ""]
+        lines = [*titles, "", *layout(["#", *header], cells, right=SCORE_NUMBER_COLUMNS), ""]
         sys.stdout.write("\n".join(lines + notes + ([""] if notes else [])) + "\n")
     _render_problems(result.problems, lang)
     closing = word("met_line", lang).format(met=result.met, total=len(result.indicators))
@@ -442,7 +444,7 @@ def _print_score_table(
     console = _console()
     table = Table(title="\n".join(titles), box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False)
     for i, name in enumerate(header):
-        table.add_column(name, justify="right" if i in (0, 2, 3, 5) else "left",
+        table.add_column(name, justify="right" if i in SCORE_NUMBER_COLUMNS else "left",
                          no_wrap=i != 1, ratio=1 if i == 1 else None)
     for goal_row, cells, status in rows:
         if goal_row is not None:

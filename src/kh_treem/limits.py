@@ -183,6 +183,7 @@ def _scan_xml(name: str, xml: bytes) -> Refusal | None:
         if _ods_within(xml, MAX_CELLS):
             return None
         rows, columns = _ods_extent(xml)
+    # (A MAX_CELLS below 99,999 x 26, as a test sets, leaves no sheet to the quick search.)
     elif b"<sheetData" in xml and not (MAX_CELLS >= 99_999 * 26 and _within_z99999(xml)):
         rows, columns = _extent(xml)
     else:

@@ -129,13 +129,18 @@ def score_units(plan: Plan, counts: Counts) -> dict[str, list[Outcome]]:
     return dict(unit_outcomes(plan, counts))
 
 
+def unit_targets(plan: Plan) -> list[Target]:
+    """The targets one unit is scored on, in the plan's order: all but counts of units."""
+    return [t for t in plan.targets if t.measure is not Measure.UNITS]
+
+
 def unit_outcomes(plan: Plan, counts: Counts) -> Iterator[tuple[str, list[Outcome]]]:
     """:func:`score_units` one unit at a time, for writers that need not hold them all.
 
     The same as ``score_target(t, counts, [unit], 1)`` for each, without its
     generality: a province has thousands of units.
     """
-    targets = [t for t in plan.targets if t.measure is not Measure.UNITS]
+    targets = unit_targets(plan)
     for unit in plan.units:
         figures = counts.get(unit)
         if figures is None:

@@ -16,9 +16,9 @@ from kh_treem.formatting import target_text, value_text
 from kh_treem.i18n import sheet_name, status_label, word
 from kh_treem.intake import FileRecord
 from kh_treem.pipeline import ScoreResult
-from kh_treem.plan import Measure, Target
+from kh_treem.plan import Target
 from kh_treem.problems import Problem
-from kh_treem.scoring import Outcome
+from kh_treem.scoring import Outcome, unit_targets
 
 STATUS_COLOURS = {
     "met": "#C6EFCE",
@@ -200,7 +200,7 @@ class _Writer(BookWriter):
         each, not a value column and a status column: a province's 10,000 communes make
         300,000 of them, and each costs xlsxwriter ~10 microseconds.
         """
-        targets = [t for t in self.result.plan.targets if t.measure is not Measure.UNITS]
+        targets = unit_targets(self.result.plan)
         if len(self.result.figures) > len(targets):
             self._by_unit_as_rows(targets)
             return
