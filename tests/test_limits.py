@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from python_calamine import CalamineWorkbook
 
 from kh_treem import limits
 from kh_treem.limits import Refusal
@@ -49,6 +50,12 @@ def bzip2(data: bytes) -> tuple[bytes, int, int]:
 
 MISMATCH = (Refusal("zip-bomb", {"detail": f"{SHEET_NAME}: its size or checksum does not match"
                                            " its content"}), {})
+
+
+def verdict(data: bytes) -> tuple[Refusal | None, limits.XmlMembers]:
+    """What limits.check_bytes decides of ``data``, and the XML it hands on."""
+    checked = limits.check_bytes(data)
+    return checked.refusal, checked.xml
 
 
 def read_by_zipfile(data: bytes) -> dict[str, bytes]:
@@ -133,7 +140,7 @@ def _local_signature_wrong() -> bytes:
 )
 def test_member_unlike_its_declaration_is_a_zip_bomb(build: Callable[[], bytes]) -> None:
     """A member whose content, size or CRC is not what the directory says is a "zip-bomb"."""
-    assert limits.check_bytes(build()) == MISMATCH
+    assert verdict(build()) == MISMATCH
 
 
 FORM_MEMBERS = ["[Content_Types].xml", "_rels/.rels", "xl/_rels/workbook.xml.rels", SHEET_NAME,
@@ -169,7 +176,7 @@ def test_damaged_member_of_a_small_form_is_a_zip_bomb(tmp_path: Path, name: str)
     does not check the CRC of most members it reads (it stops at the closing tag), so this is
     what keeps a damaged sharedStrings.xml or styles.xml from being read as other words.
     """
-    refusal, _ = limits.check_bytes(damaged_form(tmp_path / "Ia_Dom.xlsx", name))
+    refusal, _ = verdict(damaged_form(tmp_path / "Ia_Dom.xlsx", name))
     assert refusal == Refusal("zip-bomb", {"detail": f"{name}: its size or checksum does not"
                                                      " match its content"})
 
@@ -180,7 +187,7 @@ def test_member_inflating_far_past_its_declared_size_costs_no_memory() -> None:
     data = raw_zip([(SHEET_NAME, packed, 10, crc)])
     tracemalloc.start()
     try:
-        assert limits.check_bytes(data) == MISMATCH
+        assert verdict(data) == MISMATCH
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -211,7 +218,7 @@ WORKBOOK = [("[Content_Types].xml", b"<Types/>"), ("xl/workbook.xml", b"<workboo
 )
 def test_members_are_read_as_zipfile_reads_them(data: bytes) -> None:
     """A sound zip, whichever method or header layout, is no refusal; its XML is zipfile's."""
-    refusal, xml = limits.check_bytes(data)
+    refusal, xml = verdict(data)
     assert refusal is None
     assert xml == read_by_zipfile(data) == {n: c for n, c in WORKBOOK if n.endswith(".xml")}
 
@@ -221,7 +228,7 @@ def test_non_ascii_member_name_is_left_to_zipfile() -> None:
     name = "xl/worksheets/Số liệu.xml"
     packed, size, crc = deflated(SHEET)
     data = raw_zip([(name, packed, size, crc)], flags=0x800)
-    assert limits.check_bytes(data) == (None, {name: SHEET})
+    assert verdict(data) == (None, {name: SHEET})
 
 
 @pytest.mark.parametrize(
@@ -234,7 +241,7 @@ def test_non_ascii_member_name_is_left_to_zipfile() -> None:
 def test_encrypted_or_unknown_member_is_left_to_the_reader(method: int, flags: int) -> None:
     """An encrypted member or one of an unknown method is no refusal: the reader says why."""
     data = raw_zip([(SHEET_NAME, *deflated(SHEET))], method=method, flags=flags)
-    assert limits.check_bytes(data) == (None, {})
+    assert verdict(data) == (None, {})
 
 
 # --- what the XML declares ------------------------------------------------------------------
@@ -248,7 +255,7 @@ def test_entity_declaration_in_any_xml_member_is_refused(name: str) -> None:
     """Entities declared in any XML member, a sheet or not, are "xml-entities" naming it."""
     members = [(n, *deflated(c)) for n, c in WORKBOOK if n != name]
     data = raw_zip([*members, (name, *deflated(ENTITIES + b"<root>&i;</root>"))])
-    refusal, _ = limits.check_bytes(data)
+    refusal, _ = verdict(data)
     assert refusal == Refusal("xml-entities", {"member": name})
 
 
@@ -277,7 +284,7 @@ def ods_content(rows_repeated: int, value: bool) -> bytes:
 def test_declared_rows_over_the_limit_are_refused(name: str, xml: bytes, rows: int) -> None:
     """A sheet declaring more than MAX_ROWS rows is "too-many-rows" with the count declared."""
     data = raw_zip([(name, *deflated(xml))])
-    assert limits.check_bytes(data) == (
+    assert verdict(data) == (
         Refusal("too-many-rows", {"rows": rows, "limit": limits.MAX_ROWS}), {})
 
 
@@ -292,7 +299,7 @@ def test_declared_rows_over_the_limit_are_refused(name: str, xml: bytes, rows: i
 )
 def test_rows_no_reader_sees_are_not_refused(name: str, xml: bytes) -> None:
     """Repeated empty .ods rows, or rows in a member other than content.xml, are no refusal."""
-    assert limits.check_bytes(raw_zip([(name, *deflated(xml))])) == (None, {name: xml})
+    assert verdict(raw_zip([(name, *deflated(xml))])) == (None, {name: xml})
 
 
 def sheet_with(cells: bytes, dimension: bytes = b'<dimension ref="A1:E3"/>') -> bytes:
@@ -330,7 +337,7 @@ def test_sheet_spanning_too_many_cells_is_refused(cells: bytes, rows: int, colum
     """A sheet whose values span more than MAX_CELLS from A1 is "too-many-cells", whatever its
     <dimension> says: python-calamine would lay out that rectangle (512 GiB for XFD1048576)."""
     data = raw_zip([(SHEET_NAME, *deflated(sheet_with(cells)))])
-    assert limits.check_bytes(data)[0] == Refusal("too-many-cells", {
+    assert verdict(data)[0] == Refusal("too-many-cells", {
         "member": SHEET_NAME, "rows": rows, "columns": columns, "limit": limits.MAX_CELLS})
 
 
@@ -351,7 +358,7 @@ def test_sheet_within_the_cell_limit_is_not_refused(cells: bytes) -> None:
     """Values within MAX_CELLS from A1, or a formatted blank far out (python-calamine skips
     it), are no refusal."""
     xml = sheet_with(cells)
-    assert limits.check_bytes(raw_zip([(SHEET_NAME, *deflated(xml))])) == (
+    assert verdict(raw_zip([(SHEET_NAME, *deflated(xml))])) == (
         None, {SHEET_NAME: xml})
 
 
@@ -412,7 +419,7 @@ def test_ods_table_spanning_too_many_cells_is_refused(xml: bytes, rows: int, col
     """An .ods table whose values span more than MAX_CELLS from A1, repeats counted, is
     "too-many-cells": python-calamine expands the repeats (6 GB for an 800-byte file)."""
     data = raw_zip([("content.xml", *deflated(xml))])
-    assert limits.check_bytes(data)[0] == Refusal("too-many-cells", {
+    assert verdict(data)[0] == Refusal("too-many-cells", {
         "member": "content.xml", "rows": rows, "columns": columns, "limit": limits.MAX_CELLS})
 
 
@@ -440,7 +447,7 @@ def test_ods_table_spanning_too_many_cells_is_refused(xml: bytes, rows: int, col
 def test_ods_table_within_the_cell_limit_is_not_refused(xml: bytes) -> None:
     """Values within MAX_CELLS from A1 in each table, or empty cells and rows repeated to the
     sheet's end as LibreOffice writes them (python-calamine skips them), are no refusal."""
-    assert limits.check_bytes(raw_zip([("content.xml", *deflated(xml))])) == (
+    assert verdict(raw_zip([("content.xml", *deflated(xml))])) == (
         None, {"content.xml": xml})
 
 
@@ -454,7 +461,7 @@ def _examples() -> list[Path]:
 def test_example_workbooks_give_zipfiles_xml(path: Path) -> None:
     """The example workbooks are no refusal, and their XML is zipfile's, byte for byte."""
     data = path.read_bytes()
-    assert limits.check_bytes(data) == (None, read_by_zipfile(data))
+    assert verdict(data) == (None, read_by_zipfile(data))
 
 
 def test_blank_form_gives_zipfiles_xml(tmp_path: Path) -> None:
@@ -462,7 +469,7 @@ def test_blank_form_gives_zipfiles_xml(tmp_path: Path) -> None:
     path = tmp_path / "Ia_Dom.xlsx"
     write_form(PLAN, "Ia Dom", 2022, path)
     data = path.read_bytes()
-    assert limits.check_bytes(data) == (None, read_by_zipfile(data))
+    assert verdict(data) == (None, read_by_zipfile(data))
 
 
 @pytest.mark.parametrize(
@@ -475,7 +482,7 @@ def test_blank_form_gives_zipfiles_xml(tmp_path: Path) -> None:
 )
 def test_files_that_are_not_zips(path: Path, expected: tuple[Refusal | None, object]) -> None:
     """An encrypted workbook is refused as "encrypted"; an .xls has no XML to hand back."""
-    assert limits.check_bytes(path.read_bytes()) == expected
+    assert verdict(path.read_bytes()) == expected
 
 
 def test_member_name_flagged_utf8_but_not_utf8_is_unreadable_not_a_crash() -> None:
@@ -483,6 +490,71 @@ def test_member_name_flagged_utf8_but_not_utf8_is_unreadable_not_a_crash() -> No
     packed, size, crc = deflated(SHEET)
     data = raw_zip([("xl/AAAA.xml", packed, size, crc)], flags=0x800)
     data = data.replace(b"AAAA", b"\xff\xfe\xff\xfe")
-    refusal, xml = limits.check_bytes(data)
+    refusal, xml = verdict(data)
     assert refusal == Refusal("file-unreadable", {"detail": "a member's name is not valid UTF-8"})
     assert xml == {}
+
+
+# --- the bytes handed on to the reader ----------------------------------------------------
+
+
+def calamine_sheets(data: bytes) -> dict[str, list[list[object]]]:
+    """Every sheet as python-calamine reads it from ``data``."""
+    workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    return {name: workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            for name in workbook.sheet_names}
+
+
+@pytest.mark.parametrize("path", _examples(), ids=lambda p: p.name)
+def test_workbook_is_handed_on_stored_and_reads_the_same(path: Path) -> None:
+    """A zip-based workbook is handed on with every member stored, in its order, with the
+    content zipfile reads from the file; python-calamine reads the same cells from it."""
+    data = path.read_bytes()
+    readable = limits.check_bytes(data).readable
+    with zipfile.ZipFile(io.BytesIO(data)) as given, zipfile.ZipFile(io.BytesIO(readable)) as kept:
+        assert [m.filename for m in kept.infolist()] == [m.filename for m in given.infolist()]
+        assert {m.compress_type for m in kept.infolist()} == {zipfile.ZIP_STORED}
+        assert kept.testzip() is None  # every CRC-32 checks
+        assert all(kept.read(m.filename) == given.read(m) for m in given.infolist())
+    assert calamine_sheets(readable) == calamine_sheets(data)
+
+
+def test_member_names_not_ascii_are_kept() -> None:
+    """A name zipfile reads as cp437 (no UTF-8 flag) or as UTF-8 keeps its letters."""
+    packed, size, crc = deflated(SHEET)
+    data = raw_zip([("xl/Bi\u1ec3u.xml", packed, size, crc)], flags=0x800)
+    cp437 = raw_zip([("xl/AAAA.xml", packed, size, crc)]).replace(b"AAAA", b"\x81\x82\x83\x84")
+    for given in (data, cp437):
+        with zipfile.ZipFile(io.BytesIO(given)) as archive:
+            names = archive.namelist()
+        with zipfile.ZipFile(io.BytesIO(limits.check_bytes(given).readable)) as archive:
+            assert archive.namelist() == names
+            assert archive.read(names[0]) == SHEET
+
+
+def test_member_zipfile_must_open_is_handed_on_too() -> None:
+    """A member in a method limits.py leaves to zipfile (bzip2) is handed on stored."""
+    data = raw_zip([(SHEET_NAME, *bzip2(SHEET))], method=zipfile.ZIP_BZIP2)
+    with zipfile.ZipFile(io.BytesIO(limits.check_bytes(data).readable)) as archive:
+        assert archive.read(SHEET_NAME) == SHEET
+        assert archive.getinfo(SHEET_NAME).compress_type == zipfile.ZIP_STORED
+
+
+@pytest.mark.parametrize(
+    "path",
+    [DATA / "protected.xlsx", DATA / "ia_dal_2022.xls", EXAMPLES.parent.parent / "README.md"],
+    ids=lambda p: p.name,
+)
+def test_files_that_are_not_zips_are_handed_on_as_they_are(path: Path) -> None:
+    """An .xls, an encrypted workbook or any other file is handed on byte for byte."""
+    data = path.read_bytes()
+    assert limits.check_bytes(data).readable is data
+
+
+def test_refused_or_encrypted_zip_is_handed_on_as_it_is() -> None:
+    """A zip refused, or with a member limits.py cannot read, is not rewritten."""
+    packed, size, crc = deflated(SHEET)
+    damaged = raw_zip([(SHEET_NAME, packed, size, crc ^ 1)])
+    encrypted = raw_zip([(SHEET_NAME, packed, size, crc)], flags=0x1)
+    for data in (damaged, encrypted):
+        assert limits.check_bytes(data).readable is data

@@ -241,15 +241,15 @@ def _read_file(path: Path, reader: SheetReader, intake: Intake) -> None:
     if not data:
         _reject(intake, record, "file-empty")
         return
-    refusal, xml = limits.check_bytes(data)
-    if refusal is not None:
-        _reject(intake, record, refusal.type, **refusal.params)
+    checked = limits.check_bytes(data)
+    if checked.refusal is not None:
+        _reject(intake, record, checked.refusal.type, **checked.refusal.params)
         return
     sheets: Iterable[Sheet] | None
     if path.suffix.lower() == ".csv":
         sheets = _csv_sheets(data, record, intake)
     else:
-        sheets = _workbook_sheets(data, xml, record, intake)
+        sheets = _workbook_sheets(checked.readable, checked.xml, record, intake)
     if sheets is None:
         return
     skipped: list[Problem] = []
