@@ -458,3 +458,30 @@ def test_more_communes_than_targets_get_one_row_each(tmp_path: Path) -> None:
     assert rows == [("Xã", "2", "3a"), ("Ia Đal", "Chưa có số liệu", 100.0),
                     ("Ia Dom", "Chưa có số liệu", 0.0), ("Ia Tơi", "Chưa có số liệu", 0.0)]
     # 100 ‰ in 3a says "(Chưa đạt)" by its format; no figure for 2 is never a 0.
+
+
+@pytest.mark.parametrize("ids", [PER_UNIT_IDS[i:i + 2] for i in range(0, len(PER_UNIT_IDS), 2)],
+                         ids=lambda ids: "+".join(ids))
+def test_breakdown_down_the_page_shows_each_outcome(
+    scored: tuple[list[Path], Path, Path], tmp_path: Path, ids: list[str],
+) -> None:
+    """With more communes than targets (a commune a row, written as XML by sheet_rows),
+    each cell is what scoring says: the value as the same float, its status in the number
+    format and the fill, or the status alone as text; every target, two at a time."""
+    plan = PLAN.model_copy(update={"targets": [t for t in PLAN.targets if t.id in ids]})
+    result = kh_treem.score(scored[0], plan)
+    write_summary(result, tmp_path / "rows.xlsx", "vi")
+    ws = openpyxl.load_workbook(tmp_path / "rows.xlsx")["Theo xã"]
+    assert [c.value for c in ws[1]] == ["Xã", *ids]
+    rows = list(ws.iter_rows(min_row=2))
+    assert [r[0].value for r in rows] == UNITS
+    for r, (unit, outcomes) in zip(rows, result.by_unit.items(), strict=True):
+        for cell, outcome in zip(r[1:], outcomes, strict=True):
+            where = (unit, outcome.target.id)
+            if outcome.value is None:
+                assert (cell.value, cell.data_type) == (STATUS_VI[outcome.status], "s"), where
+            else:
+                assert (cell.value, cell.data_type) == (float(outcome.value), "n"), where
+                assert cell.number_format == f'#,##0.0000" ({STATUS_VI[outcome.status]})"'
+            assert fill(cell) == "FF" + STATUS_COLOURS[outcome.status].lstrip("#"), where
+            assert cell.border.left.style == "thin", where

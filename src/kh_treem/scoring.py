@@ -7,7 +7,7 @@ made on fractions, so 6/200 is exactly 3 %.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
@@ -83,40 +83,60 @@ def _outcome(
     missing: tuple[str, ...],
 ) -> Outcome:
     """The value and status of ``target`` from its summed numerator and denominator."""
-    measure = target.measure
+    shown, value, status = _measured(_Rule.of(target), num, den, expected)
+    return Outcome(target, num, shown, None if value is None else Fraction(*value), status,
+                   reporting, missing)
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    """A target's arithmetic, read off it once: a province's breakdown applies it to
+    300,000 values, and a pydantic model's fields and properties cost more to reach."""
+
+    measure: Measure
+    factor: int  # what a rate is multiplied by: 100 for %, 1,000 for ‰ ...
+    share: bool  # a count of units given as their share of the units expected
+    goal: tuple[int, int]  # the target as a numerator and a denominator
+    satisfied: Callable[[int, int], bool]
+
+    @staticmethod
+    def of(target: Target) -> _Rule:
+        goal = target.target
+        return _Rule(target.measure, target.factor, target.unit != "communes",
+                     (goal.numerator, goal.denominator), target.direction.satisfied)
+
+
+# (the denominator shown, the value as a numerator and a denominator or None, the status)
+_Measured = tuple[int | None, tuple[int, int] | None, Status]
+
+
+def _measured(rule: _Rule, num: int, den: int | None, expected: int) -> _Measured:
+    """What a target comes to from its summed numerator and denominator (see _Measured)."""
+    measure = rule.measure
     if measure is Measure.COUNT:
-        return Outcome(target, num, None, Fraction(num), _judge(target, num, 1), reporting,
-                       missing)
+        return None, (num, 1), _judge(rule, num, 1)
     if measure is Measure.UNITS:
         # A count of units ("02 xã"), or their share of the units expected (national plans).
-        share = (num, 1) if target.unit == "communes" else (num * 100, expected)
-        return Outcome(target, num, expected, Fraction(*share), _judge(target, *share),
-                       reporting, missing)
+        share = (num * 100, expected) if rule.share else (num, 1)
+        return expected, share, _judge(rule, *share)
     assert den is not None  # the plan's schema guarantees a denominator here
     if measure is Measure.REDUCTION:
         # (last year - this year) / last year; with none last year, any this year is a rise.
         if den == 0:
-            return Outcome(target, num, den, None, "met" if num == 0 else "not_met", reporting,
-                           missing)
+            return den, None, "met" if num == 0 else "not_met"
         drop = (den - num) * 100
-        return Outcome(target, num, den, Fraction(drop, den), _judge(target, drop, den),
-                       reporting, missing)
+        return den, (drop, den), _judge(rule, drop, den)
     if den == 0:
-        return Outcome(target, num, den, None, "not_applicable", reporting, missing)
-    scaled = num * target.factor
-    return Outcome(target, num, den, Fraction(scaled, den), _judge(target, scaled, den),
-                   reporting, missing)
+        return den, None, "not_applicable"
+    scaled = num * rule.factor
+    return den, (scaled, den), _judge(rule, scaled, den)
 
 
-def _judge(target: Target, num: int, den: int) -> Status:
-    """Whether num / den (den > 0) meets the target: compared exactly, as whole numbers.
-
-    The same as comparing fractions, at a fraction of the cost: a province's
-    breakdown judges 300,000 values.
-    """
-    goal = target.target
-    met = target.direction.satisfied(num * goal.denominator, goal.numerator * den)
-    return "met" if met else "not_met"
+def _judge(rule: _Rule, num: int, den: int) -> Status:
+    """Whether num / den (den > 0) meets the target: compared exactly, as whole numbers,
+    the same as comparing fractions at a fraction of the cost."""
+    goal_num, goal_den = rule.goal
+    return "met" if rule.satisfied(num * goal_den, goal_num * den) else "not_met"
 
 
 def score_plan(plan: Plan, counts: Counts) -> list[Outcome]:
@@ -148,13 +168,48 @@ def unit_outcomes(plan: Plan, counts: Counts) -> Iterator[tuple[str, list[Outcom
         here = (unit,)
         outcomes = []
         for t in targets:
-            num = figures.get(t.numerator)
-            den = None if t.denominator is None else figures.get(t.denominator)
-            if num is None or (den is None and t.denominator is not None):
+            num, den = _figures_of(t.numerator, t.denominator, figures)
+            if num is None:
                 outcomes.append(Outcome(t, None, None, None, "no_data", (), here))
             else:
                 outcomes.append(_outcome(t, num, den, 1, here, ()))
         yield unit, outcomes
+
+
+def unit_values(
+    plan: Plan, counts: Counts
+) -> Iterator[tuple[str, list[tuple[Status, float | None]]]]:
+    """Each unit's status and value (None: no value) for each of unit_targets(plan).
+
+    :func:`unit_outcomes` without its Fractions and Outcomes: what a province's breakdown
+    of 300,000 cells shows, in a third of the time.
+    """
+    targets = [(t.numerator, t.denominator, _Rule.of(t)) for t in unit_targets(plan)]
+    for unit in plan.units:
+        figures = counts.get(unit)
+        if figures is None:
+            continue
+        cells: list[tuple[Status, float | None]] = []
+        for numerator, denominator, rule in targets:
+            num, den = _figures_of(numerator, denominator, figures)
+            if num is None:
+                cells.append(("no_data", None))
+                continue
+            _, value, status = _measured(rule, num, den, 1)
+            # int / int is rounded once, correctly: the same float as float(Fraction(...)).
+            cells.append((status, None if value is None else value[0] / value[1]))
+        yield unit, cells
+
+
+def _figures_of(
+    numerator: str, denominator: str | None, figures: Mapping[str, int]
+) -> tuple[int, int | None] | tuple[None, None]:
+    """A unit's numerator and denominator of a target, (None, None) if it lacks either."""
+    num = figures.get(numerator)
+    if denominator is None:
+        return (None, None) if num is None else (num, None)
+    den = figures.get(denominator)
+    return (None, None) if num is None or den is None else (num, den)
 
 
 def summed_counts(plan: Plan, counts: Counts) -> dict[str, tuple[int | None, int]]:

@@ -7,7 +7,7 @@ that came in (names, notes, file names) is written as text, never as a formula.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,19 @@ from kh_treem.intake import FileRecord
 from kh_treem.pipeline import ScoreResult
 from kh_treem.plan import Target
 from kh_treem.problems import Problem
-from kh_treem.scoring import Outcome, unit_targets
+from kh_treem.scoring import Outcome, unit_targets, unit_values
+from kh_treem.sheet_rows import (
+    Splice,
+    Styles,
+    cell_kind,
+    column_letters,
+    number_cell,
+    row_xml,
+    splice,
+    style,
+    text_cell,
+    value_cell,
+)
 
 STATUS_COLOURS = {
     "met": "#C6EFCE",
@@ -35,12 +47,15 @@ def write_summary(result: ScoreResult, path: Path, lang: str = "vi") -> None:
     write_book(path, lambda book: _Writer(book, lang, result).write(), constant_memory=True)
 
 
-def write_book(path: Path, fill: Callable[[Any], None], constant_memory: bool = False) -> None:
+def write_book(
+    path: Path, fill: Callable[[Any], list[Splice] | None], constant_memory: bool = False
+) -> None:
     """An xlsxwriter workbook at ``path``, filled by ``fill``, written atomically.
 
     Text is never turned into a formula, a link or a number, whatever it starts with.
     With ``constant_memory``, each row goes to disk once the next is begun, so
-    ``fill`` must write every sheet's rows in order.
+    ``fill`` must write every sheet's rows in order. The rows ``fill`` returns as
+    splices are put into their sheets once xlsxwriter is done (see sheet_rows).
     """
     import xlsxwriter  # only the runs that write a workbook pay for it
 
@@ -50,9 +65,11 @@ def write_book(path: Path, fill: Callable[[Any], None], constant_memory: bool = 
                         "strings_to_numbers": False, "constant_memory": constant_memory},
         )
         try:
-            fill(book)
+            splices = fill(book)
         finally:
             book.close()
+        if splices:
+            splice(temp, splices)
 
 
 class BookWriter:
@@ -61,6 +78,7 @@ class BookWriter:
     def __init__(self, book: Any, lang: str) -> None:
         self.book = book
         self.lang = lang
+        self.splices: list[Splice] = []  # rows to put into their sheets once the book is closed
         self.bold = book.add_format({"bold": True})
         self.title = book.add_format({"bold": True, "font_size": 13})
         self.head = book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1,
@@ -106,17 +124,14 @@ class BookWriter:
         return sheet
 
     def _cell(self, sheet: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
-        """Numbers as numbers, None as an empty cell, anything else as text."""
-        if value is None:
+        """Numbers as numbers, None as an empty cell, anything else as text (cell_kind)."""
+        kind = cell_kind(value)
+        if kind == "blank":
             sheet.write_blank(row, col, None, fmt or self.text)
-        elif isinstance(value, bool):
+        elif kind == "text":
             sheet.write_string(row, col, str(value), fmt or self.text)
-        elif isinstance(value, int):
-            sheet.write_number(row, col, value, fmt or self.int)
-        elif isinstance(value, float):
-            sheet.write_number(row, col, value, fmt or self.dec)
         else:
-            sheet.write_string(row, col, str(value), fmt or self.text)
+            sheet.write_number(row, col, value, fmt or (self.int if kind == "int" else self.dec))
 
     def _row(self, sheet: Any, row: int, values: list[Any]) -> None:
         for col, value in enumerate(values):
@@ -125,23 +140,41 @@ class BookWriter:
     def _status(self, sheet: Any, row: int, col: int, status: str) -> None:
         sheet.write_string(row, col, status_label(status, self.lang), self.status[status])
 
+    def _long_sheet(
+        self, role: str, headers: list[str], widths: list[int], rows: Iterable[list[Any]],
+        count: int,
+    ) -> None:
+        """A sheet of ``count`` rows of plain values under its header, written as XML
+        (sheet_rows) once xlsxwriter is done: a province's files and problems number
+        tens of thousands."""
+        self._sheet(role, headers, widths, 0)
+        # The styles are numbered now, before xlsxwriter closes the book; the rows after.
+        styles = Styles(style(self.text), style(self.int), style(self.dec))
+        letters = column_letters(len(headers))
+
+        def xml() -> Iterator[str]:
+            for row, values in enumerate(rows, start=2):
+                yield row_xml(row, [value_cell(f"{letter}{row}", value, styles)
+                                    for letter, value in zip(letters, values, strict=True)])
+
+        self.splices.append(Splice(len(self.book.worksheets()) - 1, xml(), count + 1,
+                                   len(headers) - 1))
+
     def _problems(self, problems: list[Problem]) -> None:
         lang = self.lang
         keys = ["severity", "type", "file", "sheet", "cell", "code", "message"]
-        headers = [word(k, lang) for k in keys]
-        sheet = self._sheet("problems", headers, [10, 18, 30, 14, 7, 24, 70], 0)
-        for row, p in enumerate(problems, start=1):
-            self._row(sheet, row, [word(p.severity, lang), p.type, p.file, p.sheet, p.cell,
-                                   p.code, p.message(lang)])
+        rows = ([word(p.severity, lang), p.type, p.file, p.sheet, p.cell, p.code,
+                 p.message(lang)] for p in problems)
+        self._long_sheet("problems", [word(k, lang) for k in keys],
+                         [10, 18, 30, 14, 7, 24, 70], rows, len(problems))
 
     def _files(self, files: list[FileRecord]) -> None:
         lang = self.lang
         headers = [word(k, lang) for k in ("path", "what_became", "units", "size")]
         headers += ["SHA-256", word("type", lang)]
-        sheet = self._sheet("files", headers, [40, 14, 24, 12, 66, 20], 0)
-        for row, f in enumerate(files, start=1):
-            self._row(sheet, row, [f.path, word(f.status, lang), ", ".join(f.units), f.size,
-                                   f.sha256, f.reason])
+        rows = ([f.path, word(f.status, lang), ", ".join(f.units), f.size, f.sha256, f.reason]
+                for f in files)
+        self._long_sheet("files", headers, [40, 14, 24, 12, 66, 20], rows, len(files))
 
 
 class _Writer(BookWriter):
@@ -158,12 +191,13 @@ class _Writer(BookWriter):
             for s, c in STATUS_COLOURS.items()
         }
 
-    def write(self) -> None:
+    def write(self) -> list[Splice]:
         self._district()
         self._by_unit()
         self._counts()
         self._problems(self.result.problems)
         self._files(self.result.files)
+        return self.splices
 
     def _district(self) -> None:
         r, lang, plan = self.result, self.lang, self.result.plan
@@ -198,7 +232,7 @@ class _Writer(BookWriter):
         cell's colour and, in words, after the value (a number format, so the cell stays
         a number); a target without a value shows its status alone, as text. A cell
         each, not a value column and a status column: a province's 10,000 communes make
-        300,000 of them, and each costs xlsxwriter ~10 microseconds.
+        300,000 of them, written as XML (sheet_rows) rather than by xlsxwriter.
         """
         targets = unit_targets(self.result.plan)
         if len(self.result.figures) > len(targets):
@@ -215,12 +249,29 @@ class _Writer(BookWriter):
 
     def _by_unit_as_rows(self, targets: list[Target]) -> None:
         """One row per commune, each scored as its row is written and not kept."""
-        sheet = self._sheet("by_unit", [word("units", self.lang), *(t.id for t in targets)],
-                            [24] + [18] * len(targets), 0)
-        for row, (unit, outcomes) in enumerate(self.result.unit_outcomes(), start=1):
-            sheet.write_string(row, 0, unit, self.text)
-            for col, outcome in enumerate(outcomes, start=1):
-                self._outcome(sheet, row, col, outcome)
+        self._sheet("by_unit", [word("units", self.lang), *(t.id for t in targets)],
+                    [24] + [18] * len(targets), 0)
+        result = self.result
+        units = sum(unit in result.figures for unit in result.plan.units)
+        # The styles are numbered now: the rows are made once xlsxwriter has closed the book.
+        text = style(self.text)
+        judged = {s: style(f) for s, f in self.judged.items()}
+        alone = {s: (style(f), self.labels[s]) for s, f in self.status.items()}
+        letters = column_letters(1 + len(targets))
+
+        def rows() -> Iterator[str]:
+            for row, (unit, cells) in enumerate(unit_values(result.plan, result.figures),
+                                                start=2):
+                xml = [text_cell(f"A{row}", text, unit)]
+                for letter, (status, value) in zip(letters[1:], cells, strict=True):
+                    if value is None:
+                        xml.append(text_cell(f"{letter}{row}", *alone[status]))
+                    else:
+                        xml.append(number_cell(f"{letter}{row}", judged[status], value))
+                yield row_xml(row, xml)
+
+        self.splices.append(Splice(len(self.book.worksheets()) - 1, rows(), units + 1,
+                                   len(targets)))
 
     def _outcome(self, sheet: Any, row: int, col: int, outcome: Outcome) -> None:
         if outcome.value is None:

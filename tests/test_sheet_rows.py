@@ -1,0 +1,106 @@
+"""sheet_rows: rows written as XML into a workbook xlsxwriter made read back as the cells
+xlsxwriter itself would have written, through openpyxl and python-calamine."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from python_calamine import CalamineWorkbook
+
+from kh_treem.sheet_rows import (
+    Splice,
+    column_letters,
+    number_cell,
+    row_xml,
+    style,
+    text_cell,
+)
+from kh_treem.workbook import write_book
+
+AWKWARD_TEXT = [
+    "Xã Ia Đal", "A & B <C> \"D\" 'E'", " leading space", "trailing space ", "\tTab",
+    "two\nlines", "_x0041_ stays as typed", "bell \x07 and nul \x00", "=1+1", "",
+    "non-character \ufffe", "漢字 and emoji 🙂",
+]
+NUMBERS = [0.0, 1.0, -2.5, 1 / 3, 1e-05, 123456789.123, 7.2816, 2.0 ** 60]
+
+
+def _book(tmp_path: Path, spliced: bool) -> Path:
+    """A sheet of AWKWARD_TEXT and NUMBERS from row 2, written by xlsxwriter or spliced."""
+    path = tmp_path / ("spliced.xlsx" if spliced else "xlsxwriter.xlsx")
+
+    def fill(book: Any) -> list[Splice] | None:
+        bold = book.add_format({"bold": True})
+        decimal = book.add_format({"num_format": "#,##0.0000", "bg_color": "#C6EFCE"})
+        sheet = book.add_worksheet("Rows")
+        sheet.write_string(0, 0, "Text", bold)
+        sheet.write_string(0, 1, "Number", bold)
+        cells = list(zip(AWKWARD_TEXT, NUMBERS * 2, strict=False))
+        if not spliced:
+            for row, (text, number) in enumerate(cells, start=1):
+                sheet.write_string(row, 0, text, bold)
+                sheet.write_number(row, 1, number, decimal)
+            return None
+        text_style, number_style = style(bold), style(decimal)
+        a, b = column_letters(2)
+        rows = [row_xml(row, [text_cell(f"{a}{row}", text_style, text),
+                              number_cell(f"{b}{row}", number_style, number)])
+                for row, (text, number) in enumerate(cells, start=2)]
+        return [Splice(0, rows, len(cells) + 1, 1)]
+
+    write_book(path, fill, constant_memory=True)
+    return path
+
+
+def _openpyxl_cells(path: Path) -> list[tuple[Any, ...]]:
+    sheet = openpyxl.load_workbook(path)["Rows"]
+    return [tuple((c.value, c.data_type, c.number_format, c.font.b, c.fill.fgColor.rgb)
+                  for c in row) for row in sheet.iter_rows()]
+
+
+def test_spliced_rows_read_back_as_xlsxwriters(tmp_path: Path) -> None:
+    """Text (escapes, control characters, spaces kept, never a formula), numbers (exact),
+    and styles read back through openpyxl exactly as when xlsxwriter writes the cells."""
+    spliced, written = _book(tmp_path, True), _book(tmp_path, False)
+    assert _openpyxl_cells(spliced) == _openpyxl_cells(written)
+    numbers = [row[1][0] for row in _openpyxl_cells(spliced)[1:]]
+    assert numbers == NUMBERS + NUMBERS[:len(AWKWARD_TEXT) - len(NUMBERS)]
+
+
+def test_spliced_rows_read_back_the_same_in_calamine(tmp_path: Path) -> None:
+    """python-calamine (what kh-treem reads with) sees the same cells in both."""
+    def read(path: Path) -> list[list[Any]]:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
+        return book.get_sheet_by_name("Rows").to_python(skip_empty_area=False)
+
+    spliced = read(_book(tmp_path, True))
+    assert spliced == read(_book(tmp_path, False))
+    assert spliced[1][0] == "Xã Ia Đal"
+
+
+def test_spliced_sheet_declares_its_extent(tmp_path: Path) -> None:
+    """The sheet's <dimension> covers the rows added, as xlsxwriter's would."""
+    import zipfile
+
+    def dimension(path: Path) -> bytes:
+        with zipfile.ZipFile(path) as archive:
+            xml = archive.read("xl/worksheets/sheet1.xml")
+        return xml[xml.index(b"<dimension"):xml.index(b"/>", xml.index(b"<dimension"))]
+
+    assert dimension(_book(tmp_path, True)) == dimension(_book(tmp_path, False))
+    assert dimension(_book(tmp_path, True)) == b'<dimension ref="A1:B13"'
+
+
+def test_splice_into_a_sheet_that_is_not_there_fails(tmp_path: Path) -> None:
+    """A splice that names no sheet of the workbook is an error, not rows left out."""
+    def fill(book: Any) -> list[Splice]:
+        book.add_worksheet("Only")
+        return [Splice(3, ["<row r=\"2\"/>"], 2, 0)]
+
+    with pytest.raises(ValueError, match=r"sheet4\.xml"):
+        write_book(tmp_path / "x.xlsx", fill)
+    assert not (tmp_path / "x.xlsx").exists()
