@@ -331,6 +331,20 @@ WIDE = b"<c><v>1</v></c>" * 16_384  # implied columns A to XFD, 240 KB deflating
                      id="single-quotes-and-spaces"),
         pytest.param(A1 + b'<row r="2"><c x=">" r="XFD400"><v>1</v></c></row>', 400, 16_384,
                      id="a-quoted-greater-than-sign"),
+        pytest.param(A1 + b'<row r="2"><c\nr="XFD400"><v>1</v></c></row>', 400, 16_384,
+                     id="a-line-break-after-the-tag-name"),
+        pytest.param(A1 + b'<row r="2"><c\tr="XFD400"><v>1</v></c></row>', 400, 16_384,
+                     id="a-tab-after-the-tag-name"),
+        pytest.param(A1 + b'<row\nr="400000"><c r="Z400000"><v>1</v></c></row>', 400_000, 26,
+                     id="a-line-break-in-the-row-tag"),
+        pytest.param(A1 + b'<row r="2"><x:c r="XFD400"><x:v>1</x:v></x:c></row>', 400, 16_384,
+                     id="a-prefixed-cell"),
+        pytest.param(A1 + b'<zz:row r="400000"><c r="Z400000"><v>1</v></c></zz:row>',
+                     400_000, 26, id="a-prefixed-row-its-prefix-unbound"),
+        pytest.param(A1 + b'<!-- </sheetData> --><row r="2"><c r="XFD400"><v>1</v></c></row>',
+                     400, 16_384, id="an-end-tag-in-a-comment"),
+        pytest.param(A1 + b'<row r="2" x="</sheetData>"><c r="XFD400"><v>1</v></c></row>',
+                     400, 16_384, id="an-end-tag-in-an-attribute"),
     ],
 )
 def test_sheet_spanning_too_many_cells_is_refused(cells: bytes, rows: int, columns: int) -> None:
@@ -352,6 +366,10 @@ def test_sheet_spanning_too_many_cells_is_refused(cells: bytes, rows: int, colum
                      b'<row r="19531"><c r="A19531"><v>1</v></c></row>',
                      id="256-columns-by-19531-rows"),
         pytest.param(b"<row>" + b"<c><v>1</v></c>" * 60 + b"</row>", id="no-references"),
+        pytest.param(A1 + b'<row r="2"><c r="B2" x:r="XFD400" R="XFD400"><v>1</v></c></row>',
+                     id="only-r-places-a-cell"),
+        pytest.param(A1 + b'<row r="2"><cell r="XFD400"><v>1</v></cell>'
+                     b'<c-x r="XFD400"><v>1</v></c-x></row>', id="other-tags-beginning-with-c"),
     ],
 )
 def test_sheet_within_the_cell_limit_is_not_refused(cells: bytes) -> None:
@@ -360,6 +378,77 @@ def test_sheet_within_the_cell_limit_is_not_refused(cells: bytes) -> None:
     xml = sheet_with(cells)
     assert verdict(raw_zip([(SHEET_NAME, *deflated(xml))])) == (
         None, {SHEET_NAME: xml})
+
+
+FAR = b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+
+
+@pytest.mark.parametrize(
+    ("xml", "refused"),
+    [
+        pytest.param(sheet_with(A1).replace(b"sheetData", b"x:sheetData").replace(
+            A1, A1 + FAR), True, id="a-prefixed-sheetdata"),
+        pytest.param(sheet_with(A1).replace(b"</worksheet>", FAR + b"</worksheet>"), False,
+                     id="after-the-sheetdata"),
+        pytest.param(sheet_with(A1).replace(b"<sheetData>", FAR + b"<sheetData>"), False,
+                     id="before-the-sheetdata"),
+        pytest.param(sheet_with(A1).replace(b"</sheetData>", b""), False,
+                     id="sheetdata-never-closed-no-far-value"),
+        pytest.param(sheet_with(A1 + FAR).replace(b"</sheetData>", b""), True,
+                     id="sheetdata-never-closed"),
+    ],
+)
+def test_cells_count_where_python_calamine_reads_them(xml: bytes, refused: bool) -> None:
+    """Cells count inside <sheetData> (prefixed or not) only: python-calamine reads no other
+    (test_python_calamine_reads_cells_in_the_sheetdata_only pins that)."""
+    refusal, _ = verdict(raw_zip([(SHEET_NAME, *deflated(xml))]))
+    assert (refusal is not None) == refused
+    assert refusal is None or refusal.type == "too-many-cells"
+
+
+CALAMINE_LAYOUT = """
+import io, resource, sys
+from python_calamine import CalamineWorkbook
+resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))  # a failed allocation, not a swap
+book = CalamineWorkbook.from_filelike(io.BytesIO(sys.stdin.buffer.read()))
+sheet = book.get_sheet_by_name(book.sheet_names[0])
+print(sheet.height, sheet.width)
+"""
+
+
+@pytest.mark.parametrize(
+    ("cells", "outside", "expected"),
+    [
+        pytest.param(A1, FAR, b"1 1", id="far-value-after-the-sheetdata"),
+        pytest.param(FAR + A1, b"", b"", id="far-value-inside-crashes"),
+    ],
+)
+def test_python_calamine_reads_cells_in_the_sheetdata_only(
+    tmp_path: Path, cells: bytes, outside: bytes, expected: bytes,
+) -> None:
+    """What limits.sheet_cells assumes of python-calamine, in a process of its own (a far
+    value inside <sheetData> makes it abort): a row after </sheetData> is not laid out."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "Ia_Dom.xlsx"
+    write_form(PLAN, "Ia Dom", 2022, path)
+    with zipfile.ZipFile(path) as archive:
+        members = {m.filename: archive.read(m) for m in archive.infolist()}
+    sheet = members[SHEET_NAME]
+    start = sheet.index(b">", sheet.index(b"<sheetData")) + 1
+    end = sheet.index(b"</sheetData>") + len(b"</sheetData>")
+    members[SHEET_NAME] = sheet[:start] + cells + b"</sheetData>" + outside + sheet[end:]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    run = subprocess.run([sys.executable, "-c", CALAMINE_LAYOUT], input=buffer.getvalue(),
+                         capture_output=True, check=False)
+    if expected:
+        assert (run.returncode, run.stdout.strip()) == (0, expected)
+    else:
+        assert run.returncode != 0  # the 512 GiB allocation fails: what limits.py prevents
 
 
 def ods_tables(*tables: bytes) -> bytes:

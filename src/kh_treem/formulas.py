@@ -15,6 +15,8 @@ import posixpath
 import re
 from collections.abc import Mapping
 
+from kh_treem.limits import sheet_cells
+
 _SHEET = re.compile(rb'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
 _SHEET_REVERSED = re.compile(rb'<sheet\b[^>]*?\br:id="([^"]*)"[^>]*?\bname="([^"]*)"')
 _REL = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"')
@@ -54,6 +56,7 @@ def untrusted_cells(members: Mapping[str, bytes]) -> Untrusted:
         xml = members.get(_member(target.decode("utf-8", "replace")))
         if xml is None:
             continue
+        xml = sheet_cells(xml)  # a form's data validations, two thirds of it, hold no cell
         # <formula1> of a data validation is no formula cell: look for <f> and <f ...> only.
         cells = _cells(xml, recalc) if _HAS_FORMULA.search(xml) or b't="e"' in xml else {}
         if cells:
