@@ -11,9 +11,12 @@ from __future__ import annotations
 import re
 import struct
 import zipfile
-import zlib
+import zlib  # for the errors of the members zipfile inflates itself
 from dataclasses import dataclass
 from io import BytesIO
+from typing import cast
+
+from zlib_ng import zlib_ng  # inflates and checks a form's members in half zlib's time
 
 MAX_FILE_BYTES = 50 * 1024 * 1024  # on disk
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024  # all members of a zip-based workbook together
@@ -55,6 +58,9 @@ _POSITIONED = re.compile(
     rb"""<(?:[A-Za-z_][\w.-]*:)?(c|row)(?=[\s>/])((?:[^>"']|"[^"]*"|'[^']*')*?)(/?)>""")
 _REFERENCE = re.compile(rb"""(?:^|\s)r\s*=\s*["']([A-Za-z]*)([0-9]*)["']""")
 _LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature, name length, extra length
+# A member whose content does not inflate, or not to its declared size and CRC-32. (zlib-ng's
+# stub declares its error an instance, not a class.)
+_DAMAGED = (zipfile.BadZipFile, EOFError, zlib.error, cast("type[Exception]", zlib_ng.error))
 _NOT_PLAIN = 0x61  # flag bits: encrypted (0), patched data (5), strong encryption (6)
 # The zip that stored_zip writes: local header, central directory entry, end of directory.
 _STORED_LOCAL = struct.Struct("<4sHHHHHIIIHH")
@@ -131,7 +137,7 @@ def _check_zip(data: bytes) -> Checked:
         for member in members:
             try:
                 content = _inflate(archive, data, member)
-            except (zipfile.BadZipFile, EOFError, zlib.error):
+            except _DAMAGED:
                 return Checked(Refusal("zip-bomb", {
                     "detail": f"{member.filename}: its size or checksum does not match its"
                               " content"}), xml, data)
@@ -152,6 +158,7 @@ def _inflate(archive: zipfile.ZipFile, data: bytes, member: zipfile.ZipInfo) -> 
 
     Stored and deflated members, nearly all of them, are inflated straight from ``data``:
     zipfile's file objects cost three to five times what zlib does on a small member.
+    zlib-ng inflates them, and computes their CRC-32, in half the time of zlib 1.2.
     Raises zipfile.BadZipFile when the content does not match the directory.
     """
     start = _content_offset(data, member)
@@ -162,10 +169,10 @@ def _inflate(archive: zipfile.ZipFile, data: bytes, member: zipfile.ZipInfo) -> 
         packed = data[start:start + member.compress_size]  # cut short: caught by size or CRC
         if member.compress_type == zipfile.ZIP_DEFLATED:
             # One byte past the declared size is enough to know that it lies.
-            content = zlib.decompressobj(-15).decompress(packed, member.file_size + 1)
+            content = zlib_ng.decompressobj(-15).decompress(packed, member.file_size + 1)
         else:
             content = packed
-        if zlib.crc32(content) != member.CRC:
+        if zlib_ng.crc32(content) != member.CRC:
             raise zipfile.BadZipFile(f"{member.filename}: bad CRC-32")
     if len(content) != member.file_size:
         raise zipfile.BadZipFile(f"{member.filename}: not its declared size")
