@@ -112,6 +112,11 @@ def _bzip2_size_declared_bigger() -> bytes:
     return raw_zip([(SHEET_NAME, packed, size + 1, crc)], method=zipfile.ZIP_BZIP2)
 
 
+def _not_a_deflate_stream() -> bytes:
+    _, size, crc = deflated(SHEET)
+    return raw_zip([(SHEET_NAME, b"\xff" * 16, size, crc)])
+
+
 def _local_name_differs() -> bytes:
     # The local header comes first: only its copy of the name changes.
     return raw_zip([(SHEET_NAME, *deflated(SHEET))]).replace(b"sheet1", b"sheet2", 1)
@@ -130,6 +135,7 @@ def _local_signature_wrong() -> bytes:
         pytest.param(_size_and_crc_of_a_prefix, id="deflated-size-and-crc-of-a-prefix"),
         pytest.param(_bad_crc, id="deflated-bad-crc"),
         pytest.param(_deflate_cut_short, id="deflate-stream-cut-short"),
+        pytest.param(_not_a_deflate_stream, id="not-a-deflate-stream"),
         pytest.param(_stored_size_declared_smaller, id="stored-size-declared-smaller"),
         pytest.param(_stored_bad_crc, id="stored-bad-crc"),
         pytest.param(_bzip2_bad_crc, id="bzip2-bad-crc"),
