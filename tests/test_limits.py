@@ -351,6 +351,24 @@ WIDE = b"<c><v>1</v></c>" * 16_384  # implied columns A to XFD, 240 KB deflating
                      400, 16_384, id="an-end-tag-in-a-comment"),
         pytest.param(A1 + b'<row r="2" x="</sheetData>"><c r="XFD400"><v>1</v></c></row>',
                      400, 16_384, id="an-end-tag-in-an-attribute"),
+        pytest.param(A1 + b'<row r="2"><:c r="XFD400"><v>1</v></:c></row>', 400, 16_384,
+                     id="an-empty-prefix"),
+        pytest.param(A1 + b'<row r="2"><1$\xc3\xa9:c r="XFD400"><v>1</v></1$\xc3\xa9:c></row>',
+                     400, 16_384, id="a-prefix-of-any-characters"),
+        pytest.param(A1 + b'<row r="2"><c r="A2" r="XFD400"><v>1</v></c></row>', 400, 16_384,
+                     id="a-cell-placed-by-its-last-r"),
+        pytest.param(A1 + b'<row r="400000" r="2"><c r="Z2"><v>1</v></c>'
+                     b"<c><v>1</v></c></row>", 400_000, 27, id="a-row-placed-by-its-first-r"),
+        pytest.param(A1 + b'<row r="2"><c foo=" r=\'A1\'" r="XFD400"><v>1</v></c></row>',
+                     400, 16_384, id="r-inside-another-attribute"),
+        pytest.param(A1 + b'<row r="2"><c s="0"r="XFD400"><v>1</v></c></row>', 400, 16_384,
+                     id="no-space-before-r"),
+        pytest.param(b'<row r="400000"><c r="A1"><v>1</v></c>' + b"<c><v>1</v></c>" * 99
+                     + b"</row>", 400_000, 100, id="cells-after-an-r-follow-their-row"),
+        pytest.param(b'<row r="400000"><!--<row r="1">-->' + b"<c><v>1</v></c>" * 100
+                     + b"</row>", 400_000, 100, id="a-row-in-a-comment"),
+        pytest.param(b'<row r="400000"><![CDATA[<row r="1">]]>' + b"<c><v>1</v></c>" * 100
+                     + b"</row>", 400_000, 100, id="a-row-in-cdata"),
     ],
 )
 def test_sheet_spanning_too_many_cells_is_refused(cells: bytes, rows: int, columns: int) -> None:
@@ -612,6 +630,36 @@ def test_workbook_is_handed_on_stored_and_reads_the_same(path: Path) -> None:
         assert kept.testzip() is None  # every CRC-32 checks
         assert all(kept.read(m.filename) == given.read(m) for m in given.infolist())
     assert calamine_sheets(readable) == calamine_sheets(data)
+
+
+@pytest.mark.parametrize("name", ["xl/worksheets/sheet1.XML", "xl/worksheets/sheet1.bin",
+                                  "XL/WORKSHEETS/SHEET1.XML"])
+def test_sheet_by_any_name_is_held_to_the_cell_limit(name: str) -> None:
+    """python-calamine finds a sheet by the name workbook.xml.rels gives, in any case: a
+    member holding sheetData is checked whatever its name."""
+    xml = sheet_with(A1 + b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')
+    refusal, _ = verdict(raw_zip([(name, *deflated(xml))]))
+    assert refusal is not None
+    assert refusal.type == "too-many-cells"
+
+
+def test_utf8_name_without_its_flag_is_found_as_before(tmp_path: Path) -> None:
+    """A part named in UTF-8 without the UTF-8 flag (some tools write them so) keeps its
+    bytes: python-calamine finds the sheet in what it is handed as in the file."""
+    path = tmp_path / "Ia_Dom.xlsx"
+    write_form(PLAN, "Ia Dom", 2022, path)
+    with zipfile.ZipFile(path) as archive:
+        members = {m.filename: archive.read(m) for m in archive.infolist()}
+    renamed = "xl/worksheets/sh\u00e9et1.xml"
+    members[renamed] = members.pop(SHEET_NAME)
+    rels = "xl/_rels/workbook.xml.rels"
+    members[rels] = members[rels].replace(b"worksheets/sheet1.xml",
+                                          "worksheets/sh\u00e9et1.xml".encode())
+    data = raw_zip([(name, *deflated(content)) for name, content in members.items()])
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:  # zipfile sees cp437, not UTF-8
+        assert renamed not in archive.namelist()
+    assert calamine_sheets(limits.check_bytes(data).readable) == calamine_sheets(data)
+    assert max(len(rows) for rows in calamine_sheets(data).values()) > 50  # the form is read
 
 
 def test_member_names_not_ascii_are_kept() -> None:

@@ -34,9 +34,12 @@ _ENTITY = re.compile(rb"<!(?:[Dd][Oo][Cc][Tt][Yy][Pp][Ee]|[Ee][Nn][Tt][Ii][Tt][Y
 _REPEATED_ROW = re.compile(rb'<table:table-row\b[^>]*?number-rows-repeated="([0-9]+)"')
 _HAS_VALUE = re.compile(rb"office:value=|<text:p>[^<]")
 # An .xlsx sheet's cells and rows, where a value lies: what python-calamine lays out from A1.
-# A cell or a row not placed by an r="" first within Z99999 (its r given later, or implied).
-_CELL_BEYOND_Z99999 = re.compile(rb'<c(?! r="[A-Z][0-9]{1,5}")[\s>/]')
-_ROW_BEYOND_99999 = re.compile(rb'<row(?! r="[0-9]{1,5}")[\s>/]')
+# A cell or a row not written as r="" within Z99999 first, then other attributes, each
+# spaced and double-quoted, none another r (python-calamine takes a cell's last r).
+_CELL_BEYOND_Z99999 = re.compile(
+    rb'<c(?! r="[A-Z][0-9]{1,5}"(?:\s+(?!r\s*=)[^\s="<>]+="[^"<]*")*\s*/?>)[\s>/]')
+_ROW_BEYOND_99999 = re.compile(
+    rb'<row(?! r="[0-9]{1,5}"(?:\s+(?!r\s*=)[^\s="<>]+="[^"<]*")*\s*/?>)[\s>/]')
 # python-calamine reads <x:c> and <zz:row> as cells and rows, whatever the prefix and bound
 # or not: a prefixed tag (":" is rare in a sheet) sends the sheet to the tag walk.
 _PREFIXED_CELL_OR_ROW = re.compile(rb":(?:c|row)[\s>/]")
@@ -55,8 +58,11 @@ _VALUE_TYPE = re.compile(rb"office:value-type\s*=")
 _CELL_ENDS_ROW = b'"/></table:table-row>'  # after a cell's last attribute
 # A tag's attributes may quote a ">" (legal XML) and use either quote, spaced around "=".
 _POSITIONED = re.compile(
-    rb"""<(?:[A-Za-z_][\w.-]*:)?(c|row)(?=[\s>/])((?:[^>"']|"[^"]*"|'[^']*')*?)(/?)>""")
-_REFERENCE = re.compile(rb"""(?:^|\s)r\s*=\s*["']([A-Za-z]*)([0-9]*)["']""")
+    rb"""<(?:[^\s/>]*:)?(c|row)(?=[\s>/])((?:[^>"']|"[^"]*"|'[^']*')*?)(/?)>""")
+_ATTRIBUTE = re.compile(rb"""([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_POSITION = re.compile(rb"([A-Za-z]*)([0-9]*)")
+# What python-calamine's XML reader passes over: comments, CDATA, processing instructions.
+_NOT_MARKUP = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>", re.DOTALL)
 _LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature, name length, extra length
 # A member whose content does not inflate, or not to its declared size and CRC-32. (zlib-ng's
 # stub declares its error an instance, not a class.)
@@ -144,7 +150,9 @@ def _check_zip(data: bytes) -> Checked:
             except (OSError, RuntimeError, NotImplementedError):
                 # Encrypted or of an unknown method: the reader says so.
                 return Checked(None, xml, data)
-            if member.filename.endswith((".xml", ".rels")):
+            # python-calamine finds a sheet by the name workbook.xml.rels gives it, in any
+            # case: any member may be one.
+            if member.filename.endswith((".xml", ".rels")) or _SHEET_DATA in content:
                 refusal = _scan_xml(member.filename, content)
                 if refusal is not None:
                     return Checked(refusal, xml, data)
@@ -185,16 +193,17 @@ def stored_zip(contents: list[tuple[zipfile.ZipInfo, bytes]]) -> bytes:
     python-calamine then parses exactly the bytes checked here: it cannot take a member
     from a local header the central directory does not point to, nor inflate a member
     past its checked size. And it does not inflate the members a second time, which was
-    a tenth of the work of reading a form. Names are written as zipfile read them, in
-    UTF-8 where they are not ASCII; order is kept (an .ods's mimetype stays first).
+    a tenth of the work of reading a form. Names keep their bytes and UTF-8 flag; order
+    is kept (an .ods's mimetype stays first).
     """
     parts: list[bytes] = []
     directory: list[bytes] = []
     offset = 0
     for member, content in contents:
-        name = member.orig_filename
-        flags = 0 if name.isascii() else _UTF8_NAME
-        raw_name = name.encode()
+        # The name's own bytes: python-calamine reads a name without the UTF-8 flag as UTF-8
+        # where it can, zipfile as cp437; either way it finds the part it found before.
+        flags = member.flag_bits & _UTF8_NAME
+        raw_name = member.orig_filename.encode("utf-8" if flags else "cp437")
         size = len(content)
         header = _STORED_LOCAL.pack(b"PK\x03\x04", 20, flags, 0, 0, _DOS_1980, member.CRC,
                                     size, size, len(raw_name), 0)
@@ -306,17 +315,26 @@ def _extent(cells: bytes) -> tuple[int, int]:
     any, is no matter to python-calamine, nor an attribute other than r="" (x:r, R).
     """
     rows = columns = row = column = 0
-    for tag, attributes, empty in _POSITIONED.findall(cells):
-        reference = _REFERENCE.search(attributes)
-        letters, digits = reference.groups() if reference else (b"", b"")
+    for tag, attributes, empty in _POSITIONED.findall(_NOT_MARKUP.sub(b"", cells)):
+        # A row's first r="" places it, a cell's last (as python-calamine reads them).
+        found = [a[1] or a[2] for a in _ATTRIBUTE.findall(attributes) if a[0] == b"r"]
         if tag == b"row":
+            digits = _position(found[0])[1] if found else b""
             row, column = (int(digits) if digits else row + 1), 0
             continue
+        letters, digits = _position(found[-1]) if found else (b"", b"")
         column = _column_number(letters) if letters else column + 1
-        row = int(digits) if digits else row
+        # A cell's own r="" places it, not the cells after it: they follow their row's.
+        here = int(digits) if digits else row
         if not empty:  # <c r="XFD9" s="1"/> is a formatted blank: python-calamine skips it
-            rows, columns = max(rows, row), max(columns, column)
+            rows, columns = max(rows, here), max(columns, column)
     return rows, columns
+
+
+def _position(value: bytes) -> tuple[bytes, bytes]:
+    """The letters and the digits an r="" begins with: (b"XFD", b"9") for "XFD9"."""
+    match = _POSITION.match(value)  # it matches any text, if only with nothing
+    return (match.group(1), match.group(2)) if match else (b"", b"")
 
 
 def _ods_within(xml: bytes, cells: int) -> bool:
