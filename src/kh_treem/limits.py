@@ -34,12 +34,11 @@ _ENTITY = re.compile(rb"<!(?:[Dd][Oo][Cc][Tt][Yy][Pp][Ee]|[Ee][Nn][Tt][Ii][Tt][Y
 _REPEATED_ROW = re.compile(rb'<table:table-row\b[^>]*?number-rows-repeated="([0-9]+)"')
 _HAS_VALUE = re.compile(rb"office:value=|<text:p>[^<]")
 # An .xlsx sheet's cells and rows, where a value lies: what python-calamine lays out from A1.
-# A cell or a row not written as r="" within Z99999 first, then other attributes, each
-# spaced and double-quoted, none another r (python-calamine takes a cell's last r).
-_CELL_BEYOND_Z99999 = re.compile(
-    rb'<c(?! r="[A-Z][0-9]{1,5}"(?:\s+(?!r\s*=)[^\s="<>]+="[^"<]*")*\s*/?>)[\s>/]')
-_ROW_BEYOND_99999 = re.compile(
-    rb'<row(?! r="[0-9]{1,5}"(?:\s+(?!r\s*=)[^\s="<>]+="[^"<]*")*\s*/?>)[\s>/]')
+# A cell or a row not placed by an r="" first within Z99999 (its r given later, or implied).
+_CELL_BEYOND_Z99999 = re.compile(rb'<c(?! r="[A-Z][0-9]{1,5}")[\s>/]')
+_ROW_BEYOND_99999 = re.compile(rb'<row(?! r="[0-9]{1,5}")[\s>/]')
+# An r attribute spelt otherwise than r="..." (a second r would place a cell: see below).
+_R_SPELT_OTHERWISE = re.compile(rb"""r(?:\s+=|=\s|=')""")
 # python-calamine reads <x:c> and <zz:row> as cells and rows, whatever the prefix and bound
 # or not: a prefixed tag (":" is rare in a sheet) sends the sheet to the tag walk.
 _PREFIXED_CELL_OR_ROW = re.compile(rb":(?:c|row)[\s>/]")
@@ -295,13 +294,16 @@ def sheet_cells(xml: bytes) -> bytes:
 
 def _within_z99999(cells: bytes) -> bool:
     """Whether every cell and row of an .xlsx sheet (its sheet_cells) is placed, by an r=""
-    first, within Z99999, none prefixed.
+    first and alone, within Z99999, none prefixed.
 
     Then the sheet spans at most 99,999 x 26 cells, within MAX_CELLS. One search per tag
     name (an alternation of the two costs twice as much).
     """
     return (_CELL_BEYOND_Z99999.search(cells) is None
             and _ROW_BEYOND_99999.search(cells) is None
+            # Every r="" the first of its tag: python-calamine places a cell by its last r.
+            and cells.count(b'r="') == cells.count(b'<c r="') + cells.count(b'<row r="')
+            and _R_SPELT_OTHERWISE.search(cells) is None
             and (b":" not in cells or _PREFIXED_CELL_OR_ROW.search(cells) is None))
 
 
