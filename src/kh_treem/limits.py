@@ -296,8 +296,8 @@ def _within_z99999(cells: bytes) -> bool:
     """Whether every cell and row of an .xlsx sheet (its sheet_cells) is placed, by an r=""
     first and alone, within Z99999, none prefixed.
 
-    Then the sheet spans at most 99,999 x 26 cells, within MAX_CELLS. One search per tag
-    name (an alternation of the two costs twice as much).
+    Then the sheet spans at most 99,999 x 26 cells, within MAX_CELLS. A sheet written any
+    other way goes to the tag walk (_extent).
     """
     return (_CELL_BEYOND_Z99999.search(cells) is None
             and _ROW_BEYOND_99999.search(cells) is None

@@ -9,7 +9,7 @@ file by file, with the completeness of the set.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
@@ -20,7 +20,7 @@ from kh_treem.intake import FileRecord, Intake, Progress, read_paths
 from kh_treem.layouts import Submission
 from kh_treem.plan import Plan, Target, load_plan
 from kh_treem.problems import Problem
-from kh_treem.scoring import Outcome, score_plan, score_units, summed_counts, unit_outcomes
+from kh_treem.scoring import Outcome, score_plan, score_units, summed_counts
 from kh_treem.validation import Assembled, Figures, assemble
 
 
@@ -38,11 +38,6 @@ class ScoreResult:
     def by_unit(self) -> dict[str, list[Outcome]]:
         """unit -> its own outcomes (targets counting units left out); see unit_outcomes."""
         return score_units(self.plan, self.figures)
-
-    def unit_outcomes(self) -> Iterator[tuple[str, list[Outcome]]]:
-        """:attr:`by_unit` made one unit at a time and not kept: a province's breakdown
-        holds hundreds of thousands of outcomes."""
-        return unit_outcomes(self.plan, self.figures)
 
     @property
     def met(self) -> int:
