@@ -18,6 +18,7 @@ import pytest
 
 import kh_treem
 from kh_treem.intake import Intake, Submission, read_paths
+from kh_treem.layouts import SheetReader, SheetSource
 from kh_treem.pipeline import ScoreResult, json_number
 from kh_treem.plan import Plan
 from kh_treem.problems import Problem
@@ -563,3 +564,18 @@ def test_unit_column_without_any_code_column_is_not_a_table(tmp_path: Path, plan
     assert intake.submissions == []
     [problem] = errors(intake.problems)
     assert (problem.type, problem.file) == ("no-form", str(path))
+
+
+@pytest.mark.parametrize("table_first", [True, False], ids=["table-row-above", "table-row-below"])
+def test_a_form_header_wins_over_a_table_header(plan: Plan, table_first: bool) -> None:
+    """A sheet with a row that heads a table ("Xã", a code) and one that heads a form
+    ("Mã", "Số liệu") is read as a form, whichever row comes first."""
+    labels: list[list[Any]] = [["Đơn vị: Xã Ia Tơi"], ["Năm: 2022"]]
+    table: list[list[Any]] = [["Xã", "live_births"], ["Ia Dom", 60]]
+    form: list[list[Any]] = [["Mã", "Số liệu"], ["live_births", 41]]
+    rows = labels + (table + form if table_first else form + table)
+    reader = SheetReader(plan, [])
+    submissions = reader.read(rows, SheetSource("f.xlsx", "Sheet1", "f"))
+    assert submissions is not None
+    assert [(s.unit, dict(zip(s.codes, s.values, strict=True))) for s in submissions] == [
+        ("Ia Tơi", {"live_births": 41})]

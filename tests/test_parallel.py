@@ -6,6 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import kh_treem
@@ -80,3 +82,15 @@ def test_no_progress_bar_when_output_is_not_a_terminal(folder: Path, tmp_path: P
                                 env={"COLUMNS": "200"})
     assert result.output.lstrip().startswith("{")
     assert "Đọc tệp" not in result.stderr
+
+
+@given(total=st.integers(0, 50_000), jobs=st.integers(1, 64))
+def test_shares_cover_every_file_once_and_shrink(total: int, jobs: int) -> None:
+    """The shares handed to the workers are contiguous, cover every file once in order,
+    never grow, and end small, so no process waits long on another's last share."""
+    bounds = intake.share_bounds(total, jobs)
+    assert [i for start, end in bounds for i in range(start, end)] == list(range(total))
+    sizes = [end - start for start, end in bounds]
+    assert sizes == sorted(sizes, reverse=True)
+    assert all(size <= max(intake.MIN_SHARE, -(-total // (jobs * 8))) for size in sizes)
+    assert not sizes or sizes[-1] <= intake.MIN_SHARE

@@ -84,6 +84,7 @@ MAX_CACHED_CODES = 4096
 
 # A submission's figures as they are read: codes, values, cells.
 _Figures = tuple[list[str], list[int], list[str]]
+_TableHeader = tuple[int, int, int | None, dict[int, str]]  # row, unit col, year col, codes
 
 
 def column_letter(index: int) -> str:
@@ -143,13 +144,42 @@ class SheetReader:
         A form or table whose unit or year cannot be told still counts as one
         (its problems are recorded) but gives no submission.
         """
-        form = _find_form_header(rows)
+        form, table = self._find_header(rows)
         if form is not None:
             return self._read_form(rows, source, *form)
-        table = self._find_table_header(rows)
         if table is not None:
             return self._read_table(rows, source, *table)
         return None
+
+    def _find_header(
+        self, rows: list[list[Any]]
+    ) -> tuple[tuple[int, int, int] | None, _TableHeader | None]:
+        """The form's header (row, code column, value column), else the table's header.
+
+        A form's header wins wherever it is, even below a row that would head a table.
+        One pass over the rows: a sheet that is neither (an instructions sheet, in every
+        file of a folder) is looked through once.
+        """
+        table = None
+        for r, row in enumerate(rows):
+            code_col = value_col = None
+            has_unit = False
+            for c, raw in enumerate(row):
+                # calamine gives str, never a subclass; a sentence is no header
+                if type(raw) is not str or not raw or len(raw) > MAX_LABEL_LENGTH:
+                    continue
+                kind = _column_kind(raw)
+                if code_col is None and kind == "code":
+                    code_col = c
+                elif value_col is None and kind == "value":
+                    value_col = c
+                elif kind == "unit":
+                    has_unit = True
+            if code_col is not None and value_col is not None:
+                return (r, code_col, value_col), None
+            if has_unit and table is None:
+                table = self._table_header(r, row)
+        return None, table
 
     # --- layout A: the form -------------------------------------------------------------
 
@@ -180,25 +210,23 @@ class SheetReader:
 
     # --- layout B: the table ------------------------------------------------------------
 
-    def _find_table_header(
-        self, rows: list[list[Any]]
-    ) -> tuple[int, int, int | None, dict[int, str]] | None:
-        """(row, unit column, year column, {column: header text}) of the table's header."""
-        for r, row in enumerate(rows):
-            unit_col = year_col = None
-            codes: dict[int, str] = {}
-            for c, raw in enumerate(row):
-                if type(raw) is not str or not raw.strip() or len(raw) > MAX_LABEL_LENGTH:
-                    continue
-                kind = _column_kind(raw)
-                if unit_col is None and kind == "unit":
-                    unit_col = c
-                elif year_col is None and kind == "year":
-                    year_col = c
-                elif fold(raw) in self.elements or _CODE_LIKE.match(raw.strip().lower()):
-                    codes[c] = raw.strip()
-            if unit_col is not None and any(fold(t) in self.elements for t in codes.values()):
-                return r, unit_col, year_col, codes
+    def _table_header(self, r: int, row: list[Any]) -> _TableHeader | None:
+        """(row, unit column, year column, {column: header text}) if ``row`` heads a table:
+        a unit column and at least one column the plan knows."""
+        unit_col = year_col = None
+        codes: dict[int, str] = {}
+        for c, raw in enumerate(row):
+            if type(raw) is not str or not raw.strip() or len(raw) > MAX_LABEL_LENGTH:
+                continue
+            kind = _column_kind(raw)
+            if unit_col is None and kind == "unit":
+                unit_col = c
+            elif year_col is None and kind == "year":
+                year_col = c
+            elif fold(raw) in self.elements or _CODE_LIKE.match(raw.strip().lower()):
+                codes[c] = raw.strip()
+        if unit_col is not None and any(fold(t) in self.elements for t in codes.values()):
+            return r, unit_col, year_col, codes
         return None
 
     def _read_table(
@@ -321,24 +349,6 @@ def _total_label(row: list[Any], value_columns: Mapping[int, str]) -> tuple[str,
 
 def _at(row: list[Any], col: int) -> Any:
     return row[col] if col < len(row) else ""
-
-
-def _find_form_header(rows: list[list[Any]]) -> tuple[int, int, int] | None:
-    """(row, code column, value column) of the first row naming both columns."""
-    for r, row in enumerate(rows):
-        code_col = value_col = None
-        for c, raw in enumerate(row):
-            # calamine gives str, never a subclass; a sentence is no header
-            if type(raw) is not str or not raw or len(raw) > MAX_LABEL_LENGTH:
-                continue
-            kind = _column_kind(raw)
-            if code_col is None and kind == "code":
-                code_col = c
-            elif value_col is None and kind == "value":
-                value_col = c
-        if code_col is not None and value_col is not None:
-            return r, code_col, value_col
-    return None
 
 
 @lru_cache(maxsize=65536)  # every cell above a header is tried, in every file of a folder
