@@ -22,6 +22,7 @@ import openpyxl
 import pytest
 import xlsxwriter
 
+from kh_treem.formulas import untrusted_cells
 from kh_treem.intake import Intake, Submission, read_paths
 from kh_treem.plan import Plan
 from kh_treem.problems import Problem
@@ -586,6 +587,32 @@ def test_error_value_is_an_error(tmp_path: Path, plan: Plan) -> None:
     assert [(p.severity, p.cell, p.code) for p in intake.problems] == [
         ("error", "E6", "children_u1"),
     ]
+
+
+@pytest.mark.parametrize("sheet_tag", [
+    '<sheet name="Bi&amp;u" sheetId="1" r:id="rId7"/>',
+    '<sheet r:id="rId7" sheetId="1" name="Bi&amp;u"/>',
+])
+@pytest.mark.parametrize("relationship", [
+    '<Relationship Id="rId7" Type="worksheet" Target="worksheets/s.xml"/>',
+    '<Relationship Target="/xl/worksheets/s.xml" Type="worksheet" Id="rId7"/>',
+])
+def test_formula_cells_are_found_whatever_the_attribute_order(
+    sheet_tag: str, relationship: str
+) -> None:
+    """A sheet's formulas are found whether workbook.xml and its rels write the sheet's
+    name, id and target in one order or the other; a relationship without a target is
+    passed over."""
+    members = {
+        "xl/workbook.xml": f"<workbook><sheets>{sheet_tag}</sheets></workbook>".encode(),
+        "xl/_rels/workbook.xml.rels": (
+            '<Relationships><Relationship Id="rId1" Type="styles"/>'
+            f"{relationship}</Relationships>").encode(),
+        "xl/worksheets/s.xml": (b'<worksheet><sheetData><row r="6"><c r="E6"><f>E5+1</f></c>'
+                                b'<c r="F6" t="e"><f>1/0</f><v>#DIV/0!</v></c></row>'
+                                b"</sheetData></worksheet>"),
+    }
+    assert untrusted_cells(members) == {"Bi&u": {"E6": "", "F6": "#DIV/0!"}}
 
 
 # --- sheets and files -------------------------------------------------------------------------

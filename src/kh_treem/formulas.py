@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from kh_treem.limits import sheet_cells
 
-_SHEET = re.compile(rb'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
-_SHEET_REVERSED = re.compile(rb'<sheet\b[^>]*?\br:id="([^"]*)"[^>]*?\bname="([^"]*)"')
-_REL = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"')
-_REL_REVERSED = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"')
+# A tag's attributes, then each one by name: in any order (two expressions per pair, one for
+# each order, took 0.05 ms a form backtracking over the other attributes).
+_SHEET_TAG = re.compile(rb"<sheet\b([^>]*)>")
+_RELATIONSHIP_TAG = re.compile(rb"<Relationship\b([^>]*)>")
+_NAME = re.compile(rb'\bname="([^"]*)"')
+_RID = re.compile(rb'\br:id="([^"]*)"')
+_ID = re.compile(rb'\bId="([^"]*)"')
+_TARGET = re.compile(rb'\bTarget="([^"]*)"')
 _RECALC = re.compile(rb'<calcPr\b[^>]*\bfullCalcOnLoad="(?:1|true)"')
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.DOTALL)
 _REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
@@ -44,10 +48,8 @@ def untrusted_cells(members: Mapping[str, bytes]) -> Untrusted:
     if workbook is None or rels is None:
         return {}
     recalc = _RECALC.search(workbook) is not None
-    targets = {rid: target for rid, target in _REL.findall(rels)}
-    targets.update({rid: target for target, rid in _REL_REVERSED.findall(rels)})
-    sheets = dict(_SHEET.findall(workbook))
-    sheets.update({name: rid for rid, name in _SHEET_REVERSED.findall(workbook)})
+    targets = dict(_pairs(_RELATIONSHIP_TAG, _ID, _TARGET, rels))
+    sheets = dict(_pairs(_SHEET_TAG, _NAME, _RID, workbook))
     found: dict[str, dict[str, str]] = {}
     for name, rid in sheets.items():
         target = targets.get(rid)
@@ -62,6 +64,16 @@ def untrusted_cells(members: Mapping[str, bytes]) -> Untrusted:
         if cells:
             found[_unescape(name.decode("utf-8", "replace"))] = cells
     return found
+
+
+def _pairs(
+    tag: re.Pattern[bytes], key: re.Pattern[bytes], value: re.Pattern[bytes], xml: bytes
+) -> Iterator[tuple[bytes, bytes]]:
+    """(key, value) of each tag that has both attributes, in the tags' order."""
+    for attributes in tag.findall(xml):
+        found_key, found_value = key.search(attributes), value.search(attributes)
+        if found_key is not None and found_value is not None:
+            yield found_key.group(1), found_value.group(1)
 
 
 def _cells(xml: bytes, recalc: bool) -> dict[str, str]:
