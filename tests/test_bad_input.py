@@ -34,7 +34,7 @@ from openpyxl.cell.cell import MergedCell
 from typer.testing import CliRunner
 
 import kh_treem
-from kh_treem import limits
+from kh_treem import intake, limits
 from kh_treem.cli import app
 from kh_treem.intake import read_paths
 from kh_treem.plan import Plan
@@ -352,14 +352,14 @@ def _no_submissions(folder: Path, tmp: Path, mp: pytest.MonkeyPatch) -> tuple[li
 
 def _unreadable(folder: Path, tmp: Path, mp: pytest.MonkeyPatch) -> tuple[list[Path], str]:
     locked = Path(shutil.copy(folder / "Ia_Dom.xlsx", folder / "Ia_Dom_khoa.xlsx"))
-    read_bytes = Path.read_bytes
 
-    def refusing(self: Path) -> bytes:
-        if self.resolve() == locked.resolve():
-            raise PermissionError(13, "Permission denied", str(self))
-        return read_bytes(self)
+    # Tests run as root here, whom no file refuses: intake's open() refuses this one.
+    def refusing(file: str, *args: Any, **kwargs: Any) -> Any:
+        if Path(file).resolve() == locked.resolve():
+            raise PermissionError(13, "Permission denied", file)
+        return open(file, *args, **kwargs)
 
-    mp.setattr(Path, "read_bytes", refusing)
+    mp.setattr(intake, "open", refusing, raising=False)
     return [], "Ia_Dom_khoa.xlsx"
 
 

@@ -248,7 +248,8 @@ def _skip_reason(path: Path) -> str | None:
 def _read_file(path: Path, reader: SheetReader, intake: Intake) -> None:
     name = str(path)
     try:
-        data = path.read_bytes()
+        with open(name, "rb", buffering=0) as file:  # unbuffered: read whole, in one call
+            data = file.readall()
     except OSError as exc:
         _reject(intake, FileRecord(name, "rejected"), "path-unreadable",
                 detail=exc.strerror or str(exc))
