@@ -16,7 +16,7 @@ def text_width(text: str) -> int:
     """Columns ``text`` takes on a terminal: combining marks (decomposed Vietnamese) take none."""
     if text.isascii():
         return len(text)
-    return sum(not unicodedata.combining(ch) for ch in text)
+    return len(text) - sum(map(bool, map(unicodedata.combining, text)))
 
 
 def layout(
@@ -26,16 +26,18 @@ def layout(
 
     Columns whose index is in ``right`` are aligned to the right (numbers).
     """
-    widths = [text_width(h) for h in header]
-    for row in rows:
-        for i, cell in enumerate(row):
-            widths[i] = max(widths[i], text_width(cell))
+    # Each cell measured once: a check of 10,000 files has 70,000 cells.
+    measured = [[(cell, text_width(cell)) for cell in row] for row in [header, *rows]]
+    widths = [0] * len(header)
+    for row in measured:
+        for i, (_, width) in enumerate(row):
+            widths[i] = max(widths[i], width)
 
-    def line(cells: Sequence[str]) -> str:
+    def line(cells: list[tuple[str, int]]) -> str:
         padded = []
-        for i, cell in enumerate(cells):
-            pad = " " * (widths[i] - text_width(cell))
+        for i, (cell, width) in enumerate(cells):
+            pad = " " * (widths[i] - width)
             padded.append(pad + cell if i in right else cell + pad)
         return "  ".join(padded).rstrip()
 
-    return [line(header), "  ".join("─" * w for w in widths), *map(line, rows)]
+    return [line(measured[0]), "  ".join("─" * w for w in widths), *map(line, measured[1:])]
