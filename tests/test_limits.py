@@ -339,7 +339,10 @@ def test_any_zip_zipfile_writes_is_read_as_zipfile_reads_it(
             archive.writestr(name, content)
         archive.comment = comment
     data = out.getvalue()
-    assert verdict(data) == (None, read_by_zipfile(data))
+    # The XML: .xml and .rels members, and any holding "sheetData" (a sheet by another name).
+    expected = {name: content for name, content in members.items()
+                if name.endswith((".xml", ".rels")) or b"sheetData" in content}
+    assert verdict(data) == (None, expected)
     listed = limits._plain_directory(data)
     assert (listed is not None) == (not comment)
     if listed is not None:
