@@ -4,6 +4,9 @@ xlsxwriter itself would have written, through openpyxl and python-calamine."""
 from __future__ import annotations
 
 import io
+import os
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +15,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from kh_treem.sheet_rows import (
+    MadeElsewhere,
     Splice,
     column_letters,
     number_cell,
@@ -104,3 +108,42 @@ def test_splice_into_a_sheet_that_is_not_there_fails(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"sheet4\.xml"):
         write_book(tmp_path / "x.xlsx", fill)
     assert not (tmp_path / "x.xlsx").exists()
+
+
+ROWS = [row_xml(i, [text_cell(f"A{i}", 0, f"Xã {i:05} – Ia H’Drai")]) for i in range(1, 3001)]
+
+
+def test_rows_made_by_a_child_process_are_the_rows() -> None:
+    """A child process (forked, on Linux) makes the rows; they come back as made, in order."""
+    made = MadeElsewhere(lambda: iter(ROWS))
+    assert made._child is not None  # a child made them: the test is not of the fallback
+    assert b"".join(made.chunks()) == "".join(ROWS).encode()
+
+
+def test_rows_are_made_here_when_the_child_fails() -> None:
+    """Where the child fails, the rows are made in this process, which would show the error."""
+    parent = os.getpid()
+
+    def rows() -> Iterator[str]:
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails")
+        return iter(ROWS)
+
+    made = MadeElsewhere(rows)
+    assert made._child is not None
+    assert b"".join(made.chunks()) == "".join(ROWS).encode()
+
+
+def test_no_child_while_another_thread_runs() -> None:
+    """A fork copies only its own thread (a progress bar's thread may hold a lock): with
+    another thread running, the rows are made here, when read."""
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        made = MadeElsewhere(lambda: iter(ROWS))
+    finally:
+        stop.set()
+        other.join()
+    assert made._child is None
+    assert b"".join(made.chunks()) == "".join(ROWS).encode()

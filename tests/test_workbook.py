@@ -460,14 +460,18 @@ def test_more_communes_than_targets_get_one_row_each(tmp_path: Path) -> None:
     # 100 ‰ in 3a says "(Chưa đạt)" by its format; no figure for 2 is never a 0.
 
 
+@pytest.mark.parametrize("made_elsewhere", [False, True], ids=["rows-made-here", "first-by-child"])
 @pytest.mark.parametrize("ids", [PER_UNIT_IDS[i:i + 2] for i in range(0, len(PER_UNIT_IDS), 2)],
                          ids=lambda ids: "+".join(ids))
 def test_breakdown_down_the_page_shows_each_outcome(
-    scored: tuple[list[Path], Path, Path], tmp_path: Path, ids: list[str],
+    scored: tuple[list[Path], Path, Path], tmp_path: Path, ids: list[str], made_elsewhere: bool,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """With more communes than targets (a commune a row, written as XML by sheet_rows),
     each cell is what scoring says: the value as the same float, its status in the number
-    format and the fill, or the status alone as text; every target, two at a time."""
+    format and the fill, or the status alone as text; every target, two at a time. The
+    same where a child process makes the first rows (a province's thousands)."""
+    monkeypatch.setattr(workbook, "ROWS_MADE_ELSEWHERE", 1 if made_elsewhere else 10**9)
     plan = PLAN.model_copy(update={"targets": [t for t in PLAN.targets if t.id in ids]})
     result = kh_treem.score(scored[0], plan)
     write_summary(result, tmp_path / "rows.xlsx", "vi")

@@ -95,8 +95,9 @@ def score(
     target = output or Path(f"kh-treem-{loaded.id}.xlsx")
     if not no_workbook and _is_input(target, paths):
         _refuse_output(target, lang)
-    with _guard(lang, debug), _progress(quiet, lang) as progress:
-        result = run_score(paths, loaded, _jobs(jobs), progress)
+    with _guard(lang, debug):
+        with _progress(quiet, lang) as progress:  # reading only: the bar is gone before
+            result = run_score(paths, loaded, _jobs(jobs), progress)  # the workbook is made
         if not no_workbook and _is_input(target, _sent_files(result.files)):
             _refuse_output(target, lang)
         from kh_treem.workbook import write_summary

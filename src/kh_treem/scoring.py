@@ -177,15 +177,16 @@ def unit_outcomes(plan: Plan, counts: Counts) -> Iterator[tuple[str, list[Outcom
 
 
 def unit_values(
-    plan: Plan, counts: Counts
+    plan: Plan, counts: Counts, units: Sequence[str] | None = None
 ) -> Iterator[tuple[str, list[tuple[Status, float | None]]]]:
-    """Each unit's status and value (None: no value) for each of unit_targets(plan).
+    """Each unit's status and value (None: no value) for each of unit_targets(plan), for
+    ``units`` (default: the plan's) that have figures.
 
     :func:`unit_outcomes` without its Fractions and Outcomes: what a province's breakdown
     of 300,000 cells shows, in a third of the time.
     """
     targets = [(t.numerator, t.denominator, _Rule.of(t)) for t in unit_targets(plan)]
-    for unit in plan.units:
+    for unit in plan.units if units is None else units:
         figures = counts.get(unit)
         if figures is None:
             continue

@@ -20,6 +20,7 @@ from kh_treem.plan import Target
 from kh_treem.problems import Problem
 from kh_treem.scoring import Outcome, unit_targets, unit_values
 from kh_treem.sheet_rows import (
+    MadeElsewhere,
     Splice,
     Styles,
     cell_kind,
@@ -31,6 +32,9 @@ from kh_treem.sheet_rows import (
     text_cell,
     value_cell,
 )
+
+# From this many communes the breakdown is made by a child process (a fork costs ~10 ms).
+ROWS_MADE_ELSEWHERE = 1_000
 
 STATUS_COLOURS = {
     "met": "#C6EFCE",
@@ -252,16 +256,16 @@ class _Writer(BookWriter):
         self._sheet("by_unit", [word("units", self.lang), *(t.id for t in targets)],
                     [24] + [18] * len(targets), 0)
         result = self.result
-        units = sum(unit in result.figures for unit in result.plan.units)
+        reporting = [unit for unit in result.plan.units if unit in result.figures]
         # The styles are numbered now: the rows are made once xlsxwriter has closed the book.
         text = style(self.text)
         judged = {s: style(f) for s, f in self.judged.items()}
         alone = {s: (style(f), self.labels[s]) for s, f in self.status.items()}
         letters = column_letters(1 + len(targets))
 
-        def rows() -> Iterator[str]:
-            for row, (unit, cells) in enumerate(unit_values(result.plan, result.figures),
-                                                start=2):
+        def rows(units: Sequence[str], first_row: int) -> Iterator[str]:
+            for row, (unit, cells) in enumerate(unit_values(result.plan, result.figures, units),
+                                                start=first_row):
                 xml = [text_cell(f"A{row}", text, unit)]
                 for letter, (status, value) in zip(letters[1:], cells, strict=True):
                     if value is None:
@@ -270,8 +274,13 @@ class _Writer(BookWriter):
                         xml.append(number_cell(f"{letter}{row}", judged[status], value))
                 yield row_xml(row, xml)
 
-        self.splices.append(Splice(len(self.book.worksheets()) - 1, rows(), units + 1,
-                                   len(targets)))
+        # A province's first rows are made by a child process while this one writes the
+        # other sheets and then the last rows: a little over half, as this one has more to do.
+        split = len(reporting) * 11 // 20 if len(reporting) >= ROWS_MADE_ELSEWHERE else 0
+        before = MadeElsewhere(lambda: rows(reporting[:split], 2)) if split else None
+        self.splices.append(Splice(len(self.book.worksheets()) - 1,
+                                   rows(reporting[split:], 2 + split), len(reporting) + 1,
+                                   len(targets), before))
 
     def _outcome(self, sheet: Any, row: int, col: int, outcome: Outcome) -> None:
         if outcome.value is None:
