@@ -352,3 +352,37 @@ def test_rule_check_by_positions_equals_the_rules(codes: list[str], data: Any) -
     expected = all(_holds(chain, given_values) for chain in PLAN.rules)
     assert orders.hold(tuple(codes), values) == expected
     assert orders.hold(tuple(codes), values) == expected  # the second time from its cache
+
+
+def _scored_one_by_one(counts: Mapping[str, Mapping[str, int]]) -> list[tuple[Any, ...]]:
+    """Each target of the plan scored the plain way: unit by unit, target by target."""
+    rows = []
+    for target in PLAN.targets:
+        reporting = [u for u in UNITS if target.numerator in counts.get(u, {})
+                     and (target.denominator is None or target.denominator in counts[u])]
+        num = sum(counts[u][target.numerator] for u in reporting)
+        den = (None if target.denominator is None
+               else sum(counts[u][target.denominator] for u in reporting))
+        rows.append((target.id, num if reporting else None, tuple(reporting),
+                     tuple(u for u in UNITS if u not in reporting), den))
+    return rows
+
+
+@settings(max_examples=150, deadline=None)
+@given(per_unit=st.tuples(*(st.one_of(st.just({}), valid_unit(blanks=True, top=60))
+                            for _ in UNITS)))
+def test_grouped_sums_equal_sums_unit_by_unit(per_unit: tuple[dict[str, int], ...]) -> None:
+    """Scoring units grouped by the codes they report gives each target the numerator,
+    denominator and reporting units (in the plan's order) that summing unit by unit gives,
+    and the summed counts are each code's sum over the units that gave it."""
+    counts = dict(zip(UNITS, per_unit, strict=True))
+    outcomes = score_plan(PLAN, counts)
+    expected = _scored_one_by_one(counts)
+    for outcome, (tid, num, reporting, missing, den) in zip(outcomes, expected, strict=True):
+        assert (outcome.target.id, outcome.numerator, outcome.units_reporting,
+                outcome.units_missing) == (tid, num, reporting, missing)
+        if outcome.target.measure in (Measure.RATIO, Measure.REDUCTION) and reporting:
+            assert outcome.denominator == den
+    assert summed_counts(PLAN, counts) == {
+        code: (sum(v[code] for v in per_unit if code in v) if any(code in v for v in per_unit)
+               else None, sum(code in v for v in per_unit)) for code in CODES}
