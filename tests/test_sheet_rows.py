@@ -147,3 +147,15 @@ def test_no_child_while_another_thread_runs() -> None:
         other.join()
     assert made._child is None
     assert b"".join(made.chunks()) == "".join(ROWS).encode()
+
+
+def test_rows_are_made_here_when_no_process_can_be_had(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the system refuses a new process (a limit reached), the rows are made here."""
+
+    def refused() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refused)
+    made = MadeElsewhere(lambda: iter(ROWS))
+    assert made._child is None
+    assert b"".join(made.chunks()) == "".join(ROWS).encode()

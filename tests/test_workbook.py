@@ -9,6 +9,7 @@ import hashlib
 import os
 import re
 import shutil
+import zipfile
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -489,3 +490,24 @@ def test_breakdown_down_the_page_shows_each_outcome(
                 assert cell.number_format == f'#,##0.0000" ({STATUS_VI[outcome.status]})"'
             assert fill(cell) == "FF" + STATUS_COLOURS[outcome.status].lstrip("#"), where
             assert cell.border.left.style == "thin", where
+
+
+def test_sheets_made_by_child_processes_are_the_sheets_made_here(
+    scored: tuple[list[Path], Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every worksheet is the same, byte for byte, whether its long rows (the breakdown,
+    the problems, the files) are made by child processes, as for a province, or here."""
+    plan = PLAN.model_copy(update={"targets": [t for t in PLAN.targets if t.id in ("2", "3a")]})
+    result = kh_treem.score(scored[0], plan)  # 2 targets, 3 communes: down the page
+    sheets = []
+    for limit in (1, 10**9):
+        monkeypatch.setattr(workbook, "ROWS_MADE_ELSEWHERE", limit)
+        out = tmp_path / f"made-{limit}.xlsx"
+        write_summary(result, out, "vi")
+        with zipfile.ZipFile(out) as book:
+            sheets.append({name: book.read(name) for name in book.namelist()
+                           if name.startswith("xl/worksheets/")})
+    assert len(sheets[0]) == 5
+    assert result.problems  # the long sheets have rows
+    assert len(result.files) > 1
+    assert sheets[0] == sheets[1]

@@ -58,11 +58,18 @@ class MadeElsewhere:
         if not sys.platform.startswith("linux") or threading.active_count() > 1:
             return
         self._file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by chunks())
-        self._child = os.fork()
+        try:
+            self._child = os.fork()
+        except OSError:  # no process to be had (a limit reached): the rows are made here
+            self._file.close()
+            self._file = None
+            return
         if self._child == 0:  # the child: make the rows, and leave without any clean-up
             code = 1
             try:
-                gc.disable()  # no finalizer of the parent's objects runs in here
+                # No collection of the parent's garbage in here: a file object finalized
+                # would flush its buffer into a file the parent is writing.
+                gc.disable()
                 for chunk in encoded(make()):
                     self._file.write(chunk)
                 self._file.flush()

@@ -33,7 +33,7 @@ from kh_treem.sheet_rows import (
     value_cell,
 )
 
-# From this many communes the breakdown is made by a child process (a fork costs ~10 ms).
+# From this many rows a long sheet is made by a child process (a fork costs a few ms).
 ROWS_MADE_ELSEWHERE = 1_000
 
 STATUS_COLOURS = {
@@ -161,8 +161,11 @@ class BookWriter:
                 yield row_xml(row, [value_cell(f"{letter}{row}", value, styles)
                                     for letter, value in zip(letters, values, strict=True)])
 
-        self.splices.append(Splice(len(self.book.worksheets()) - 1, xml(), count + 1,
-                                   len(headers) - 1))
+        # A province's rows (a notice for each of 10,000 files) are made by a child process.
+        elsewhere = count >= ROWS_MADE_ELSEWHERE
+        self.splices.append(Splice(len(self.book.worksheets()) - 1, [] if elsewhere else xml(),
+                                   count + 1, len(headers) - 1,
+                                   MadeElsewhere(xml) if elsewhere else None))
 
     def _problems(self, problems: list[Problem]) -> None:
         lang = self.lang
