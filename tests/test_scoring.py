@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from fractions import Fraction as F
 from pathlib import Path
 
 import pytest
 
+from kh_treem import scoring
 from kh_treem.intake import Submission
 from kh_treem.pipeline import score
-from kh_treem.plan import Plan
+from kh_treem.plan import Direction, Plan
 from kh_treem.problems import Problem
 from kh_treem.scoring import Outcome, score_plan, score_units, summed_counts
 from kh_treem.validation import assemble
@@ -362,3 +364,12 @@ def test_figures_follow_the_plan_order(plan: Plan) -> None:
     assembled = assemble(subs, plan)
     assert list(assembled.figures) == list(UNITS)
     assert assembled.problems == []
+
+
+@pytest.mark.parametrize("direction", list(Direction))
+def test_whole_number_comparison_is_the_directions_own(direction: Direction) -> None:
+    """The comparison the breakdown uses on whole numbers is Direction.satisfied, at the
+    line and on either side of it."""
+    rule_compare = scoring._COMPARISONS[direction]
+    for value, target in itertools.product(range(-2, 3), repeat=2):
+        assert rule_compare(value, target) == direction.satisfied(value, target)

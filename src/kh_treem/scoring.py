@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
-from kh_treem.plan import Measure, Plan, Target
+from kh_treem.plan import Direction, Measure, Plan, Target
 
 Status = Literal["met", "not_met", "not_applicable", "no_data"]
 STATUSES: tuple[Status, ...] = ("met", "not_met", "not_applicable", "no_data")
@@ -150,7 +150,13 @@ class _Rule:
     def of(target: Target) -> _Rule:
         goal = target.target
         return _Rule(target.measure, target.factor, target.unit != "communes",
-                     (goal.numerator, goal.denominator), target.direction.satisfied)
+                     (goal.numerator, goal.denominator), _COMPARISONS[target.direction])
+
+
+# Direction.satisfied on whole numbers, as the operators themselves: called for each of a
+# province's 300,000 breakdown cells.
+_COMPARISONS: dict[Direction, Callable[[int, int], bool]] = {
+    Direction.AT_LEAST: operator.ge, Direction.AT_MOST: operator.le, Direction.BELOW: operator.lt}
 
 
 # (the denominator shown, the value as a numerator and a denominator or None, the status)
@@ -238,15 +244,20 @@ def unit_values(
         if figures is None:
             continue
         cells: list[tuple[Status, float | None]] = []
+        get = figures.get
         for numerator, denominator, rule in targets:
-            num, den = _figures_of(numerator, denominator, figures)
-            if num is None:
-                cells.append(("no_data", None))
+            num = get(numerator)  # _figures_of, written out: this loop runs 300,000 times
+            den = None if denominator is None else get(denominator)
+            if num is None or (den is None and denominator is not None):
+                cells.append(_NO_DATA)
                 continue
             _, value, status = _measured(rule, num, den, 1)
             # int / int is rounded once, correctly: the same float as float(Fraction(...)).
             cells.append((status, None if value is None else value[0] / value[1]))
         yield unit, cells
+
+
+_NO_DATA: tuple[Status, None] = ("no_data", None)
 
 
 def _figures_of(
