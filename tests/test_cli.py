@@ -495,6 +495,29 @@ def test_output_onto_an_input_named_another_way_exits_2(
     assert examples[2].read_bytes() == before
 
 
+@pytest.mark.parametrize("kind", ["hard-link", "lock-file", "unreadable"])
+def test_output_onto_a_file_found_in_an_input_folder_exits_2(
+    examples: list[Path], tmp_path: Path, kind: str
+) -> None:
+    """-o naming a file the run found in a folder, read or skipped, however it is named
+    (a hard link to it), is refused, and the file stays the same."""
+    folder = tmp_path / "nop"
+    shutil.copytree(examples[0].parent, folder)
+    if kind == "hard-link":
+        output = tmp_path / "ban_sao.xlsx"
+        os.link(folder / examples[0].name, output)
+    elif kind == "lock-file":
+        output = folder / "~$Ia_Dom.xlsx"
+        output.write_bytes(b"\x00" * 165)
+    else:  # read, but refused as not a workbook: its size is known all the same
+        output = folder / "hong.xlsx"
+        output.write_bytes(b"PK\x03\x04" + bytes(200))
+    before = output.read_bytes()
+    result = run("score", folder, "-o", output)
+    assert result.exit_code == 2, result.output
+    assert output.read_bytes() == before
+
+
 def test_output_onto_a_missing_input_exits_2(tmp_path: Path) -> None:
     """-o naming the very path given as a (missing) input is refused, before anything is read."""
     missing = tmp_path / "chua_co.xlsx"

@@ -103,7 +103,7 @@ def score(
     with _guard(lang, debug):
         with _progress(quiet, lang) as progress:  # reading only: the bar is gone before
             result = run_score(paths, loaded, _jobs(jobs), progress)  # the workbook is made
-        if not no_workbook and _is_input(target, _sent_files(result.files)):
+        if not no_workbook and _is_sent(target, result.files):
             _refuse_output(target, lang)
         from kh_treem.workbook import write_summary
 
@@ -239,7 +239,7 @@ def rollup(
         except PlanError as exc:
             _fail(f"Tệp mục tiêu không dùng được: {exc}" if lang is Lang.vi
                   else f"The horizon file cannot be used: {exc}", EXIT_USAGE)
-        if output is not None and _is_input(output, _sent_files(result.files)):
+        if output is not None and _is_sent(output, result.files):
             _refuse_output(output, lang)
         written = None
         if output is not None:
@@ -326,9 +326,20 @@ def _refuse_output(target: Path, lang: Lang) -> NoReturn:
           EXIT_USAGE)
 
 
-def _sent_files(files: list[FileRecord]) -> list[Path]:
-    """Every file the run found, but kh-treem's own earlier summaries."""
-    return [Path(f.path) for f in files if f.reason != "skipped-own-summary"]
+def _is_sent(target: Path, files: list[FileRecord]) -> bool:
+    """Whether ``target`` is a file the run read or skipped, but kh-treem's own earlier
+    summaries: the same file, however it is named.
+
+    Only the files of its size (or of no known size) are looked at again: a province's
+    10,000 forms took 0.3 s to turn into paths and stat.
+    """
+    sent = [f for f in files if f.reason != "skipped-own-summary"]
+    try:
+        size = target.stat().st_size
+    except OSError:
+        size = None  # not there: _is_input says whether a path named but missing is it
+    return _is_input(target, [Path(f.path) for f in sent
+                              if size is None or f.size is None or f.size == size])
 
 
 def _is_input(target: Path, paths: list[Path]) -> bool:
