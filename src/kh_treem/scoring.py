@@ -67,10 +67,13 @@ def score_targets(
     reporting = [  # in the units' order, whatever their groups
         everyone if len(by) == len(groups) else [u for u, g in order if g in by]
         for by in reported_by]
+    missing_from: dict[int, tuple[str, ...]] = {}  # id of a reporting list -> units missing
     outcomes = []
     for i, t in enumerate(targets):
-        sent = set(reporting[i])  # a tuple here made scoring 10,000 units quadratic
-        missing = tuple(u for u in units if u not in sent)
+        if id(reporting[i]) not in missing_from:  # most targets share the list of everyone
+            sent = set(reporting[i])  # a tuple here made scoring 10,000 units quadratic
+            missing_from[id(reporting[i])] = tuple(u for u in units if u not in sent)
+        missing = missing_from[id(reporting[i])]
         if not sent:
             outcomes.append(Outcome(t, None, None, None, "no_data", (), missing))
         else:
@@ -99,17 +102,18 @@ class _Group:
 def _groups(counts: Counts, units: Sequence[str]) -> tuple[list[_Group], list[tuple[str, int]]]:
     """The groups of the units with figures, and each such unit with its group's index,
     in order."""
-    groups: dict[frozenset[str], _Group] = {}
+    groups: dict[tuple[str, ...], _Group] = {}
     order: list[tuple[str, int]] = []
     for unit in units:
         figures = counts.get(unit)
         if not figures:
             continue
-        key = frozenset(figures)
-        group = groups.get(key)
+        # The codes in the order the unit's sheet gave them: units of one template share
+        # it (the same codes in another order only make another group).
+        codes = tuple(figures)
+        group = groups.get(codes)
         if group is None:
-            codes = tuple(sorted(key))
-            group = groups[key] = _Group(len(groups), codes, [0] * len(codes), _getter(codes))
+            group = groups[codes] = _Group(len(groups), codes, [0] * len(codes), _getter(codes))
         group.sums = list(map(operator.add, group.sums, group.values(figures)))
         group.size += 1
         order.append((unit, group.index))
