@@ -369,12 +369,18 @@ def _scored_one_by_one(counts: Mapping[str, Mapping[str, int]]) -> list[tuple[An
 
 
 @settings(max_examples=150, deadline=None)
-@given(per_unit=st.tuples(*(st.one_of(st.just({}), valid_unit(blanks=True, top=60))
-                            for _ in UNITS)))
-def test_grouped_sums_equal_sums_unit_by_unit(per_unit: tuple[dict[str, int], ...]) -> None:
+@given(drawn=st.tuples(*(st.one_of(st.just({}), valid_unit(blanks=True, top=60))
+                         for _ in UNITS)),
+       shared_blanks=st.sets(st.sampled_from(CODES), max_size=40))
+def test_grouped_sums_equal_sums_unit_by_unit(
+    drawn: tuple[dict[str, int], ...], shared_blanks: set[str]
+) -> None:
     """Scoring units grouped by the codes they report gives each target the numerator,
     denominator and reporting units (in the plan's order) that summing unit by unit gives,
-    and the summed counts are each code's sum over the units that gave it."""
+    and the summed counts are each code's sum over the units that gave it; with blanks of
+    their own and blanks every unit shares (targets no unit reports among the rest)."""
+    per_unit = tuple({c: v for c, v in values.items() if c not in shared_blanks}
+                     for values in drawn)
     counts = dict(zip(UNITS, per_unit, strict=True))
     outcomes = score_plan(PLAN, counts)
     expected = _scored_one_by_one(counts)

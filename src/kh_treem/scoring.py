@@ -74,7 +74,7 @@ def score_targets(
             sent = set(reporting[i])  # a tuple here made scoring 10,000 units quadratic
             missing_from[id(reporting[i])] = tuple(u for u in units if u not in sent)
         missing = missing_from[id(reporting[i])]
-        if not sent:
+        if not reporting[i]:
             outcomes.append(Outcome(t, None, None, None, "no_data", (), missing))
         else:
             den_sum = None if t.denominator is None else dens[i]
