@@ -367,16 +367,49 @@ def test_non_ascii_member_name_is_left_to_zipfile() -> None:
 
 
 @pytest.mark.parametrize(
-    ("method", "flags"),
+    ("method", "flags", "refusal"),
     [
-        pytest.param(zipfile.ZIP_DEFLATED, 0x1, id="encrypted"),
-        pytest.param(99, 0, id="aes-or-unknown-method"),
+        pytest.param(zipfile.ZIP_DEFLATED, 0x1, Refusal("encrypted", {}), id="encrypted"),
+        pytest.param(99, 0, Refusal("file-unreadable", {
+            "detail": f"{SHEET_NAME}: That compression method is not supported"}),
+            id="aes-or-unknown-method"),
     ],
 )
-def test_encrypted_or_unknown_member_is_left_to_the_reader(method: int, flags: int) -> None:
-    """An encrypted member or one of an unknown method is no refusal: the reader says why."""
+def test_member_that_cannot_be_checked_is_refused(
+    method: int, flags: int, refusal: Refusal
+) -> None:
+    """An encrypted member, or one of a method zipfile cannot inflate, is refused: its content
+    cannot be checked, and python-calamine's own zip reader might still read it."""
     data = raw_zip([(SHEET_NAME, *deflated(SHEET))], method=method, flags=flags)
-    assert verdict(data) == (None, {})
+    assert verdict(data) == (refusal, {})
+
+
+def _far_cell_sheet() -> bytes:
+    return sheet_with(A1 + b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')
+
+
+@pytest.mark.parametrize("before", [b"JUNK", b"\x00" * 300, b"MZ" + bytes(5000)],
+                         ids=["junk", "zeros", "an-executable-stub"])
+def test_zip_after_other_bytes_is_checked_as_a_zip(before: bytes) -> None:
+    """A zip after bytes that are not "PK" is checked all the same (python-calamine finds a zip
+    by its end record): a far cell behind them is refused; a sound workbook behind them is
+    handed on as the checked, stored zip."""
+    far = before + raw_zip([(SHEET_NAME, *deflated(_far_cell_sheet()))])
+    assert verdict(far)[0] == Refusal("too-many-cells", {
+        "member": SHEET_NAME, "rows": 1_048_576, "columns": 16_384, "limit": limits.MAX_CELLS})
+    sound = before + raw_zip([(n, *deflated(c)) for n, c in WORKBOOK])
+    checked = limits.check_bytes(sound)
+    assert (checked.refusal, checked.xml) == (None, read_by_zipfile(sound))
+    assert checked.readable.startswith(b"PK\x03\x04")
+
+
+def test_bytes_ending_like_a_zip_that_zipfile_cannot_read_are_refused() -> None:
+    """Bytes with a zip's end record that zipfile cannot read are refused, never handed on
+    unchecked to a reader that might read them otherwise."""
+    data = b"JUNK" + raw_zip([(SHEET_NAME, *deflated(SHEET))])[-22:]
+    refusal, _ = verdict(data)
+    assert refusal is not None
+    assert refusal.type == "file-unreadable"
 
 
 # --- what the XML declares ------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import signal
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -159,3 +160,15 @@ def test_rows_are_made_here_when_no_process_can_be_had(monkeypatch: pytest.Monke
     made = MadeElsewhere(lambda: iter(ROWS))
     assert made._child is None
     assert b"".join(made.chunks()) == "".join(ROWS).encode()
+
+
+def test_rows_are_made_here_when_the_child_was_reaped_elsewhere() -> None:
+    """A host process that ignores SIGCHLD has its children reaped by the system: with no
+    word from the child, the rows are made here."""
+    previous = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        made = MadeElsewhere(lambda: iter(ROWS))
+        assert made._child is not None
+        assert b"".join(made.chunks()) == "".join(ROWS).encode()
+    finally:
+        signal.signal(signal.SIGCHLD, previous)

@@ -26,6 +26,8 @@ MAX_CELLS = 5_000_000  # rows x columns from A1 to a sheet's last value (MAX_ROW
 MAX_SHEETS = 200
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_END_OF_ZIP = b"PK\x05\x06"
+_END_OF_ZIP_SEARCH = 22 + 65_535  # the end record and the longest comment a zip can have
 ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 _DIMENSION = re.compile(rb'<dimension\b[^>]*\bref="[A-Z]*[0-9]*:?[A-Z]*([0-9]+)"')
 # Either case, spelt out: with re.IGNORECASE the search loses its literal start "<!" and
@@ -109,9 +111,13 @@ def check_bytes(data: bytes) -> Checked:
     if len(data) > MAX_FILE_BYTES:
         return Checked(Refusal("too-large", {"size": _mb(len(data)),
                                              "limit": _mb(MAX_FILE_BYTES)}), {}, data)
-    if data.startswith(OLE_MAGIC) and ENCRYPTED_PACKAGE in data:
-        return Checked(Refusal("encrypted", {}), {}, data)
-    if data.startswith(b"PK"):
+    if data.startswith(OLE_MAGIC):
+        if ENCRYPTED_PACKAGE in data:
+            return Checked(Refusal("encrypted", {}), {}, data)
+        return Checked(None, {}, data)
+    # A zip may follow other bytes (a self-extractor's code, or junk put there to slip past a
+    # check of the first two bytes): python-calamine finds it from its end record.
+    if data.startswith(b"PK") or _END_OF_ZIP in data[-_END_OF_ZIP_SEARCH:]:
         return _check_zip(data)
     return Checked(None, {}, data)
 
@@ -123,8 +129,8 @@ def _check_zip(data: bytes) -> Checked:
     if members is None:  # anything unusual: zipfile reads the directory
         try:
             archive = zipfile.ZipFile(BytesIO(data))
-        except zipfile.BadZipFile:
-            return Checked(None, xml, data)  # not a zip after all: the reader says what it is
+        except zipfile.BadZipFile as exc:  # never handed on unchecked: a zip reader may differ
+            return Checked(Refusal("file-unreadable", {"detail": str(exc)}), xml, data)
         except UnicodeDecodeError:  # zipfile's own failure on a name flagged UTF-8 that is not
             return Checked(Refusal("file-unreadable",
                                    {"detail": "a member's name is not valid UTF-8"}), xml, data)
@@ -163,9 +169,13 @@ def _check_members(
             return Checked(Refusal("zip-bomb", {
                 "detail": f"{member.name}: its size or checksum does not match its"
                           " content"}), xml, data)
-        except (OSError, RuntimeError, NotImplementedError):
-            # Encrypted or of an unknown method: the reader says so.
-            return Checked(None, xml, data)
+        except (OSError, NotImplementedError) as exc:
+            # A method zipfile cannot inflate: its content could not be checked, so it is
+            # not handed on (python-calamine's zip reader may know the method).
+            return Checked(Refusal("file-unreadable", {"detail": f"{member.name}: {exc}"}),
+                           xml, data)
+        except RuntimeError:  # zipfile: "File ... is encrypted, password required"
+            return Checked(Refusal("encrypted", {}), xml, data)
         # python-calamine finds a sheet by the name workbook.xml.rels gives it, in any
         # case: any member may be one.
         if member.name.endswith((".xml", ".rels")) or _SHEET_DATA in content:

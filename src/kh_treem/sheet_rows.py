@@ -57,11 +57,12 @@ class MadeElsewhere:
         # progress bar's), a lock it held would stay held in the child.
         if not sys.platform.startswith("linux") or threading.active_count() > 1:
             return
-        self._file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by chunks())
         try:
+            self._file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by chunks())
             self._child = os.fork()
-        except OSError:  # no process to be had (a limit reached): the rows are made here
-            self._file.close()
+        except OSError:  # no file or no process to be had: the rows are made here
+            if self._file is not None:
+                self._file.close()
             self._file = None
             return
         if self._child == 0:  # the child: make the rows, and leave without any clean-up
@@ -82,9 +83,12 @@ class MadeElsewhere:
         if self._child is None or self._file is None:
             yield from encoded(self._make())
             return
-        _, status = os.waitpid(self._child, 0)
+        try:
+            _, status = os.waitpid(self._child, 0)
+        except ChildProcessError:  # reaped by someone else (SIGCHLD ignored): no verdict
+            status = -1
         with self._file:
-            if os.waitstatus_to_exitcode(status) != 0:  # made here, where an error is seen
+            if status != 0:  # failed, or unknown: made here, where an error is seen
                 yield from encoded(self._make())
                 return
             self._file.seek(0)
