@@ -70,17 +70,28 @@ def test_dir_lists_the_public_names() -> None:
 
 
 @pytest.mark.parametrize(("given", "seen"), [(None, "__all__"), ("logfire", "logfire")])
-def test_cli_turns_pydantic_plugins_off_unless_told_otherwise(
+def test_command_turns_pydantic_plugins_off_unless_told_otherwise(
     given: str | None, seen: str
 ) -> None:
-    """The command line looks for no pydantic plugin (the search reads every installed
-    package's metadata, ~60 ms), but a PYDANTIC_DISABLE_PLUGINS set by the user is kept."""
+    """The kh-treem command looks for no pydantic plugin (the search reads every installed
+    package's metadata, ~60 ms), but a PYDANTIC_DISABLE_PLUGINS set by the user is kept;
+    importing kh_treem.cli changes nothing."""
     env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
     if given is not None:
         env["PYDANTIC_DISABLE_PLUGINS"] = given
-    code = ("import os, kh_treem.cli; from kh_treem.plan import load_plan; load_plan(None); "
-            "import pydantic.plugin._loader as loader; "
-            "print(os.environ['PYDANTIC_DISABLE_PLUGINS'], loader._plugins is None)")
+    code = "\n".join([
+        "import os, sys, kh_treem.cli as cli",
+        "imported = os.environ.get('PYDANTIC_DISABLE_PLUGINS')",
+        "sys.argv = ['kh-treem', '--help']",
+        "try:",
+        "    cli.main()",
+        "except SystemExit:",
+        "    pass",
+        "from kh_treem.plan import load_plan",
+        "load_plan(None)",
+        "import pydantic.plugin._loader as loader",
+        "print(imported, os.environ['PYDANTIC_DISABLE_PLUGINS'], loader._plugins is None)",
+    ])
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, timeout=120, env=env)
-    assert done.stdout.split() == [seen, str(seen == "__all__")]
+    assert done.stdout.split()[-3:] == [str(given), seen, str(seen == "__all__")]

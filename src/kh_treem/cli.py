@@ -17,11 +17,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
-# The command line uses no pydantic plugin, and looking for them reads the metadata of
-# every installed package (~60 ms, a tenth of scoring 3 files). Set before pydantic
-# builds a model; whoever sets it otherwise is obeyed.
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-
 import typer
 
 if TYPE_CHECKING:
@@ -597,4 +592,9 @@ def _render_rollup(result: RollupResult, lang: str, written: Path | None) -> Non
 
 
 def main() -> None:
+    """The kh-treem command."""
+    # The command uses no pydantic plugin, and looking for them reads the metadata of every
+    # installed package (~60 ms, a tenth of scoring 3 files). Set here, not on import, so a
+    # program that imports kh_treem keeps its plugins; whoever sets it otherwise is obeyed.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     app()
