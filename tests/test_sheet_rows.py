@@ -3,6 +3,7 @@ xlsxwriter itself would have written, through openpyxl and python-calamine."""
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import signal
@@ -172,3 +173,15 @@ def test_rows_are_made_here_when_the_child_was_reaped_elsewhere() -> None:
         assert b"".join(made.chunks()) == "".join(ROWS).encode()
     finally:
         signal.signal(signal.SIGCHLD, previous)
+
+
+def test_a_child_whose_rows_are_never_read_is_reaped() -> None:
+    """Rows never read (the book failed before them): the child is waited for, and its file
+    closed, once the object goes, not left a zombie in a long-lived process."""
+    made = MadeElsewhere(lambda: iter(ROWS))
+    child = made._child
+    assert child is not None
+    del made
+    gc.collect()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child, os.WNOHANG)

@@ -13,6 +13,7 @@ same workbook.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import io
 import itertools
@@ -21,6 +22,7 @@ import re
 import sys
 import tempfile
 import threading
+import weakref
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -77,12 +79,16 @@ class MadeElsewhere:
                 code = 0
             finally:
                 os._exit(code)
+        # Rows never read (the book failed first): the child is still waited for, and its
+        # file closed, when this object goes, rather than left a zombie in a long process.
+        self._reaper = weakref.finalize(self, _reap, self._child, self._file)
 
     def chunks(self) -> Iterator[bytes]:
         """The rows as UTF-8, in pieces, once they are made."""
         if self._child is None or self._file is None:
             yield from encoded(self._make())
             return
+        self._reaper.detach()
         try:
             _, status = os.waitpid(self._child, 0)
         except ChildProcessError:  # reaped by someone else (SIGCHLD ignored): no verdict
@@ -94,6 +100,12 @@ class MadeElsewhere:
             self._file.seek(0)
             while chunk := self._file.read(_CHUNK_BYTES):
                 yield chunk
+
+
+def _reap(child: int, file: IO[bytes]) -> None:
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(child, 0)
+    file.close()
 
 
 def encoded(rows: Iterable[str]) -> Iterator[bytes]:
