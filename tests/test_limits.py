@@ -120,17 +120,6 @@ def _not_a_deflate_stream() -> bytes:
     return raw_zip([(SHEET_NAME, b"\xff" * 16, size, crc)])
 
 
-def _zip64_end() -> bytes:
-    """WORKBOOK with a zip64 end record and locator before the end record, as zipfile
-    writes them for a zip too large for the plain one."""
-    data = raw_zip([(n, *deflated(c)) for n, c in WORKBOOK])
-    end = data.rfind(b"PK\x05\x06")
-    count, size, start = struct.unpack_from("<HII", data, end + 10)
-    record = struct.pack("<IQHHIIQQQQ", 0x06064B50, 44, 45, 45, 0, 0, count, count, size, start)
-    locator = struct.pack("<IIQI", 0x07064B50, 0, end, 1)
-    return data[:end] + record + locator + data[end:]
-
-
 def _local_name_differs() -> bytes:
     # The local header comes first: only its copy of the name changes.
     return raw_zip([(SHEET_NAME, *deflated(SHEET))]).replace(b"sheet1", b"sheet2", 1)
@@ -272,11 +261,6 @@ def _zip64_end() -> bytes:
     record = struct.pack("<IQHHIIQQQQ", 0x06064B50, 44, 45, 45, 0, 0, count, count, size, start)
     locator = struct.pack("<IIQI", 0x07064B50, 0, end, 1)
     return data[:end] + record + locator + data[end:]
-
-
-def _local_name_differs() -> bytes:
-    data = raw_zip([(n, *deflated(c)) for n, c in WORKBOOK])
-    return data.replace(b"xl/workbook.xml", b"xl/workbook.xmL", 1)  # the local header's only
 
 
 @pytest.mark.parametrize(
