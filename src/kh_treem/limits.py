@@ -219,10 +219,9 @@ def _plain_directory(data: bytes) -> list[_Member] | None:
     Plain: the directory is the last thing before its end record, which has no comment and
     closes the file; no zip64, no extra fields in the directory, ASCII names without NUL,
     a version zipfile reads, every member stored or deflated, not encrypted, behind a local
-    header that agrees. That
-    is every workbook Excel, LibreOffice or a Python library writes, and zipfile would read
-    it the same way: anything else goes to zipfile (whose directory reading took a tenth of
-    the limits' time on a commune's form).
+    header that agrees. That is every workbook Excel, LibreOffice or a Python library
+    writes, and zipfile would read it the same way: anything else goes to zipfile (whose
+    directory reading took a tenth of the limits' time on a commune's form).
     """
     end = len(data) - _STORED_END.size
     if end < 0 or data[end:end + 4] != b"PK\x05\x06" or data[end - 20:end - 16] == b"PK\x06\x07":
