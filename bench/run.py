@@ -97,6 +97,10 @@ class Row:
     times: list[float] = field(default_factory=list)
     rss: list[float] = field(default_factory=list)
     codes: list[int] = field(default_factory=list)
+    # Where the row was run in rounds with others (Runner.rounds): which call of it, and
+    # the round of each run.
+    group: int | None = None
+    rounds: list[int] = field(default_factory=list)
     note: str = ""
     skipped: bool = False
     extrapolated: float | None = None
@@ -113,8 +117,9 @@ class Row:
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "dataset": self.dataset, "n": self.n, "times": self.times,
-                "rss_mb": self.rss, "exit_codes": self.codes, "median": self.median,
-                "note": self.note, "skipped": self.skipped, "extrapolated": self.extrapolated}
+                "rss_mb": self.rss, "exit_codes": self.codes, "group": self.group,
+                "rounds": self.rounds, "median": self.median, "note": self.note,
+                "skipped": self.skipped, "extrapolated": self.extrapolated}
 
 
 # Starts the measured command and reports its wall time, peak RSS and exit status. A
@@ -158,15 +163,25 @@ def run_once(cmd: list[str], cwd: Path, env: dict[str, str] | None = None
 def measure(row: Row, cmd: list[str], runs: int, cwd: Path, ok: tuple[int, ...] = (0,),
             env: dict[str, str] | None = None) -> Row:
     for _ in range(runs):
-        elapsed, rss, code, tail = run_once(cmd, cwd, env)
-        row.times.append(elapsed)
-        row.rss.append(rss)
-        row.codes.append(code)
-        if code not in ok:
-            row.note = f"exit {code}: {tail.strip().splitlines()[-1] if tail.strip() else ''}"
+        run_into(row, cmd, cwd, ok, env)
+    _report(row)
+    return row
+
+
+def run_into(row: Row, cmd: list[str], cwd: Path, ok: tuple[int, ...],
+             env: dict[str, str] | None) -> None:
+    """One run of ``cmd``, its figures added to ``row``."""
+    elapsed, rss, code, tail = run_once(cmd, cwd, env)
+    row.times.append(elapsed)
+    row.rss.append(rss)
+    row.codes.append(code)
+    if code not in ok:
+        row.note = f"exit {code}: {tail.strip().splitlines()[-1] if tail.strip() else ''}"
+
+
+def _report(row: Row) -> None:
     _progress(f"  {row.name:<28} {row.dataset:<7} N={row.n:<6} "
               f"median {row.median:8.3f} s  peak {row.peak_mb:6.1f} MB")
-    return row
 
 
 def _progress(text: str) -> None:
@@ -350,7 +365,7 @@ def make_copies(n: int, root: Path, work: Path) -> Dataset:
 
 
 def default_runs(n: int) -> int:
-    return 5 if n <= 100 else 3 if n <= 2_000 else 2
+    return 7 if n <= 100 else 3
 
 
 class Runner:
@@ -403,6 +418,37 @@ class Runner:
             if row.n <= 1_000:
                 run_once(cmd, self.work, self.env)
         self.rows.append(measure(row, cmd, runs, self.work, ok, self.env))
+
+    def rounds(self, commands: list[tuple[Row, list[str]]], runs: int) -> None:
+        """Each command run once a round, in turn, for ``runs`` rounds.
+
+        The machine's speed drifts over minutes (it is shared): runs in turn meet the same
+        drift, so a ratio of two commands is taken round by round (paired_ratio), not
+        between medians measured minutes apart. A command projected past the cap runs in
+        the first round only.
+        """
+        counts = []
+        group = 1 + max((r.group or 0) for r in self.rows) if self.rows else 1
+        for row, cmd in commands:
+            row.group = group
+            guess = self.over_cap(row)
+            count = runs
+            if guess is not None and runs > 1:
+                count = 1
+                row.note = f"1 run: projected {guess:.0f} s > --cap {self.cap:.0f} s"
+            counts.append(count)
+            self.rows.append(row)
+            if (row.name, row.dataset) not in self.warmed:  # as in run()
+                self.warmed.add((row.name, row.dataset))
+                if row.n <= 1_000:
+                    run_once(cmd, self.work, self.env)
+        for number in range(runs):
+            for (row, cmd), count in zip(commands, counts, strict=True):
+                if number < count:
+                    run_into(row, cmd, self.work, (0,), self.env)
+                    row.rounds.append(number)
+        for row, _ in commands:
+            _report(row)
 
     def naive(self, n: int, data: Dataset, runs: int, available: bool) -> None:
         """The naive peer on N files; or, when that would take longer than the cap, on 1,000
@@ -479,11 +525,13 @@ def main(argv: list[str] | None = None) -> int:
         small = runs[sizes[0]]
         _progress("floors (independent of N):")
         runner.run(Row("python startup", "-", 0), [PY, "-c", "pass"], small)
-        runner.run(Row("import floor (issue stack)", "-", 0),
-                   [PY, "-c", "import " + ", ".join(ISSUE_STACK)], small)
-        runner.run(Row("import floor (declared deps)", "-", 0),
-                   [PY, "-c", "import " + ", ".join(DECLARED_STACK)], small)
         runner.run(Row("import kh_treem.cli", "-", 0), [PY, "-c", "import kh_treem.cli"], small)
+        # Run in rounds with the smallest size's commands, to which they are compared.
+        import_floors = [
+            (Row("import floor (issue stack)", "-", 0),
+             [PY, "-c", "import " + ", ".join(ISSUE_STACK)]),
+            (Row("import floor (declared deps)", "-", 0),
+             [PY, "-c", "import " + ", ".join(DECLARED_STACK)])]
         kh = kh_treem_command()
         jobs_option = "--jobs" in subprocess.run([*kh, "check", "--help"], capture_output=True,
                                                  text=True, check=False, env=runner.env).stdout
@@ -494,17 +542,19 @@ def main(argv: list[str] | None = None) -> int:
             generation[f"units-{n}"] = units.seconds
             plan = ["--plan", str(units.plan_file)]
             _progress(f"  {n} forms of {n} communes in {units.seconds:.1f} s")
-            runner.run(Row("read floor (calamine)", "units", n),
-                       [PY, "-c", READ_FLOOR, str(units.folder)], r)
-            runner.run(Row("kh-treem check", "units", n),
-                       [*kh, "check", str(units.folder), *plan], r)
+            # The commands the targets compare, in rounds (see Runner.rounds).
+            runner.rounds([
+                *(import_floors if n == sizes[0] else []),
+                (Row("read floor (calamine)", "units", n),
+                 [PY, "-c", READ_FLOOR, str(units.folder)]),
+                (Row("kh-treem check", "units", n), [*kh, "check", str(units.folder), *plan]),
+                (Row("kh-treem score", "units", n),
+                 [*kh, "score", str(units.folder), *plan,
+                  "-o", str(work / f"summary-{n}.xlsx")])], r)
             if jobs_option:  # the same in one process, where kh-treem reads in several
                 runner.run(Row("kh-treem check --jobs 1", "units", n),
                            [*kh, "check", str(units.folder), *plan, "--jobs", "1"], r,
                            optional=True)
-            runner.run(Row("kh-treem score", "units", n),
-                       [*kh, "score", str(units.folder), *plan,
-                        "-o", str(work / f"summary-{n}.xlsx")], r)
             runner.naive(n, units, r, has_naive)
             if not args.keep:
                 shutil.rmtree(units.folder)
@@ -614,6 +664,19 @@ def _find(rows: list[Row], name: str, dataset: str, n: int) -> Row | None:
     return None
 
 
+def paired_ratio(a: Row | None, b: Row | None) -> tuple[float | None, int]:
+    """a / b, and the number of rounds it comes from: the median of the ratios of the runs
+    of the same round where both rows were run in rounds together (0: medians divided)."""
+    if a is None or b is None or not b.median:
+        return None, 0
+    if a.group is not None and a.group == b.group:
+        of_b = dict(zip(b.rounds, b.times, strict=True))
+        pairs = [t / of_b[n] for n, t in zip(a.rounds, a.times, strict=True) if n in of_b]
+        if pairs:
+            return statistics.median(pairs), len(pairs)
+    return (a.median or 0.0) / b.median, 0
+
+
 def verdicts(rows: list[Row], sizes: list[int]) -> list[dict[str, Any]]:
     """The issue's targets, each with its value and PASS/FAIL (or n/a when not measured)."""
     small, large = sizes[0], sizes[-1]
@@ -621,19 +684,20 @@ def verdicts(rows: list[Row], sizes: list[int]) -> list[dict[str, Any]]:
     mid = below[-1] if below else None
     out: list[dict[str, Any]] = []
 
-    def add(label: str, value: float | None, limit: float, at_most: bool, note: str = "") -> None:
+    def add(label: str, found: tuple[float | None, int], limit: float, at_most: bool,
+            note: str = "") -> None:
+        value, rounds = found
         if value is None:
             verdict = "n/a"
         else:
             verdict = "PASS" if (value <= limit if at_most else value >= limit) else "FAIL"
         sign = "≤" if at_most else "≥"
+        if rounds:
+            note = "; ".join(n for n in (note, f"median of {rounds} rounds' ratios") if n)
         out.append({"target": label, "value": value, "limit": f"{sign} {limit:g}",
-                    "verdict": verdict, "note": note})
+                    "verdict": verdict, "note": note, "rounds": rounds})
 
-    def ratio(a: Row | None, b: Row | None) -> float | None:
-        if a is None or b is None or not b.median:
-            return None
-        return (a.median or 0.0) / b.median
+    ratio = paired_ratio
 
     issue = _find(rows, "import floor (issue stack)", "-", 0)
     declared = _find(rows, "import floor (declared deps)", "-", 0)
@@ -657,8 +721,8 @@ def verdicts(rows: list[Row], sizes: list[int]) -> list[dict[str, Any]]:
     add(f"score({large}) / read floor({large})", ratio(score, read), TARGETS["score_vs_read"],
         True, "score writes the summary workbook")
     for name, row in (("check", check), ("score", score)):
-        add(f"peak RSS of {name}({large}), MB", row.peak_mb if row else None, TARGETS["rss_mb"],
-            True)
+        add(f"peak RSS of {name}({large}), MB", (row.peak_mb if row else None, 0),
+            TARGETS["rss_mb"], True)
     if mid is not None:
         for name in ("check", "score"):
             a = _find(rows, f"kh-treem {name}", "units", large)
