@@ -23,6 +23,7 @@ from kh_treem.i18n import is_own_output
 from kh_treem.layouts import Observation, SheetReader, SheetSource, Submission
 from kh_treem.plan import Plan
 from kh_treem.problems import Problem
+from kh_treem.sheet_parts import sheet_parts
 from kh_treem.tabular import read_csv
 
 __all__ = ["FileRecord", "Intake", "Observation", "Submission", "read_paths"]
@@ -266,7 +267,7 @@ def _read_file(path: Path, reader: SheetReader, intake: Intake) -> None:
     if path.suffix.lower() == ".csv":
         sheets = _csv_sheets(data, record, intake)
     else:
-        sheets = _workbook_sheets(checked.readable, checked.xml, record, intake)
+        sheets = _workbook_sheets(checked, record, intake)
     if sheets is None:
         return
     skipped: list[Problem] = []
@@ -299,13 +300,13 @@ Sheet = tuple[str, list[list[Any]] | None, dict[str, str]]
 
 
 def _workbook_sheets(
-    data: bytes, xml: limits.XmlMembers, record: FileRecord, intake: Intake
+    checked: limits.Checked, record: FileRecord, intake: Intake
 ) -> Iterator[Sheet] | None:
     """The sheets of a workbook, lazily, or None when it cannot be opened (recorded)."""
     import python_calamine
 
     try:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(checked.readable))
         names = list(workbook.sheet_names)
     except python_calamine.PasswordError:
         _reject(intake, record, "encrypted")
@@ -321,10 +322,20 @@ def _workbook_sheets(
     if len(names) > limits.MAX_SHEETS:
         _reject(intake, record, "too-many-sheets", count=len(names), limit=limits.MAX_SHEETS)
         return None
-    untrusted = untrusted_cells(xml)
+    untrusted = untrusted_cells(checked.xml)
+    # A sheet all in column A holds no header row (a form's code and value columns, a
+    # table's unit and code columns, are two): it is not parsed, and is skipped as any
+    # sheet without a header. The instructions sheet of every form cost a tenth of the
+    # form's reading. (Its rows are within 99,999: never too many, unless a test says so.)
+    one_column = ({name for name, part in sheet_parts(checked.xml, names).items()
+                   if part in checked.one_column}
+                  if checked.one_column and limits.MAX_ROWS >= 99_999 else set())
 
     def sheets() -> Iterator[Sheet]:
         for sheet_name in names:
+            if sheet_name in one_column:
+                yield sheet_name, [], {}
+                continue
             try:
                 sheet = workbook.get_sheet_by_name(sheet_name)
             except Exception:  # a chart sheet or a damaged one: not a form

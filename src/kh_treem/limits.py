@@ -46,6 +46,8 @@ _R_ELSEWHERE = re.compile(rb"r(?<!<c r)(?<!<row r)\s*=")
 # python-calamine reads <x:c> and <zz:row> as cells and rows, whatever the prefix and bound
 # or not: a prefixed tag (":" is rare in a sheet) sends the sheet to the tag walk.
 _PREFIXED_CELL_OR_ROW = re.compile(rb":(?:c|row)[\s>/]")
+# In a sheet placed within Z99999 (_within_z99999), any tag starting "<c" but a column A cell.
+_OUTSIDE_COLUMN_A = re.compile(rb'<c(?! r="A[0-9])')
 _SHEET_DATA = b"sheetData"
 # An .ods table's rows and cells, in order: python-calamine expands their repeat counts.
 _ODS_TAG = re.compile(
@@ -100,6 +102,10 @@ class Checked:
     # What the reader is to parse: a zip rewritten with every member stored as checked
     # (see stored_zip), else the file's own bytes.
     readable: bytes
+    # The .xlsx sheet members whose every cell python-calamine places in A1:A99999: each
+    # placed by an r="" first and alone (_within_z99999) that names column A. An
+    # instructions sheet, one column of sentences, in every form of a folder.
+    one_column: frozenset[str] = frozenset()
 
 
 def check_bytes(data: bytes) -> Checked:
@@ -162,6 +168,7 @@ def _check_members(
     # styles.xml from being read as other words. Looking only at the prolog of the members
     # it never reads (theme, docProps) saved 0.02 ms of 0.34 per form: not worth it.
     contents = []
+    one_column: set[str] = set()
     for member in members:
         try:
             content = _inflate(member, data, archive)
@@ -179,12 +186,14 @@ def _check_members(
         # python-calamine finds a sheet by the name workbook.xml.rels gives it, in any
         # case: any member may be one.
         if member.name.endswith((".xml", ".rels")) or _SHEET_DATA in content:
-            refusal = _scan_xml(member.name, content)
+            refusal = _scan_xml(member.name, content, one_column)
             if refusal is not None:
                 return Checked(refusal, xml, data)
             xml[member.name] = content
         contents.append((member, content))
-    return Checked(None, xml, stored_zip(contents))
+    if one_column and len({m.name for m in members}) < len(members):
+        one_column.clear()  # a name given twice: which one python-calamine reads is not known
+    return Checked(None, xml, stored_zip(contents), frozenset(one_column))
 
 
 class _Member(NamedTuple):
@@ -327,8 +336,9 @@ def _content_offset(
     return name_start + name_length + extra_length
 
 
-def _scan_xml(name: str, xml: bytes) -> Refusal | None:
-    """Entity declarations, declared rows, and the cells a sheet spans, in one XML member.
+def _scan_xml(name: str, xml: bytes, one_column: set[str]) -> Refusal | None:
+    """Entity declarations, declared rows, and the cells a sheet spans, in one XML member;
+    ``name`` is added to ``one_column`` for an .xlsx sheet all in column A (Checked.one_column).
 
     Members are searched whole, not in chunks: each is held whole anyway (formulas.py reads
     the XML), the sizes checked bound all of them to MAX_UNCOMPRESSED_BYTES, and a tag or a
@@ -351,6 +361,8 @@ def _scan_xml(name: str, xml: bytes) -> Refusal | None:
         cells = sheet_cells(xml)
         # (A MAX_CELLS below 99,999 x 26, as a test sets, leaves no sheet to the quick search.)
         if MAX_CELLS >= 99_999 * 26 and _within_z99999(cells):
+            if _OUTSIDE_COLUMN_A.search(cells) is None:
+                one_column.add(name)
             return None
         rows, columns = _extent(cells)
     else:
