@@ -16,11 +16,10 @@ import re
 from collections.abc import Iterator, Mapping
 
 from kh_treem.limits import sheet_cells
+from kh_treem.sheet_parts import RELATIONSHIP_TAG, SHEET_TAG
 
 # A tag's attributes, then each one by name: in any order (two expressions per pair, one for
 # each order, took 0.05 ms a form backtracking over the other attributes).
-_SHEET_TAG = re.compile(rb"<sheet\b([^>]*)>")
-_RELATIONSHIP_TAG = re.compile(rb"<Relationship\b([^>]*)>")
 _NAME = re.compile(rb'\bname="([^"]*)"')
 _RID = re.compile(rb'\br:id="([^"]*)"')
 _ID = re.compile(rb'\bId="([^"]*)"')
@@ -48,8 +47,8 @@ def untrusted_cells(members: Mapping[str, bytes]) -> Untrusted:
     if workbook is None or rels is None:
         return {}
     recalc = _RECALC.search(workbook) is not None
-    targets = dict(_pairs(_RELATIONSHIP_TAG, _ID, _TARGET, rels))
-    sheets = dict(_pairs(_SHEET_TAG, _NAME, _RID, workbook))
+    targets = dict(_pairs(RELATIONSHIP_TAG, _ID, _TARGET, rels))
+    sheets = dict(_pairs(SHEET_TAG, _NAME, _RID, workbook))
     found: dict[str, dict[str, str]] = {}
     for name, rid in sheets.items():
         target = targets.get(rid)

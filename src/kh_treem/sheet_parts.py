@@ -12,8 +12,9 @@ import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
-_SHEET_TAG = re.compile(rb"<sheet\b([^>]*)>")
-_RELATIONSHIP_TAG = re.compile(rb"<Relationship\b([^>]*)>")
+# A <sheet> tag of workbook.xml and a <Relationship> of its rels: their attributes.
+SHEET_TAG = re.compile(rb"<sheet\b([^>]*)>")
+RELATIONSHIP_TAG = re.compile(rb"<Relationship\b([^>]*)>")
 # An attribute python-calamine reads (by its exact name), written plainly: after a space,
 # in double quotes, in a tag with no single quote. Such a match is the attribute itself,
 # not a piece of another's value (the quote would end that value), and the only one (a
@@ -49,13 +50,13 @@ def _plain_parts(
     if b"relationships:id" in workbook or b":sheet" in workbook or b":Relationship" in rels:
         return ()
     targets: dict[bytes, str] = {}
-    for attributes in _RELATIONSHIP_TAG.findall(rels):
+    for attributes in RELATIONSHIP_TAG.findall(rels):
         rid, target = _only(_ID, attributes), _only(_TARGET, attributes)
         if rid is None or target is None or rid in targets:
             return ()  # an Id python-calamine could read otherwise, or given twice
         targets[rid] = target.decode("utf-8", "replace")
     sheets: list[tuple[str, bytes]] = []
-    for attributes in _SHEET_TAG.findall(workbook):
+    for attributes in SHEET_TAG.findall(workbook):
         raw_name, rid = _only(_NAME, attributes), _only(_RID, attributes)
         if raw_name is None or rid is None or b"&" in raw_name:
             return ()  # a name to unescape is left to python-calamine
