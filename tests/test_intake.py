@@ -615,6 +615,22 @@ def test_formula_cells_are_found_whatever_the_attribute_order(
     assert untrusted_cells(members) == {"Bi&u": {"E6": "", "F6": "#DIV/0!"}}
 
 
+def test_formula_cells_of_sheets_not_read_are_not_looked_for() -> None:
+    """untrusted_cells looks in every sheet but those it is told are not read."""
+    unsaved = (b'<worksheet><sheetData><row r="6"><c r="E6"><f>E5+1</f></c></row>'
+               b"</sheetData></worksheet>")
+    members = {
+        "xl/workbook.xml": (b'<workbook><sheets><sheet name="A" r:id="rId1"/>'
+                            b'<sheet name="B" r:id="rId2"/></sheets></workbook>'),
+        "xl/_rels/workbook.xml.rels": (
+            b'<Relationships><Relationship Id="rId1" Target="worksheets/a.xml"/>'
+            b'<Relationship Id="rId2" Target="worksheets/b.xml"/></Relationships>'),
+        "xl/worksheets/a.xml": unsaved, "xl/worksheets/b.xml": unsaved,
+    }
+    assert untrusted_cells(members) == {"A": {"E6": ""}, "B": {"E6": ""}}
+    assert untrusted_cells(members, skip={"B"}) == {"A": {"E6": ""}}
+
+
 # --- sheets and files -------------------------------------------------------------------------
 
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
+from functools import lru_cache
 
 from kh_treem.limits import sheet_cells
 from kh_treem.sheet_parts import RELATIONSHIP_TAG, SHEET_TAG
@@ -37,8 +38,9 @@ _ERROR_VALUE = re.compile(rb"<v>([^<]*)</v>")
 Untrusted = Mapping[str, Mapping[str, str]]
 
 
-def untrusted_cells(members: Mapping[str, bytes]) -> Untrusted:
-    """Every cell whose saved value is missing, a placeholder, or an error value.
+def untrusted_cells(members: Mapping[str, bytes], skip: Collection[str] = ()) -> Untrusted:
+    """Every cell whose saved value is missing, a placeholder, or an error value, in every
+    sheet but those named in ``skip`` (sheets that are not read).
 
     ``members`` are the workbook's XML members, name -> content, as limits.py inflated them.
     """
@@ -47,22 +49,30 @@ def untrusted_cells(members: Mapping[str, bytes]) -> Untrusted:
     if workbook is None or rels is None:
         return {}
     recalc = _RECALC.search(workbook) is not None
-    targets = dict(_pairs(RELATIONSHIP_TAG, _ID, _TARGET, rels))
-    sheets = dict(_pairs(SHEET_TAG, _NAME, _RID, workbook))
     found: dict[str, dict[str, str]] = {}
-    for name, rid in sheets.items():
-        target = targets.get(rid)
-        if target is None:
-            continue
-        xml = members.get(_member(target.decode("utf-8", "replace")))
-        if xml is None:
+    for name, member in _sheet_members(workbook, rels):
+        xml = members.get(member)
+        if xml is None or name in skip:
             continue
         xml = sheet_cells(xml)  # a form's data validations, two thirds of it, hold no cell
         # <formula1> of a data validation is no formula cell: look for <f> and <f ...> only.
         cells = _cells(xml, recalc) if _HAS_FORMULA.search(xml) or b't="e"' in xml else {}
         if cells:
-            found[_unescape(name.decode("utf-8", "replace"))] = cells
+            found[name] = cells
     return found
+
+
+@lru_cache(maxsize=64)  # the forms of a folder share their workbook.xml and its rels
+def _sheet_members(workbook: bytes, rels: bytes) -> tuple[tuple[str, str], ...]:
+    """(sheet name, member) of each sheet workbook.xml names with a target in its rels."""
+    targets = dict(_pairs(RELATIONSHIP_TAG, _ID, _TARGET, rels))
+    found = []
+    for name, rid in dict(_pairs(SHEET_TAG, _NAME, _RID, workbook)).items():
+        target = targets.get(rid)
+        if target is not None:
+            found.append((_unescape(name.decode("utf-8", "replace")),
+                          _member(target.decode("utf-8", "replace"))))
+    return tuple(found)
 
 
 def _pairs(

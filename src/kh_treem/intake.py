@@ -322,7 +322,6 @@ def _workbook_sheets(
     if len(names) > limits.MAX_SHEETS:
         _reject(intake, record, "too-many-sheets", count=len(names), limit=limits.MAX_SHEETS)
         return None
-    untrusted = untrusted_cells(checked.xml)
     # A sheet all in column A holds no header row (a form's code and value columns, a
     # table's unit and code columns, are two): it is not parsed, and is skipped as any
     # sheet without a header. The instructions sheet of every form cost a tenth of the
@@ -330,6 +329,7 @@ def _workbook_sheets(
     one_column = ({name for name, part in sheet_parts(checked.xml, names).items()
                    if part in checked.one_column}
                   if checked.one_column and limits.MAX_ROWS >= 99_999 else set())
+    untrusted = untrusted_cells(checked.xml, skip=one_column)
 
     def sheets() -> Iterator[Sheet]:
         for sheet_name in names:
