@@ -518,6 +518,28 @@ def test_output_onto_a_file_found_in_an_input_folder_exits_2(
     assert output.read_bytes() == before
 
 
+def test_output_onto_a_file_read_then_gone_is_written(examples: list[Path], tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """-o naming a file the run read, gone by the time the workbook is written, clobbers
+    nothing: the workbook is written (and the run's files are not stat'ed again)."""
+    folder = tmp_path / "nop"
+    shutil.copytree(examples[0].parent, folder)
+    output = folder / examples[0].name
+    from kh_treem import pipeline
+
+    real_score = pipeline.score
+
+    def score_then_delete(*args: Any, **kwargs: Any) -> Any:
+        result = real_score(*args, **kwargs)
+        output.unlink()  # as a sync client might, between reading and writing
+        return result
+
+    monkeypatch.setattr(pipeline, "score", score_then_delete)
+    result = run("score", folder, "-o", output)
+    assert result.exit_code == 0, result.output
+    assert output.exists()
+
+
 def test_output_onto_a_missing_input_exits_2(tmp_path: Path) -> None:
     """-o naming the very path given as a (missing) input is refused, before anything is read."""
     missing = tmp_path / "chua_co.xlsx"

@@ -328,13 +328,13 @@ def _is_sent(target: Path, files: list[FileRecord]) -> bool:
     Only the files of its size (or of no known size) are looked at again: a province's
     10,000 forms took 0.3 s to turn into paths and stat.
     """
-    sent = [f for f in files if f.reason != "skipped-own-summary"]
     try:
         size = target.stat().st_size
     except OSError:
-        size = None  # not there: _is_input says whether a path named but missing is it
-    return _is_input(target, [Path(f.path) for f in sent
-                              if size is None or f.size is None or f.size == size])
+        return False  # not there: none of the files read (a path named but missing is not)
+    return _is_input(target, [Path(f.path) for f in files
+                              if f.reason != "skipped-own-summary"
+                              and (f.size is None or f.size == size)])
 
 
 def _is_input(target: Path, paths: list[Path]) -> bool:
