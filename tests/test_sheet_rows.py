@@ -8,6 +8,8 @@ import io
 import os
 import signal
 import threading
+import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -90,8 +92,6 @@ def test_spliced_rows_read_back_the_same_in_calamine(tmp_path: Path) -> None:
 
 def test_spliced_sheet_declares_its_extent(tmp_path: Path) -> None:
     """The sheet's <dimension> covers the rows added, as xlsxwriter's would."""
-    import zipfile
-
     def dimension(path: Path) -> bytes:
         with zipfile.ZipFile(path) as archive:
             xml = archive.read("xl/worksheets/sheet1.xml")
@@ -115,11 +115,46 @@ def test_splice_into_a_sheet_that_is_not_there_fails(tmp_path: Path) -> None:
 ROWS = [row_xml(i, [text_cell(f"A{i}", 0, f"Xã {i:05} – Ia H’Drai")]) for i in range(1, 3001)]
 
 
+def inflated(made: MadeElsewhere) -> bytes:
+    """The rows as the child deflated them, held to the CRC-32 and size it gave."""
+    pieces, crc, size = made.deflated()
+    rows = zlib.decompressobj(-15).decompress(b"".join(pieces))
+    assert (zlib.crc32(rows), len(rows)) == (crc, size)
+    return rows
+
+
 def test_rows_made_by_a_child_process_are_the_rows() -> None:
     """A child process (forked, on Linux) makes the rows; they come back as made, in order."""
     made = MadeElsewhere(lambda: iter(ROWS))
     assert made._child is not None  # a child made them: the test is not of the fallback
-    assert b"".join(made.chunks()) == "".join(ROWS).encode()
+    assert inflated(made) == "".join(ROWS).encode()
+
+
+@pytest.mark.parametrize("child", [True, False])
+def test_rows_made_elsewhere_go_before_the_rows_made_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, child: bool
+) -> None:
+    """A sheet's rows deflated by a child and those deflated here make one sheet, in order,
+    every member of the zip whole under its CRC-32; the same where no child is had."""
+    if not child:
+        monkeypatch.setattr(threading, "active_count", lambda: 2)  # as with a progress bar
+    before = [row_xml(i, [text_cell(f"A{i}", 0, f"Xã {i}")]) for i in range(2, 1002)]
+    after = [row_xml(i, [text_cell(f"A{i}", 0, f"Xã {i}")]) for i in range(1002, 3002)]
+
+    def fill(book: Any) -> list[Splice]:
+        book.add_worksheet("Rows").write_string(0, 0, "Head")
+        made = MadeElsewhere(lambda: iter(before))
+        assert (made._child is not None) is child
+        return [Splice(0, after, 3001, 0, made)]
+
+    path = tmp_path / "x.xlsx"
+    write_book(path, fill, constant_memory=True)
+    with zipfile.ZipFile(path) as archive:
+        assert archive.testzip() is None
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert xml.index(before[-1]) < xml.index(after[0])
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Rows").to_python()
+    assert [r[0] for r in rows] == ["Head", *(f"Xã {i}" for i in range(2, 3002))]
 
 
 def test_rows_are_made_here_when_the_child_fails() -> None:
@@ -133,7 +168,7 @@ def test_rows_are_made_here_when_the_child_fails() -> None:
 
     made = MadeElsewhere(rows)
     assert made._child is not None
-    assert b"".join(made.chunks()) == "".join(ROWS).encode()
+    assert inflated(made) == "".join(ROWS).encode()
 
 
 def test_no_child_while_another_thread_runs() -> None:
@@ -148,7 +183,7 @@ def test_no_child_while_another_thread_runs() -> None:
         stop.set()
         other.join()
     assert made._child is None
-    assert b"".join(made.chunks()) == "".join(ROWS).encode()
+    assert inflated(made) == "".join(ROWS).encode()
 
 
 def test_rows_are_made_here_when_no_process_can_be_had(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -160,7 +195,7 @@ def test_rows_are_made_here_when_no_process_can_be_had(monkeypatch: pytest.Monke
     monkeypatch.setattr(os, "fork", refused)
     made = MadeElsewhere(lambda: iter(ROWS))
     assert made._child is None
-    assert b"".join(made.chunks()) == "".join(ROWS).encode()
+    assert inflated(made) == "".join(ROWS).encode()
 
 
 def test_rows_are_made_here_when_the_child_was_reaped_elsewhere() -> None:
@@ -170,7 +205,7 @@ def test_rows_are_made_here_when_the_child_was_reaped_elsewhere() -> None:
     try:
         made = MadeElsewhere(lambda: iter(ROWS))
         assert made._child is not None
-        assert b"".join(made.chunks()) == "".join(ROWS).encode()
+        assert inflated(made) == "".join(ROWS).encode()
     finally:
         signal.signal(signal.SIGCHLD, previous)
 

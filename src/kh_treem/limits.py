@@ -18,6 +18,8 @@ from typing import NamedTuple, cast
 
 from zlib_ng import zlib_ng  # inflates and checks a form's members in half zlib's time
 
+from kh_treem.zips import CENTRAL, END, UTF8_NAME, zip_bytes
+
 MAX_FILE_BYTES = 50 * 1024 * 1024  # on disk
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024  # all members of a zip-based workbook together
 MAX_MEMBERS = 2_000  # files inside a zip-based workbook
@@ -73,12 +75,6 @@ _LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature, name length, extra lengt
 # stub declares its error an instance, not a class.)
 _DAMAGED = (zipfile.BadZipFile, EOFError, zlib.error, cast("type[Exception]", zlib_ng.error))
 _NOT_PLAIN = 0x61  # flag bits: encrypted (0), patched data (5), strong encryption (6)
-# The zip that stored_zip writes: local header, central directory entry, end of directory.
-_STORED_LOCAL = struct.Struct("<4sHHHHHIIIHH")
-_STORED_CENTRAL = struct.Struct("<4sHHHHHHIIIHHHHHII")
-_STORED_END = struct.Struct("<4sHHHHIIH")
-_UTF8_NAME = 0x800  # flag bit 11: the name is UTF-8
-_DOS_1980 = 0x21  # 1 January 1980, the first day a zip can date a member
 
 
 @dataclass(frozen=True)
@@ -213,7 +209,7 @@ class _Member(NamedTuple):
     def of(cls, info: zipfile.ZipInfo, data: bytes) -> _Member:
         # The name's own bytes: python-calamine reads a name without the UTF-8 flag as UTF-8
         # where it can, zipfile as cp437; either way it finds the part it found before.
-        flags = info.flag_bits & _UTF8_NAME
+        flags = info.flag_bits & UTF8_NAME
         raw_name = info.orig_filename.encode("utf-8" if flags else "cp437")
         return cls(info.filename, raw_name, info.flag_bits, info.compress_type,
                    info.compress_size, info.file_size, info.CRC,
@@ -232,10 +228,10 @@ def _plain_directory(data: bytes) -> list[_Member] | None:
     writes, and zipfile would read it the same way: anything else goes to zipfile (whose
     directory reading took a tenth of the limits' time on a commune's form).
     """
-    end = len(data) - _STORED_END.size
+    end = len(data) - END.size
     if end < 0 or data[end:end + 4] != b"PK\x05\x06" or data[end - 20:end - 16] == b"PK\x06\x07":
         return None  # a comment after the end record, no end record, or zip64
-    _, disk, first_disk, here, count, listing_size, listing, comment = _STORED_END.unpack_from(
+    _, disk, first_disk, here, count, listing_size, listing, comment = END.unpack_from(
         data, end)
     if (disk or first_disk or here != count or comment or listing + listing_size != end
             or count > MAX_MEMBERS):
@@ -243,11 +239,11 @@ def _plain_directory(data: bytes) -> list[_Member] | None:
     members = []
     at = listing
     for _ in range(count):
-        if at + _STORED_CENTRAL.size > end:
+        if at + CENTRAL.size > end:
             return None
         (signature, _, version, flags, method, _, _, crc, packed_size, size, name_length,
-         extra_length, comment_length, _, _, _, offset) = _STORED_CENTRAL.unpack_from(data, at)
-        name_at = at + _STORED_CENTRAL.size
+         extra_length, comment_length, _, _, _, offset) = CENTRAL.unpack_from(data, at)
+        name_at = at + CENTRAL.size
         raw_name = data[name_at:name_at + name_length]
         at = name_at + name_length + extra_length + comment_length
         if (signature != b"PK\x01\x02" or version > zipfile.MAX_EXTRACT_VERSION
@@ -298,22 +294,8 @@ def stored_zip(contents: list[tuple[_Member, bytes]]) -> bytes:
     a tenth of the work of reading a form. Names keep their bytes and UTF-8 flag; order
     is kept (an .ods's mimetype stays first).
     """
-    parts: list[bytes] = []
-    directory: list[bytes] = []
-    offset = 0
-    for member, content in contents:
-        flags, raw_name, size = member.flags & _UTF8_NAME, member.raw_name, len(content)
-        header = _STORED_LOCAL.pack(b"PK\x03\x04", 20, flags, 0, 0, _DOS_1980, member.crc,
-                                    size, size, len(raw_name), 0)
-        directory.append(_STORED_CENTRAL.pack(b"PK\x01\x02", 20, 20, flags, 0, 0, _DOS_1980,
-                                              member.crc, size, size, len(raw_name), 0, 0, 0,
-                                              0, 0, offset) + raw_name)
-        parts += (header, raw_name, content)
-        offset += len(header) + len(raw_name) + size
-    listing = b"".join(directory)
-    parts += (listing, _STORED_END.pack(b"PK\x05\x06", 0, 0, len(contents), len(contents),
-                                        len(listing), offset, 0))
-    return b"".join(parts)
+    return zip_bytes([(member.raw_name, bool(member.flags & UTF8_NAME), zipfile.ZIP_STORED,
+                       member.crc, len(content), (content,)) for member, content in contents])
 
 
 def _content_offset(
