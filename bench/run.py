@@ -685,10 +685,12 @@ def verdicts(rows: list[Row], sizes: list[int]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
 
     def add(label: str, found: tuple[float | None, int], limit: float, at_most: bool,
-            note: str = "") -> None:
+            note: str = "", target: bool = True) -> None:
         value, rounds = found
         if value is None:
             verdict = "n/a"
+        elif not target:  # shown beside a target, for what it tells: no verdict
+            verdict = "info"
         else:
             verdict = "PASS" if (value <= limit if at_most else value >= limit) else "FAIL"
         sign = "≤" if at_most else "≥"
@@ -705,7 +707,8 @@ def verdicts(rows: list[Row], sizes: list[int]) -> list[dict[str, Any]]:
     add(f"score({small}) / import floor, issue stack", ratio(score_small, issue),
         TARGETS["score_3_vs_import"], True, "the issue's target")
     add(f"score({small}) / import floor, declared deps", ratio(score_small, declared),
-        TARGETS["score_3_vs_import"], True, "same bar against pyproject's dependencies")
+        TARGETS["score_3_vs_import"], True,
+        "not a target: the same bar against pyproject's dependencies", target=False)
     district = _find(rows, "kh-treem score", "copies", small)
     if district is not None:
         add(f"score({small}, bundled plan) / import floor, issue stack", ratio(district, issue),
