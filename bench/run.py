@@ -458,7 +458,7 @@ class Runner:
         row = Row("naive pandas peer", "units", n)
         if not available:
             row.skipped = True
-            row.note = "skipped: pip install pandas openpyxl"
+            row.note = "skipped: pip install -e '.[bench]'"
             self.rows.append(row)
             return
         command = [PY, "-c", NAIVE_PEER, str(data.folder), str(data.header_row)]
@@ -514,7 +514,7 @@ def main(argv: list[str] | None = None) -> int:
     has_naive = has_modules("pandas", "openpyxl")
     if not has_naive:
         _progress("pandas or openpyxl is missing: the naive peer and the issue stack's import"
-                  " floor are skipped. To include them: pip install pandas openpyxl")
+                  " floor are skipped. To include them: pip install -e '.[bench]'")
 
     root = Path(tempfile.mkdtemp(prefix="kh-treem-bench-"))
     work = root / "work"
@@ -536,7 +536,7 @@ def main(argv: list[str] | None = None) -> int:
              [PY, "-c", "import " + ", ".join(DECLARED_STACK)])]
         if not has_naive:  # the issue's stack cannot be imported here
             runner.rows.append(Row("import floor (issue stack)", "-", 0, skipped=True,
-                                   note="skipped: pip install pandas openpyxl"))
+                                   note="skipped: pip install -e '.[bench]'"))
             del import_floors[0]
         kh = kh_treem_command()
         jobs_option = "--jobs" in subprocess.run([*kh, "check", "--help"], capture_output=True,
