@@ -60,9 +60,14 @@ BOTH = {"Biểu": "xl/worksheets/sheet1.xml", "Hướng dẫn": "xl/worksheets/s
     (members(), ["Biểu", "Huong dan"], {}),
     (members(), list(reversed(NAMES)), {}),
     (members(sheets=SHEETS.replace("Biểu", "B&amp;u")), ["B&u", "Hướng dẫn"], {}),
-    # spellings python-calamine reads otherwise, or too
-    (members(sheets=SHEETS.replace('r:id="rId2"', "r:id='rId2'")), NAMES, {}),
-    (members(sheets=SHEETS.replace('r:id="rId2"', 'r:id = "rId2"')), NAMES, {}),
+    # attributes taken in turn, in either quotes, as python-calamine takes them
+    (members(sheets=SHEETS.replace('r:id="rId2"', "r:id='rId2'")), NAMES, BOTH),
+    (members(sheets=SHEETS.replace('r:id="rId2"', 'r:id = "rId2"')), NAMES, BOTH),
+    (members(sheets=SHEETS.replace('r:id="rId1"', 'a=" r:id=" b="rId2" r:id="rId1"')),
+     NAMES, BOTH),  # no r:id in a value is read
+    (members(sheets=SHEETS.replace('r:id="rId2"', 'r:id="rId2" r:id="rId1"')), NAMES, {}),
+    (members(sheets=SHEETS.replace('r:id="rId2"', 'r:id="rId2" x')), NAMES, {}),
+    # spellings python-calamine reads too
     (members(sheets=SHEETS + '<x:sheet name="X" r:id="rId1"/>'), NAMES, {}),
     (members(sheets=SHEETS.replace('r:id="rId2"', 'relationships:id="rId2"')), NAMES, {}),
     (members(rels=RELS.format(target="worksheets/sheet2.xml").replace("rId3", "rId2")),
@@ -123,6 +128,71 @@ def test_a_part_named_twice_is_never_one_column() -> None:
 
 
 # --- reading: the same result as parsing the sheet ---------------------------------------
+
+_NS = ('xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+       'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')
+
+
+def _inline_sheet(rows: list[list[tuple[str, str]]]) -> bytes:
+    cells = "".join(f'<row r="{i}">' + "".join(
+        f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>' for ref, text in row) + "</row>"
+        for i, row in enumerate(rows, 1))
+    return f"<worksheet {_NS}><sheetData>{cells}</sheetData></worksheet>".encode()
+
+
+_FORM_PART = _inline_sheet([[("A1", "Đơn vị:"), ("B1", "Ia Dom")], [("A2", "Năm:"), ("B2", "2022")],
+                            [("A3", "Mã"), ("B3", "Số liệu")],
+                            [("A4", "live_births"), ("B4", "412")]])
+_ONE_COLUMN_PART = _inline_sheet([[("A1", "Hướng dẫn")]])
+
+
+def _hand_made(sheet_tag: str, rels: list[tuple[str, str]],
+               parts: list[tuple[str, bytes]]) -> bytes:
+    """A workbook zipped by hand: its workbook.xml names one sheet, ``sheet_tag``."""
+    relationships = "".join(f'<Relationship Id="{rid}" Type="x/worksheet" Target="{target}"/>'
+                            for rid, target in rels)
+    return _zip([("[Content_Types].xml", b"<Types/>"), ("_rels/.rels", _PACKAGE_RELS),
+                 ("xl/workbook.xml", f"<workbook {_NS}><sheets>{sheet_tag}</sheets></workbook>"
+                  .encode()),
+                 ("xl/_rels/workbook.xml.rels",
+                  f"<Relationships>{relationships}</Relationships>".encode()), *parts])
+
+
+_PACKAGE_RELS = (b'<Relationships><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+                 b'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+                 b"</Relationships>")
+_TAG = '<sheet name="Biểu" sheetId="1" r:id="rId1"/>'
+_TRICKS = {
+    # an attribute's value ending in ' r:id=' is no r:id
+    "r:id in a value": _hand_made(
+        '<sheet name="Biểu" sheetId="1" a=" r:id=" b="x" r:id="rId1"/>',
+        [("rId1", "worksheets/sheet1.xml"), (" b=", "worksheets/sheet2.xml")],
+        [("xl/worksheets/sheet1.xml", _FORM_PART), ("xl/worksheets/sheet2.xml", _ONE_COLUMN_PART)]),
+    # python-calamine finds a part in any ASCII case, the last that matches
+    "a part's name in another case": _hand_made(
+        _TAG, [("rId1", "worksheets/sheet1.xml")],
+        [("xl/worksheets/sheet1.xml", _ONE_COLUMN_PART), ("xl/worksheets/SHEET1.xml", _FORM_PART)]),
+    # one name's bytes twice, flagged UTF-8 once: zipfile reads two names, python-calamine one
+    "a name flagged UTF-8 once": _hand_made(
+        _TAG, [("rId1", "worksheets/é.xml")],
+        [("xl/worksheets/é.xml", _ONE_COLUMN_PART), ("xl/worksheets/zz.xml", _FORM_PART)],
+    ).replace(b"xl/worksheets/zz.xml", "xl/worksheets/é.xml".encode()),
+}
+
+
+@pytest.mark.parametrize("data", list(_TRICKS.values()), ids=list(_TRICKS))
+def test_a_form_is_never_skipped_for_a_one_column_part(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: bytes
+) -> None:
+    """Workbooks built to make a form's sheet look like a one-column part (found by a
+    review) are read as when every sheet is parsed: the form's figure is there."""
+    path = tmp_path / "Ia_Dom.xlsx"
+    path.write_bytes(data)
+    skipping = _read(path, PLAN, False, monkeypatch, [])
+    assert skipping == _read(path, PLAN, True, monkeypatch, [])
+    assert [dict(zip(s.codes, s.values, strict=True)) for s in skipping.submissions] == [
+        {"live_births": 412}]
+
 
 WORDS = ["Mã", "Số liệu", "Xã", "Năm", "Đơn vị", "Ia Dom", "live_births", "Tổng", "ghi chú"]
 CELL = st.one_of(st.none(), st.sampled_from(WORDS), st.integers(0, 500))

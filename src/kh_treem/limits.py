@@ -99,8 +99,9 @@ class Checked:
     # (see stored_zip), else the file's own bytes.
     readable: bytes
     # The .xlsx sheet members whose every cell python-calamine places in A1:A99999: each
-    # placed by an r="" first and alone (_within_z99999) that names column A. An
-    # instructions sheet, one column of sentences, in every form of a folder.
+    # placed by an r="" first and alone (_within_z99999) that names column A; only where
+    # every member's name is told apart from the others' in any ASCII case, and the part's
+    # is ASCII. An instructions sheet, one column of sentences, in every form of a folder.
     one_column: frozenset[str] = frozenset()
 
 
@@ -187,8 +188,12 @@ def _check_members(
                 return Checked(refusal, xml, data)
             xml[member.name] = content
         contents.append((member, content))
-    if one_column and len({m.name for m in members}) < len(members):
-        one_column.clear()  # a name given twice: which one python-calamine reads is not known
+    # python-calamine finds a part by its name in any ASCII case, and takes the last that
+    # matches: a name given twice, so spelt, leaves which one it reads unknown. (A name
+    # beyond ASCII, which zipfile and python-calamine may decode otherwise, is never one.)
+    if one_column and (not all(name.isascii() for name in one_column)
+                       or len({m.raw_name.lower() for m in members}) < len(members)):
+        one_column.clear()
     return Checked(None, xml, stored_zip(contents), frozenset(one_column))
 
 

@@ -15,14 +15,8 @@ from functools import lru_cache
 # A <sheet> tag of workbook.xml and a <Relationship> of its rels: their attributes.
 SHEET_TAG = re.compile(rb"<sheet\b([^>]*)>")
 RELATIONSHIP_TAG = re.compile(rb"<Relationship\b([^>]*)>")
-# An attribute python-calamine reads (by its exact name), written plainly: after a space,
-# in double quotes, in a tag with no single quote. Such a match is the attribute itself,
-# not a piece of another's value (the quote would end that value), and the only one (a
-# name given twice is an error to python-calamine). Written otherwise, it is not taken.
-_NAME = re.compile(rb'\sname="([^"]*)"')
-_RID = re.compile(rb'\sr:id="([^"]*)"')
-_ID = re.compile(rb'\sId="([^"]*)"')
-_TARGET = re.compile(rb'\sTarget="([^"]*)"')
+# One attribute of a tag, as an XML parser takes them in turn: name = "value" or 'value'.
+_ATTRIBUTE = re.compile(rb"""\s+([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 # The targets Excel, LibreOffice, xlsxwriter (relative) and openpyxl (absolute) write.
 _WORKSHEET_TARGET = re.compile(r"(?:/xl/)?(worksheets/[^/\\]+)")
 
@@ -50,16 +44,18 @@ def _plain_parts(
     if b"relationships:id" in workbook or b":sheet" in workbook or b":Relationship" in rels:
         return ()
     targets: dict[bytes, str] = {}
-    for attributes in RELATIONSHIP_TAG.findall(rels):
-        rid, target = _only(_ID, attributes), _only(_TARGET, attributes)
+    for tag in RELATIONSHIP_TAG.findall(rels):
+        attributes = _attributes(tag)
+        rid, target = attributes.get(b"Id"), attributes.get(b"Target")
         if rid is None or target is None or rid in targets:
-            return ()  # an Id python-calamine could read otherwise, or given twice
+            return ()  # a tag not read for sure, or an Id given twice
         targets[rid] = target.decode("utf-8", "replace")
     sheets: list[tuple[str, bytes]] = []
-    for attributes in SHEET_TAG.findall(workbook):
-        raw_name, rid = _only(_NAME, attributes), _only(_RID, attributes)
+    for tag in SHEET_TAG.findall(workbook):
+        attributes = _attributes(tag)
+        raw_name, rid = attributes.get(b"name"), attributes.get(b"r:id")
         if raw_name is None or rid is None or b"&" in raw_name:
-            return ()  # a name to unescape is left to python-calamine
+            return ()  # a tag not read for sure, or a name to unescape
         sheets.append((raw_name.decode("utf-8", "replace"), rid))
     if tuple(name for name, _ in sheets) != names or len(set(names)) != len(names):
         return ()
@@ -71,7 +67,20 @@ def _plain_parts(
     return tuple(found)
 
 
-def _only(attribute: re.Pattern[bytes], tag: bytes) -> bytes | None:
-    """The value of an attribute written plainly in a tag's attributes; else None."""
-    found = attribute.search(tag) if b"'" not in tag else None
-    return found.group(1) if found else None
+def _attributes(tag: bytes) -> dict[bytes, bytes]:
+    """A tag's attributes, name -> value, taken in turn as an XML parser takes them; empty
+    where the tag is not all attributes, or names one twice (an error to python-calamine).
+
+    In turn, so that a value such as a=" r:id=" is never read as an attribute.
+    """
+    found: dict[bytes, bytes] = {}
+    at = 0
+    end = len(tag.rstrip(b"/ \t\r\n"))
+    while at < end:
+        match = _ATTRIBUTE.match(tag, at)
+        if match is None or match.group(1) in found:
+            return {}
+        name, double, single = match.groups()
+        found[name] = double if double is not None else single
+        at = match.end()
+    return found
