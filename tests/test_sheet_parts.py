@@ -177,6 +177,21 @@ _TRICKS = {
         _TAG, [("rId1", "worksheets/é.xml")],
         [("xl/worksheets/é.xml", _ONE_COLUMN_PART), ("xl/worksheets/zz.xml", _FORM_PART)],
     ).replace(b"xl/worksheets/zz.xml", "xl/worksheets/é.xml".encode()),
+    # python-calamine reads a backslash in a member's name as a slash (a second review)
+    "a backslash in a part's name": _hand_made(
+        _TAG, [("rId1", "worksheets/sheet1.xml")],
+        [("xl/worksheets/sheet1.xml", _ONE_COLUMN_PART),
+         ("XL\\Worksheets\\SHEET1.xml", _FORM_PART)]),
+    "a backslash in workbook.xml's name": _hand_made(
+        _TAG.replace("rId1", "rId2"),
+        [("rId1", "worksheets/sheet1.xml"), ("rId2", "worksheets/sheet2.xml")],
+        [("xl/worksheets/sheet1.xml", _FORM_PART), ("xl/worksheets/sheet2.xml", _ONE_COLUMN_PART),
+         ("xl\\workbook.xml", f"<workbook {_NS}><sheets>{_TAG}</sheets></workbook>".encode())]),
+    # zipfile cuts a name at a NUL; python-calamine keeps it
+    "a NUL in a part's name": _hand_made(
+        _TAG, [("rId1", "worksheets/sheet1.xml")],
+        [("xl/worksheets/sheet1.xml", _FORM_PART), ("xl/worksheets/sheet1.xmlQ", _ONE_COLUMN_PART)],
+    ).replace(b"sheet1.xmlQ", b"sheet1.xml\0"),
 }
 
 

@@ -100,8 +100,8 @@ class Checked:
     readable: bytes
     # The .xlsx sheet members whose every cell python-calamine places in A1:A99999: each
     # placed by an r="" first and alone (_within_z99999) that names column A; only where
-    # every member's name is told apart from the others' in any ASCII case, and the part's
-    # is ASCII. An instructions sheet, one column of sentences, in every form of a folder.
+    # every member is named plainly (_plainly_named). An instructions sheet, one column of
+    # sentences, in every form of a folder.
     one_column: frozenset[str] = frozenset()
 
 
@@ -188,13 +188,26 @@ def _check_members(
                 return Checked(refusal, xml, data)
             xml[member.name] = content
         contents.append((member, content))
-    # python-calamine finds a part by its name in any ASCII case, and takes the last that
-    # matches: a name given twice, so spelt, leaves which one it reads unknown. (A name
-    # beyond ASCII, which zipfile and python-calamine may decode otherwise, is never one.)
-    if one_column and (not all(name.isascii() for name in one_column)
-                       or len({m.raw_name.lower() for m in members}) < len(members)):
+    if one_column and not _plainly_named(members):
         one_column.clear()
     return Checked(None, xml, stored_zip(contents), frozenset(one_column))
+
+
+def _plainly_named(members: list[_Member]) -> bool:
+    """Whether zipfile and python-calamine surely name every member alike, and no two the same.
+
+    python-calamine finds a part by its name in any ASCII case, a backslash read as a slash,
+    and takes the last that matches; zipfile cuts a name at a NUL, and may decode a name
+    beyond ASCII otherwise. Where any of that could be, which member is read is not known.
+    """
+    names = set()
+    for member in members:
+        raw = member.raw_name
+        if (not raw.isascii() or b"\\" in raw or b"\0" in raw
+                or member.name != raw.decode("ascii")):
+            return False
+        names.add(raw.lower())
+    return len(names) == len(members)
 
 
 class _Member(NamedTuple):
