@@ -675,3 +675,77 @@ def test_mixed_formats_folder_scores_like_the_examples(tmp_path: Path) -> None:
         "~$Ia_Dom.xlsx": ("skipped", []),
         "notes.txt": ("skipped", []),
     }
+
+
+# --- python-calamine's panics ------------------------------------------------------------
+
+
+class PanicException(BaseException):
+    """As pyo3 raises a panic of Rust code: a BaseException, by this name."""
+
+
+class _PanickingBook:
+    """A python-calamine workbook whose Rust code panics on opening or on a sheet."""
+
+    def __init__(self, real: Any, at: str) -> None:
+        self._real, self._at = real, at
+        self.sheet_names = real.sheet_names
+
+    @classmethod
+    def opener(cls, at: str) -> Any:
+        import python_calamine
+
+        real_open = python_calamine.CalamineWorkbook.from_filelike
+
+        class Opener:
+            @staticmethod
+            def from_filelike(data: Any) -> Any:
+                if at == "open":
+                    raise PanicException("called `Option::unwrap()` on a `None` value")
+                return cls(real_open(data), at)
+
+        return Opener
+
+    def get_sheet_by_name(self, name: str) -> Any:
+        if self._at == name:
+            raise PanicException("index out of bounds")
+        if self._at == "interrupt":
+            raise KeyboardInterrupt
+        return self._real.get_sheet_by_name(name)
+
+
+@pytest.mark.parametrize(("at", "expected"), [
+    ("open", [("file-unreadable", None)]),
+    ("Hướng dẫn", [("sheet-skipped", "Hướng dẫn")]),
+])
+def test_a_panic_in_python_calamine_is_a_problem_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, at: str, expected: list[Any]
+) -> None:
+    """python-calamine's Rust panics (pyo3's PanicException, a BaseException) on opening a
+    file make it unreadable, on a sheet make the sheet skipped; the run goes on."""
+    import python_calamine
+
+    path = tmp_path / "Ia_Dom.xlsx"
+    write_form(path, "Ia Dom", {"live_births": 412})
+    book = openpyxl.load_workbook(path)
+    guide = book.create_sheet("Hướng dẫn")
+    guide["A1"], guide["B1"] = "Bước 1", "Ghi số liệu vào cột E"  # two columns: it is parsed
+    book.save(path)
+    monkeypatch.setattr(python_calamine, "CalamineWorkbook", _PanickingBook.opener(at))
+    result = read_paths([path], PLAN)
+    assert [(p.type, p.sheet) for p in result.problems] == expected
+    assert len(result.submissions) == (0 if at == "open" else 1)
+    if at == "open":
+        assert "unwrap" in str(result.problems[0].params["detail"])
+
+
+def test_an_interrupt_while_reading_is_not_taken_for_a_bad_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C (KeyboardInterrupt, also a BaseException) stops the run, as it should."""
+    import python_calamine
+
+    path = write_form(tmp_path / "Ia_Dom.xlsx", "Ia Dom", {"live_births": 412})
+    monkeypatch.setattr(python_calamine, "CalamineWorkbook", _PanickingBook.opener("interrupt"))
+    with pytest.raises(KeyboardInterrupt):
+        read_paths([path], PLAN)

@@ -311,7 +311,9 @@ def _workbook_sheets(
     except python_calamine.PasswordError:
         _reject(intake, record, "encrypted")
         return None
-    except Exception as exc:  # calamine raises several unrelated types for bad files
+    except BaseException as exc:  # calamine raises several unrelated types for bad files
+        if not _calamine_failed(exc):
+            raise
         _reject(intake, record, "file-unreadable", detail=_short(exc))
         return None
     if is_own_output(names):  # a summary or trend kh-treem left in the folder
@@ -338,19 +340,30 @@ def _workbook_sheets(
                 continue
             try:
                 sheet = workbook.get_sheet_by_name(sheet_name)
-            except Exception:  # a chart sheet or a damaged one: not a form
-                yield sheet_name, [], {}
+                height = sheet.height
+                rows = (sheet.to_python(skip_empty_area=False) if height <= limits.MAX_ROWS
+                        else None)
+            except BaseException as exc:
+                if not _calamine_failed(exc):
+                    raise
+                yield sheet_name, [], {}  # a chart sheet or a damaged one: not a form
                 continue
-            if sheet.height > limits.MAX_ROWS:
+            if rows is None:
                 intake.problems.append(Problem("too-many-rows", file=record.path,
                                                sheet=sheet_name, params={
-                    "rows": sheet.height, "limit": limits.MAX_ROWS}))
+                    "rows": height, "limit": limits.MAX_ROWS}))
                 yield sheet_name, None, {}  # refused, and said so
                 continue
-            rows = sheet.to_python(skip_empty_area=False)
             yield sheet_name, rows, dict(untrusted.get(sheet_name, {}))
 
     return sheets()
+
+
+def _calamine_failed(exc: BaseException) -> bool:
+    """Whether python-calamine failed on the file: any Exception, or a panic of its Rust
+    code, which pyo3 raises as PanicException, a BaseException (it stopped the whole run
+    with a traceback). KeyboardInterrupt and SystemExit go on."""
+    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
 
 
 def _csv_sheets(data: bytes, record: FileRecord, intake: Intake) -> list[Sheet] | None:
