@@ -847,3 +847,16 @@ def test_refused_or_encrypted_zip_is_handed_on_as_it_is() -> None:
     encrypted = raw_zip([(SHEET_NAME, packed, size, crc)], flags=0x1)
     for data in (damaged, encrypted):
         assert limits.check_bytes(data).readable is data
+
+
+def test_member_name_holding_a_nul_is_refused() -> None:
+    """zipfile cuts a name at a NUL and python-calamine does not: a second
+    "xl/workbook.xml\\0" would stand, in what is checked, for the part python-calamine
+    reads. Such a zip is unreadable, with a sentence."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("xl/workbook.xml", b"<workbook/>")
+        archive.writestr("xl/workbook.xmlQ", b"<workbook/>")
+    data = buffer.getvalue().replace(b"workbook.xmlQ", b"workbook.xml\0")
+    assert verdict(data) == (
+        Refusal("file-unreadable", {"detail": "a member's name holds a NUL byte"}), {})

@@ -187,11 +187,6 @@ _TRICKS = {
         [("rId1", "worksheets/sheet1.xml"), ("rId2", "worksheets/sheet2.xml")],
         [("xl/worksheets/sheet1.xml", _FORM_PART), ("xl/worksheets/sheet2.xml", _ONE_COLUMN_PART),
          ("xl\\workbook.xml", f"<workbook {_NS}><sheets>{_TAG}</sheets></workbook>".encode())]),
-    # zipfile cuts a name at a NUL; python-calamine keeps it
-    "a NUL in a part's name": _hand_made(
-        _TAG, [("rId1", "worksheets/sheet1.xml")],
-        [("xl/worksheets/sheet1.xml", _FORM_PART), ("xl/worksheets/sheet1.xmlQ", _ONE_COLUMN_PART)],
-    ).replace(b"sheet1.xmlQ", b"sheet1.xml\0"),
 }
 
 
@@ -266,3 +261,19 @@ def test_skipping_one_column_sheets_reads_as_parsing_them(
         assert dict(skipped)["Khác"] == dict(parsed)["Khác"] > 0
     else:
         assert dict(skipped)["Khác"] == 0
+
+
+def test_a_part_named_with_a_nul_is_refused_not_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """zipfile cuts a name at a NUL, python-calamine keeps it: a one-column part named
+    "sheet1.xml\0" beside the form's sheet1.xml makes the file unreadable, said so, never
+    read with the form skipped."""
+    path = tmp_path / "Ia_Dom.xlsx"
+    path.write_bytes(_hand_made(
+        _TAG, [("rId1", "worksheets/sheet1.xml")],
+        [("xl/worksheets/sheet1.xml", _FORM_PART), ("xl/worksheets/sheet1.xmlQ", _ONE_COLUMN_PART)],
+    ).replace(b"sheet1.xmlQ", b"sheet1.xml\0"))
+    skipping = _read(path, PLAN, False, monkeypatch, [])
+    assert skipping == _read(path, PLAN, True, monkeypatch, [])
+    assert [p.type for p in skipping.problems] == ["file-unreadable"]

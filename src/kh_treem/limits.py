@@ -140,6 +140,12 @@ def _check_zip(data: bytes) -> Checked:
         except NotImplementedError as exc:  # "zip file version 7.0": zipfile cannot read it
             return Checked(Refusal("file-unreadable", {"detail": str(exc)}), xml, data)
         members = [_Member.of(info, data) for info in archive.infolist()]
+        # zipfile cuts a name at a NUL, python-calamine does not: "xl/workbook.xml\0" would
+        # stand, in what is checked here, for the part python-calamine reads.
+        if any(b"\0" in member.raw_name for member in members):
+            archive.close()
+            return Checked(Refusal("file-unreadable",
+                                   {"detail": "a member's name holds a NUL byte"}), xml, data)
     try:
         return _check_members(data, members, archive)
     finally:
@@ -197,14 +203,14 @@ def _plainly_named(members: list[_Member]) -> bool:
     """Whether zipfile and python-calamine surely name every member alike, and no two the same.
 
     python-calamine finds a part by its name in any ASCII case, a backslash read as a slash,
-    and takes the last that matches; zipfile cuts a name at a NUL, and may decode a name
-    beyond ASCII otherwise. Where any of that could be, which member is read is not known.
+    and takes the last that matches; zipfile may decode a name beyond ASCII otherwise (and
+    cuts one at a NUL, a zip _check_zip refuses). Where any of that could be, which member
+    is read is not known.
     """
     names = set()
     for member in members:
         raw = member.raw_name
-        if (not raw.isascii() or b"\\" in raw or b"\0" in raw
-                or member.name != raw.decode("ascii")):
+        if not raw.isascii() or b"\\" in raw or member.name != raw.decode("ascii"):
             return False
         names.add(raw.lower())
     return len(names) == len(members)
