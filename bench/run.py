@@ -380,6 +380,7 @@ class Runner:
         self.cap = cap
         self.rows: list[Row] = []
         self.warmed: set[tuple[str, str]] = set()
+        self.groups = 0  # calls of rounds() so far: each numbers its rows' group
         # Bytecode cached as an installed package has it (pip compiles at install), but in
         # the bench's own folder: PYTHONDONTWRITEBYTECODE would otherwise make every run
         # recompile kh-treem's modules, and an editable install's tree stays untouched.
@@ -408,18 +409,26 @@ class Runner:
             _progress(f"  {row.name:<28} {row.dataset:<7} N={row.n:<6} {row.note}")
             self.rows.append(row)
             return
-        if guess is not None and runs > 1:
-            runs = 1
-            row.note = f"1 run: projected {guess:.0f} s > --cap {self.cap:.0f} s"
-        elif optional and runs > 1 and row.n > 2_000 and self.cap is not None:
+        runs = self._capped(row, runs, guess)
+        if optional and runs > 1 and row.n > 2_000 and self.cap is not None:
             runs = 1  # a secondary row at the largest sizes: one run keeps the whole in budget
+        self._warm(row, cmd)
+        self.rows.append(measure(row, cmd, runs, self.work, ok, self.env))
+
+    def _capped(self, row: Row, runs: int, guess: float | None) -> int:
+        """``runs``, or one where the row is projected past the cap (said in its note)."""
+        if guess is None or runs <= 1:
+            return runs
+        row.note = f"1 run: projected {guess:.0f} s > --cap {self.cap:.0f} s"
+        return 1
+
+    def _warm(self, row: Row, cmd: list[str]) -> None:
+        # One untimed run fills the bytecode and page caches (at 10,000 files a cold first
+        # run's compile time is lost in the noise, and a second run costs minutes).
         if (row.name, row.dataset) not in self.warmed:
-            # One untimed run fills the bytecode and page caches (at 10,000 files a cold
-            # first run's compile time is lost in the noise, and a second run costs minutes).
             self.warmed.add((row.name, row.dataset))
             if row.n <= 1_000:
                 run_once(cmd, self.work, self.env)
-        self.rows.append(measure(row, cmd, runs, self.work, ok, self.env))
 
     def rounds(self, commands: list[tuple[Row, list[str]]], runs: int) -> None:
         """Each command run once a round, in turn, for ``runs`` rounds.
@@ -430,20 +439,12 @@ class Runner:
         the first round only.
         """
         counts = []
-        group = 1 + max((r.group or 0) for r in self.rows) if self.rows else 1
+        self.groups += 1
         for row, cmd in commands:
-            row.group = group
-            guess = self.over_cap(row)
-            count = runs
-            if guess is not None and runs > 1:
-                count = 1
-                row.note = f"1 run: projected {guess:.0f} s > --cap {self.cap:.0f} s"
-            counts.append(count)
+            row.group = self.groups
+            counts.append(self._capped(row, runs, self.over_cap(row)))
             self.rows.append(row)
-            if (row.name, row.dataset) not in self.warmed:  # as in run()
-                self.warmed.add((row.name, row.dataset))
-                if row.n <= 1_000:
-                    run_once(cmd, self.work, self.env)
+            self._warm(row, cmd)
         for number in range(runs):
             for (row, cmd), count in zip(commands, counts, strict=True):
                 if number < count:
