@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import os
 import shutil
 import zipfile
@@ -22,7 +23,7 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from kh_treem.formulas import untrusted_cells
+from kh_treem.formulas import xlsx_formulas
 from kh_treem.intake import Intake, Submission, read_paths
 from kh_treem.plan import Plan
 from kh_treem.problems import Problem
@@ -612,12 +613,32 @@ def test_formula_cells_are_found_whatever_the_attribute_order(
                                 b'<c r="F6" t="e"><f>1/0</f><v>#DIV/0!</v></c></row>'
                                 b"</sheetData></worksheet>"),
     }
-    assert untrusted_cells(members) == {"Bi&u": {"E6": "", "F6": "#DIV/0!"}}
+    assert formulas_of(members) == {"Bi&u": {"E6": ("unsaved", ""),
+                                             "F6": ("error", "#DIV/0!")}}
 
 
-def test_formula_cells_of_sheets_not_read_are_not_looked_for() -> None:
-    """untrusted_cells looks in every sheet but those it is told are not read."""
-    unsaved = (b'<worksheet><sheetData><row r="6"><c r="E6"><f>E5+1</f></c></row>'
+SPREADSHEET_NAMESPACES = (
+    ' xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    ' xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')
+RELATIONSHIP_NAMESPACE = ' xmlns="http://schemas.openxmlformats.org/package/2006/relationships"'
+
+
+def formulas_of(members: dict[str, bytes]) -> dict[str, dict[str, tuple[str, str]]]:
+    """xlsx_formulas of a zip holding ``members``, namespaces declared on their roots."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, xml in members.items():
+            namespaces = (RELATIONSHIP_NAMESPACE if name.endswith(".rels")
+                          else SPREADSHEET_NAMESPACES)
+            root_end = xml.index(b">")
+            archive.writestr(name, xml[:root_end] + namespaces.encode() + xml[root_end:])
+    with zipfile.ZipFile(buffer) as archive:
+        return {sheet: dict(cells) for sheet, cells in xlsx_formulas(archive).items()}
+
+
+def test_formula_cells_are_found_in_every_sheet() -> None:
+    """Every sheet's formulas are looked for; a cell without r="" follows the one before."""
+    unsaved = (b'<worksheet><sheetData><row r="6"><c r="D6"/><c><f>E5+1</f></c></row>'
                b"</sheetData></worksheet>")
     members = {
         "xl/workbook.xml": (b'<workbook><sheets><sheet name="A" r:id="rId1"/>'
@@ -627,8 +648,7 @@ def test_formula_cells_of_sheets_not_read_are_not_looked_for() -> None:
             b'<Relationship Id="rId2" Target="worksheets/b.xml"/></Relationships>'),
         "xl/worksheets/a.xml": unsaved, "xl/worksheets/b.xml": unsaved,
     }
-    assert untrusted_cells(members) == {"A": {"E6": ""}, "B": {"E6": ""}}
-    assert untrusted_cells(members, skip={"B"}) == {"A": {"E6": ""}}
+    assert formulas_of(members) == {"A": {"E6": ("unsaved", "")}, "B": {"E6": ("unsaved", "")}}
 
 
 # --- sheets and files -------------------------------------------------------------------------
@@ -870,23 +890,44 @@ def test_other_workbook_suffixes(tmp_path: Path, plan: Plan, name: str) -> None:
     assert values_of(only_submission(intake)) == {"live_births": 2}
 
 
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_own_summary_and_trend_are_skipped_by_their_mark(
+    tmp_path: Path, plan: Plan, lang: str
+) -> None:
+    """A summary or trend kh-treem wrote into the folder is skipped with
+    "skipped-own-summary": it carries kh-treem's mark, whatever its sheets are named."""
+    import kh_treem
+    from kh_treem.trend_workbook import write_trend
+    from kh_treem.workbook import write_summary
+
+    form = write_form(tmp_path / "Ia_Dom.xlsx", "Ia Dom", {"live_births": 2})
+    summary, trend = tmp_path / "kh-treem-2022.xlsx", tmp_path / "xu-huong.xlsx"
+    write_summary(kh_treem.score([form]), summary, lang)
+    write_trend(kh_treem.rollup([form]), trend, lang)
+    intake = read_paths([tmp_path], plan)
+    assert [s.file for s in intake.submissions] == [str(form)]
+    assert [(p.severity, p.file) for p in of_type(intake, "skipped-own-summary")] == [
+        ("notice", str(summary)), ("notice", str(trend))]
+    for path in (summary, trend):
+        record = record_of(intake, path)
+        assert (record.status, record.reason) == ("skipped", "skipped-own-summary")
+    assert errors(intake) == []
+
+
 @pytest.mark.parametrize(
     "sheets",
     [pytest.param(VI_SUMMARY_SHEETS, id="vi"), pytest.param(EN_SUMMARY_SHEETS, id="en")],
 )
-def test_own_summary_is_skipped(tmp_path: Path, plan: Plan, sheets: list[str]) -> None:
-    """A kh-treem summary workbook left in the folder is skipped with "skipped-own-summary"."""
-    write_form(tmp_path / "Ia_Dom.xlsx", "Ia Dom", {"live_births": 2})
-    summary = write_rows(tmp_path / "kh-treem-2022.xlsx", {
-        name: [["Mã", "Số liệu", "Xã"], ["live_births", 2, "Ia Dom"]] for name in sheets
-    })
-    intake = read_paths([tmp_path], plan)
-    assert [s.file for s in intake.submissions] == [str(tmp_path / "Ia_Dom.xlsx")]
-    [problem] = of_type(intake, "skipped-own-summary")
-    assert (problem.severity, problem.file) == ("notice", str(summary))
-    record = record_of(intake, summary)
-    assert (record.status, record.reason) == ("skipped", "skipped-own-summary")
-    assert errors(intake) == []
+def test_a_form_with_the_summarys_sheet_names_is_read(
+    tmp_path: Path, plan: Plan, sheets: list[str]
+) -> None:
+    """A commune's workbook whose sheets happen to be named like a summary's ("Vấn đề",
+    "Tệp đã đọc") is read: only kh-treem's mark makes a workbook its own output."""
+    rows = [["Đơn vị:", "Ia Dom"], HEADER, [1, "Số trẻ đẻ sống", "trẻ", "live_births", 2]]
+    path = write_rows(tmp_path / "Ia_Dom.xlsx", {name: rows for name in sheets[-2:]})
+    intake = read_paths([path], plan)
+    assert [s.unit for s in intake.submissions] == ["Ia Dom", "Ia Dom"]
+    assert of_type(intake, "skipped-own-summary") == []
 
 
 def test_folder_walk_leaves_out_hidden_folders_and_links_to_folders(

@@ -60,7 +60,7 @@ def _book(tmp_path: Path, spliced: bool) -> Path:
                 for row, (text, number) in enumerate(cells, start=2)]
         return [Splice(0, rows, len(cells) + 1, 1)]
 
-    write_book(path, fill, constant_memory=True)
+    write_book(path, fill, "summary", constant_memory=True)
     return path
 
 
@@ -108,7 +108,7 @@ def test_splice_into_a_sheet_that_is_not_there_fails(tmp_path: Path) -> None:
         return [Splice(3, ["<row r=\"2\"/>"], 2, 0)]
 
     with pytest.raises(ValueError, match=r"sheet4\.xml"):
-        write_book(tmp_path / "x.xlsx", fill)
+        write_book(tmp_path / "x.xlsx", fill, "summary")
     assert not (tmp_path / "x.xlsx").exists()
 
 
@@ -148,7 +148,7 @@ def test_rows_made_elsewhere_go_before_the_rows_made_here(
         return [Splice(0, after, 3001, 0, made)]
 
     path = tmp_path / "x.xlsx"
-    write_book(path, fill, constant_memory=True)
+    write_book(path, fill, "summary", constant_memory=True)
     with zipfile.ZipFile(path) as archive:
         assert archive.testzip() is None
         xml = archive.read("xl/worksheets/sheet1.xml").decode()

@@ -1,110 +1,254 @@
-"""Cells of an .xlsx/.xlsm file whose value python-calamine cannot give truly.
+"""Formula cells whose saved value is not a figure, in .xlsx, .xlsm and .xls files.
 
-python-calamine returns a formula's saved value, and a blank both for a formula
-saved without one (a file written by a program and never opened in Excel or
-LibreOffice) and for an error value such as #DIV/0!. Worse, some writers store
-0 as a placeholder and ask Excel to recalculate on open (``fullCalcOnLoad``):
-that 0 is not a figure. This module finds those cells so that intake can say
-"open and save the file" or "fix the formula" instead of reading a blank or a
-false 0.
+python-calamine gives a formula's saved value, but a blank both for an error value
+(#DIV/0!, #N/A) and for a formula saved without a value (a file written by a program
+and never opened in Excel or LibreOffice), and the text of a text result. Some writers
+store 0 as a placeholder and ask Excel to recalculate on open (``fullCalcOnLoad``): that
+0 is not a figure either. This module reads the formulas python-calamine does not
+show, so that intake can say "fix the formula" or "open and save the file" instead of
+reading a blank or a false 0. (.ods formulas are read with the rest of the sheet, in
+:mod:`kh_treem.ods`.)
 """
 
 from __future__ import annotations
 
 import posixpath
-import re
-from collections.abc import Collection, Iterator, Mapping
-from functools import lru_cache
+import struct
+import zipfile
+from collections.abc import Mapping
+from io import BytesIO
+from typing import Literal
 
-from kh_treem.limits import sheet_cells
-from kh_treem.sheet_parts import RELATIONSHIP_TAG, SHEET_TAG
+from kh_treem import xml_events
+from kh_treem.xml_events import OFFICE_RELATIONSHIPS, RELATIONSHIPS, SPREADSHEET_ML
 
-# A tag's attributes, then each one by name: in any order (two expressions per pair, one for
-# each order, took 0.05 ms a form backtracking over the other attributes).
-_NAME = re.compile(rb'\bname="([^"]*)"')
-_RID = re.compile(rb'\br:id="([^"]*)"')
-_ID = re.compile(rb'\bId="([^"]*)"')
-_TARGET = re.compile(rb'\bTarget="([^"]*)"')
-_RECALC = re.compile(rb'<calcPr\b[^>]*\bfullCalcOnLoad="(?:1|true)"')
-_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.DOTALL)
-_REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
-_VALUE = re.compile(rb"<v>[^<]")
-_IS_ERROR = re.compile(rb'\bt="e"')
-_HAS_FORMULA = re.compile(rb"<f[ >/]")
-_ERROR_VALUE = re.compile(rb"<v>([^<]*)</v>")
+FormulaKind = Literal["unsaved", "error", "text"]
+# A formula's problem: its kind and what it gave ("#DIV/0!", the text, "" when unsaved).
+FormulaCell = tuple[FormulaKind, str]
+# sheet name -> A1 cell -> the formula's problem
+SheetFormulas = dict[str, dict[str, FormulaCell]]
 
 
-# sheet name -> A1 cell -> "" (a formula with no trustworthy saved value) or the error value
-Untrusted = Mapping[str, Mapping[str, str]]
+def cell_name(row: int, col: int) -> str:
+    """(0, 0) -> A1, (9, 26) -> AA10."""
+    letters = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row + 1}"
 
 
-def untrusted_cells(members: Mapping[str, bytes], skip: Collection[str] = ()) -> Untrusted:
-    """Every cell whose saved value is missing, a placeholder, or an error value, in every
-    sheet but those named in ``skip`` (sheets that are not read).
+# --- .xlsx and .xlsm ----------------------------------------------------------------------
 
-    ``members`` are the workbook's XML members, name -> content, as limits.py inflated them.
-    """
-    workbook = members.get("xl/workbook.xml")
-    rels = members.get("xl/_rels/workbook.xml.rels")
-    if workbook is None or rels is None:
+_CELL, _ROW, _FORMULA, _VALUE, _SHEET_DATA = (
+    f"{SPREADSHEET_ML} {name}" for name in ("c", "row", "f", "v", "sheetData"))
+_TEXT_TYPES = frozenset({"str", "s", "inlineStr"})
+
+
+def xlsx_formulas(archive: zipfile.ZipFile) -> SheetFormulas:
+    """Every formula cell of every sheet whose saved value is missing, a placeholder, an
+    error value or text. Raises DoctypeFound or ExpatError for a part that cannot be read."""
+    names = set(archive.namelist())
+    if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
         return {}
-    recalc = _RECALC.search(workbook) is not None
-    found: dict[str, dict[str, str]] = {}
-    for name, member in _sheet_members(workbook, rels):
-        xml = members.get(member)
-        if xml is None or name in skip:
-            continue
-        xml = sheet_cells(xml)  # a form's data validations, two thirds of it, hold no cell
-        # <formula1> of a data validation is no formula cell: look for <f> and <f ...> only.
-        cells = _cells(xml, recalc) if _HAS_FORMULA.search(xml) or b't="e"' in xml else {}
-        if cells:
-            found[name] = cells
+    sheets, recalc = _workbook_sheets(archive.read("xl/workbook.xml"))
+    targets = _relationship_targets(archive.read("xl/_rels/workbook.xml.rels"))
+    found: SheetFormulas = {}
+    for sheet, rid in sheets:
+        member = _member(targets.get(rid, ""))
+        if member in names:
+            cells = _sheet_formulas(archive.read(member), recalc)
+            if cells:
+                found[sheet] = cells
     return found
 
 
-@lru_cache(maxsize=64)  # the forms of a folder share their workbook.xml and its rels
-def _sheet_members(workbook: bytes, rels: bytes) -> tuple[tuple[str, str], ...]:
-    """(sheet name, member) of each sheet workbook.xml names with a target in its rels."""
-    targets = dict(_pairs(RELATIONSHIP_TAG, _ID, _TARGET, rels))
-    found = []
-    for name, rid in dict(_pairs(SHEET_TAG, _NAME, _RID, workbook)).items():
-        target = targets.get(rid)
-        if target is not None:
-            found.append((_unescape(name.decode("utf-8", "replace")),
-                          _member(target.decode("utf-8", "replace"))))
-    return tuple(found)
+def _workbook_sheets(xml: bytes) -> tuple[list[tuple[str, str]], bool]:
+    """(sheet name, relationship id) of each sheet, and whether Excel must recalculate."""
+    sheets: list[tuple[str, str]] = []
+    recalc = False
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        nonlocal recalc
+        if name == f"{SPREADSHEET_ML} sheet":
+            sheets.append((attributes.get("name", ""),
+                           attributes.get(f"{OFFICE_RELATIONSHIPS} id", "")))
+        elif name == f"{SPREADSHEET_ML} calcPr":
+            recalc = attributes.get("fullCalcOnLoad") in ("1", "true")
+
+    xml_events.parse(xml, start)
+    return sheets, recalc
 
 
-def _pairs(
-    tag: re.Pattern[bytes], key: re.Pattern[bytes], value: re.Pattern[bytes], xml: bytes
-) -> Iterator[tuple[bytes, bytes]]:
-    """(key, value) of each tag that has both attributes, in the tags' order."""
-    for attributes in tag.findall(xml):
-        found_key, found_value = key.search(attributes), value.search(attributes)
-        if found_key is not None and found_value is not None:
-            yield found_key.group(1), found_value.group(1)
+def _relationship_targets(xml: bytes) -> dict[str, str]:
+    targets: dict[str, str] = {}
 
+    def start(name: str, attributes: dict[str, str]) -> None:
+        if name == f"{RELATIONSHIPS} Relationship":
+            targets[attributes.get("Id", "")] = attributes.get("Target", "")
 
-def _cells(xml: bytes, recalc: bool) -> dict[str, str]:
-    cells = {}
-    for attrs, body in _CELL.findall(xml):
-        ref = _REF.search(attrs)
-        if ref is None:
-            continue
-        error = _ERROR_VALUE.search(body) if _IS_ERROR.search(attrs) else None
-        if error is not None:
-            cells[ref.group(1).decode()] = _unescape(error.group(1).decode("utf-8", "replace"))
-        elif b"<f" in body and (recalc or _VALUE.search(body) is None):
-            cells[ref.group(1).decode()] = ""
-    return cells
+    xml_events.parse(xml, start)
+    return targets
 
 
 def _member(target: str) -> str:
+    """The zip member a workbook relationship's target names (relative to xl/)."""
     if target.startswith("/"):
         return target.lstrip("/")
     return posixpath.normpath(posixpath.join("xl", target))
 
 
-def _unescape(text: str) -> str:
-    return (text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
-            .replace("&apos;", "'").replace("&amp;", "&"))
+class _SheetCells:
+    """The formula cells of one sheet, from its XML's events (cells inside <sheetData>)."""
+
+    def __init__(self, recalc: bool) -> None:
+        self.recalc = recalc
+        self.found: dict[str, FormulaCell] = {}
+        self.row = self.col = -1
+        self.cell = ""
+        self.type = ""
+        self.formula = False
+        self.value: list[str] | None = None  # the <v>'s text, None without a <v>
+        self.in_value = False
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        if name == _ROW:
+            given = attributes.get("r", "")
+            self.row = int(given) - 1 if given.isdigit() else self.row + 1
+            self.col = -1
+        elif name == _CELL:
+            self.col += 1  # a cell without r="" follows the one before it
+            self.cell = attributes.get("r") or cell_name(self.row, self.col)
+            self.col = _column(self.cell, self.col)
+            self.type = attributes.get("t", "n")
+            self.formula, self.value = False, None
+        elif name == _FORMULA:
+            self.formula = True
+        elif name == _VALUE:
+            self.value, self.in_value = [], True
+
+    def text(self, data: str) -> None:
+        if self.in_value and self.value is not None:
+            self.value.append(data)
+
+    def end(self, name: str) -> None:
+        if name == _VALUE:
+            self.in_value = False
+        elif name == _CELL:
+            value = None if self.value is None else "".join(self.value)
+            if self.type == "e":
+                self.found[self.cell] = ("error", value or "")
+            elif self.formula and (self.recalc or not value) and self.type not in _TEXT_TYPES:
+                self.found[self.cell] = ("unsaved", "")
+            elif self.formula and self.type in _TEXT_TYPES:
+                self.found[self.cell] = ("text", value or "")
+        elif name == _SHEET_DATA:
+            raise xml_events.Stop  # the rest (data validations, print setup) holds no cell
+
+
+def _column(cell: str, default: int) -> int:
+    """The 0-based column of an A1 reference, or ``default`` when it is not one."""
+    letters = cell.rstrip("0123456789")
+    if not letters.isalpha() or not letters.isascii():
+        return default
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - 64
+    return number - 1
+
+
+def _sheet_formulas(xml: bytes, recalc: bool) -> dict[str, FormulaCell]:
+    cells = _SheetCells(recalc)
+    xml_events.parse(xml, cells.start, cells.end, cells.text)
+    return cells.found
+
+
+# --- .xls (BIFF5 and BIFF8 records in an OLE compound file) -----------------------------
+
+_BOF, _EOF, _BOUNDSHEET, _FORMULA_RECORD, _BOOLERR = 0x0809, 0x000A, 0x0085, 0x0006, 0x0205
+_RECORD = struct.Struct("<HH")
+_ERROR_TEXT: Mapping[int, str] = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!",
+                                  0x17: "#REF!", 0x1D: "#NAME?", 0x24: "#NUM!", 0x2A: "#N/A"}
+
+
+def xls_formulas(data: bytes) -> SheetFormulas:
+    """Every cell of an .xls whose value is an error, and every formula whose result is
+    text, by sheet (the sheets' BOUNDSHEET names, as python-calamine names them)."""
+    import olefile  # only .xls files need it
+
+    with olefile.OleFileIO(BytesIO(data)) as ole:
+        stream = next((name for name in ("Workbook", "Book") if ole.exists(name)), None)
+        if stream is None:
+            return {}
+        biff = ole.openstream(stream).read()
+    offsets = _sheet_offsets(biff)
+    found: SheetFormulas = {}
+    for name, offset in offsets:
+        cells = _biff_sheet_formulas(biff, offset)
+        if cells:
+            found[name] = cells
+    return found
+
+
+def _records(biff: bytes, at: int = 0) -> list[tuple[int, bytes]]:
+    """The records of one substream (from its BOF at ``at`` to its EOF)."""
+    records = []
+    while at + 4 <= len(biff):
+        kind, length = _RECORD.unpack_from(biff, at)
+        body = biff[at + 4:at + 4 + length]
+        at += 4 + length
+        records.append((kind, body))
+        if kind == _EOF:
+            break
+    return records
+
+
+def _sheet_offsets(biff: bytes) -> list[tuple[str, int]]:
+    """(name, stream offset) of each worksheet named in the globals' BOUNDSHEET records."""
+    sheets = []
+    for kind, body in _records(biff):
+        if kind != _BOUNDSHEET or len(body) < 8:
+            continue
+        offset, sheet_type, length = struct.unpack_from("<IxBB", body)
+        if sheet_type != 0:  # a chart, a macro or a VB module
+            continue
+        if len(body) > 8 and len(body) >= 8 + length:  # BIFF8: a flags byte, then the name
+            wide = body[7] & 1
+            raw = body[8:8 + length * (2 if wide else 1)]
+            name = raw.decode("utf-16-le" if wide else "latin-1")
+        else:  # BIFF5: the name in the file's code page (only ASCII is compared)
+            name = body[7:7 + length].decode("cp1252", "replace")
+        sheets.append((name, offset))
+    return sheets
+
+
+def _biff_sheet_formulas(biff: bytes, offset: int) -> dict[str, FormulaCell]:
+    found: dict[str, FormulaCell] = {}
+    records = _records(biff, offset)
+    for index, (kind, body) in enumerate(records):
+        if kind == _FORMULA_RECORD and len(body) >= 14:
+            row, col = struct.unpack_from("<HH", body)
+            result = body[6:14]
+            if result[6:8] != b"\xff\xff":
+                continue  # a number
+            if result[0] == 2:
+                found[cell_name(row, col)] = ("error", _ERROR_TEXT.get(result[2], "#?"))
+            elif result[0] in (0, 3):  # text (in the STRING record after it), empty text
+                text = _string_record(records, index) if result[0] == 0 else ""
+                found[cell_name(row, col)] = ("text", text)
+        elif kind == _BOOLERR and len(body) >= 8 and body[7] == 1:
+            row, col = struct.unpack_from("<HH", body)
+            found[cell_name(row, col)] = ("error", _ERROR_TEXT.get(body[6], "#?"))
+    return found
+
+
+def _string_record(records: list[tuple[int, bytes]], index: int) -> str:
+    """The text of a formula's result, from the STRING record that follows its FORMULA."""
+    for kind, body in records[index + 1:index + 3]:
+        if kind == 0x0207 and len(body) >= 3:
+            length = struct.unpack_from("<H", body)[0]
+            wide = body[2] & 1
+            raw = body[3:3 + length * (2 if wide else 1)]
+            return raw.decode("utf-16-le" if wide else "latin-1", "replace")
+    return ""

@@ -107,17 +107,6 @@ SHEETS = {
     "outlook": ("Dự báo", "Outlook"),
 }
 
-# Every workbook kh-treem writes (the summary, the trend) ends with these two sheets;
-# a workbook holding both is kh-treem's own output, never a submission.
-OUTPUT_SHEET_PAIRS = [
-    frozenset((SHEETS["problems"][i], SHEETS["files"][i])) for i in range(len(LANGS))
-]
-
-
-def is_own_output(sheet_names: list[str]) -> bool:
-    return any(pair <= set(sheet_names) for pair in OUTPUT_SHEET_PAIRS)
-
-
 def pick(pair: tuple[str, str], lang: str) -> str:
     return pair[1] if lang == "en" else pair[0]
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from kh_treem.formulas import FormulaCell
 from kh_treem.names import MAX_LABEL_LENGTH, UnitMatcher, fold, label_keys, nearest
 from kh_treem.plan import Element, Plan
 from kh_treem.problems import Problem
@@ -75,8 +76,8 @@ class SheetSource:
     file: str
     sheet: str
     file_stem: str
-    # A1 cell -> "" (a formula with no trustworthy saved value) or its error value.
-    untrusted: Mapping[str, str] = field(default_factory=dict)
+    # A1 cell -> the formula there whose saved value is not a figure (kh_treem.formulas)
+    formulas: Mapping[str, FormulaCell] = field(default_factory=dict)
 
 
 # Code cells remembered by a reader: its plan's codes as typed, and a few thousand typos.
@@ -192,7 +193,7 @@ class SheetReader:
             unit = self._unit_from_names(src)
         year, year_cell, year_ok = self._year(labels.get("year"), src)
         figures: _Figures = ([], [], [])
-        untrusted = src.untrusted
+        formulas = src.formulas
         for r in range(header + 1, len(rows)):
             row = rows[r]
             raw_code = row[code_col] if code_col < len(row) else ""
@@ -202,7 +203,7 @@ class SheetReader:
             raw = row[value_col] if value_col < len(row) else ""
             cell = cell_name(r, value_col)
             if element is None:
-                if raw not in ("", None) or cell in untrusted:
+                if raw not in ("", None) or cell in formulas:
                     self._unknown_code(_as_text(raw_code), raw, src, cell)
             else:
                 self._value(element, raw, src, cell, figures)
@@ -279,11 +280,12 @@ class SheetReader:
     def _value(
         self, element: Element, raw: Any, src: SheetSource, cell: str, figures: _Figures
     ) -> None:
-        untrusted = src.untrusted.get(cell)
-        if untrusted is not None:
-            kind = "formula-error" if untrusted else "formula-unsaved"
-            self.problems.append(Problem(kind, file=src.file, sheet=src.sheet, cell=cell,
-                                         code=element.code, params={"found": untrusted}))
+        formula = src.formulas.get(cell)
+        # A formula's text result stands as typed text for a flag ("có"), never for a count.
+        if formula is not None and not (formula[0] == "text" and element.kind == "flag"):
+            kind, found = formula
+            self.problems.append(Problem(f"formula-{kind}", file=src.file, sheet=src.sheet,
+                                         cell=cell, code=element.code, params={"found": found}))
             return
         value = parse_flag(raw) if element.kind == "flag" else parse_count(raw)
         if isinstance(value, Rejected):

@@ -27,8 +27,8 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
     ),
     "no-submissions": (
         "error",
-        "không có tệp số liệu nào (.xlsx, .xlsm, .xls, .ods, .csv) trong {paths}",
-        "no submission (.xlsx, .xlsm, .xls, .ods, .csv) found in {paths}",
+        "không có tệp số liệu nào (.xlsx, .xlsm, .xlsb, .xls, .ods, .csv) trong {paths}",
+        "no submission (.xlsx, .xlsm, .xlsb, .xls, .ods, .csv) found in {paths}",
     ),
     "skipped-lock-file": (
         "notice",
@@ -42,8 +42,8 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
     ),
     "skipped-type": (
         "notice",
-        "bỏ qua: không phải tệp số liệu (.xlsx, .xlsm, .xls, .ods, .csv)",
-        "skipped: not a submission file (.xlsx, .xlsm, .xls, .ods, .csv)",
+        "bỏ qua: không phải tệp số liệu (.xlsx, .xlsm, .xlsb, .xls, .ods, .csv)",
+        "skipped: not a submission file (.xlsx, .xlsm, .xlsb, .xls, .ods, .csv)",
     ),
     "skipped-own-summary": (
         "notice",
@@ -74,13 +74,29 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
     ),
     "zip-bomb": (
         "error",
-        "tệp nén bất thường ({detail}); không mở, vì có thể làm treo máy",
-        "abnormally compressed ({detail}); not opened, as it could exhaust the machine",
+        "tệp nén bất thường: giải nén ra {size} MB, quá giới hạn {limit} MB; không mở, vì có"
+        " thể làm treo máy",
+        "abnormally compressed: {size} MB uncompressed, over the limit of {limit} MB; not"
+        " opened, as it could exhaust the machine",
+    ),
+    "too-many-members": (
+        "error",
+        "tệp nén chứa {count} tệp con, quá giới hạn {limit}; không phải bảng tính của một xã",
+        "the file holds {count} compressed members, over the limit of {limit}; not a"
+        " submission",
+    ),
+    "read-unsafe": (
+        "error",
+        "tệp quá lớn hoặc hỏng, không đọc được an toàn; mở và lưu lại bằng Excel hoặc"
+        " LibreOffice, hoặc xin xã gửi lại",
+        "the file is too large or damaged to read safely (it took too long or too much"
+        " memory); open and save it again in Excel or LibreOffice, or ask the commune to send"
+        " it again",
     ),
     "xml-entities": (
         "error",
-        "tệp chứa khai báo XML không được phép ({member}); không mở",
-        "the file declares XML entities ({member}), which no workbook needs; not opened",
+        "tệp chứa khai báo XML (DOCTYPE) không được phép trong bảng tính; không đọc",
+        "the file declares an XML document type (DOCTYPE), which no workbook needs; not read",
     ),
     "too-many-rows": (
         "error",
@@ -89,10 +105,8 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
     ),
     "too-many-cells": (
         "error",
-        "một trang tính ({member}) trải trên {rows} hàng × {columns} cột, quá giới hạn {limit}"
-        " ô; không mở",
-        "a sheet ({member}) spans {rows} rows × {columns} columns, over the limit of {limit}"
-        " cells; not opened",
+        "trang tính “{sheet}” có quá {limit} ô; không đọc",
+        "the sheet “{sheet}” has over {limit} cells; not read",
     ),
     "too-many-sheets": (
         "error",
@@ -103,6 +117,39 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
         "notice",
         "tệp CSV không phải UTF-8; đã đọc theo bảng mã Windows-1258",
         "the CSV file is not UTF-8; read as Windows-1258",
+    ),
+    "csv-quote": (
+        "error",
+        "dấu ngoặc kép (\") đặt sai chỗ hoặc không đóng ở dòng {line}; các dòng {line}–{last}"
+        " không đọc được; sửa tệp rồi gửi lại",
+        "a double quote (\") out of place or never closed on line {line}; lines {line}–{last}"
+        " could not be read; fix the file and send it again",
+    ),
+    "csv-multiline": (
+        "warning",
+        "các dòng {line}–{last} được đọc thành một hàng vì có dấu ngoặc kép (\") mở ở dòng"
+        " {line}; kiểm tra dấu ngoặc kép",
+        "lines {line}–{last} were read as one row because of a double quote (\") opened on"
+        " line {line}; check the quotes",
+    ),
+    "csv-field-too-long": (
+        "error",
+        "dòng {line} có một ô dài hơn {limit} ký tự, không phải số liệu; kiểm tra dấu ngoặc"
+        " kép",
+        "line {line} has a field longer than {limit} characters, not a figure; check the"
+        " quotes",
+    ),
+    "formulas-unchecked": (
+        "warning",
+        "không kiểm tra được các công thức của tệp; số liệu đọc theo giá trị đã lưu",
+        "the file's formulas could not be checked ({detail}); figures are read as saved",
+    ),
+    "sheet-unreadable": (
+        "warning",
+        "không đọc được trang tính này (tệp có thể bị hỏng); mở và lưu lại bằng Excel hoặc"
+        " LibreOffice",
+        "this sheet cannot be read ({detail}); the file may be damaged: open and save it again"
+        " in Excel or LibreOffice",
     ),
     "sheet-skipped": (
         "notice",
@@ -195,6 +242,12 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
         "error",
         "công thức cho kết quả lỗi {found}; sửa công thức hoặc nhập số liệu",
         "the formula gives the error {found}; fix it or type the figure",
+    ),
+    "formula-text": (
+        "error",
+        "công thức cho kết quả là chữ “{found}”, không phải số; sửa công thức hoặc nhập số"
+        " liệu",
+        "the formula gives the text “{found}”, not a number; fix it or type the figure",
     ),
     "submission-copy": (
         "notice",

@@ -3,6 +3,12 @@
 UTF-8 with or without a byte-order mark; failing that, Windows-1258 (Excel's
 "CSV" on Vietnamese Windows), which the caller reports. Comma or semicolon,
 whichever the first lines use more.
+
+No row is lost without a word: lines the csv module cannot read (a quote in the
+wrong place, or one never closed) are named, and the lines after them are read; a
+record that runs over several lines (a quoted line break, or a stray quote that the
+next one closes) is named with its lines; a field longer than any spreadsheet cell
+(32,767 characters) is named.
 """
 
 from __future__ import annotations
@@ -10,27 +16,54 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+MAX_FIELD = 32_767  # the most characters an Excel or LibreOffice cell holds
 
-@dataclass(frozen=True)
+
+@dataclass
 class CsvTable:
-    rows: list[list[Any]]
-    legacy_encoding: bool
+    rows: list[list[Any]] | None  # None: more rows than the limit
+    row_count: int = 0
+    # (problem type, parameters), in the order of the lines
+    problems: list[tuple[str, dict[str, object]]] = field(default_factory=list)
 
 
-def read_csv(data: bytes) -> CsvTable:
+def read_csv(data: bytes, max_rows: int) -> CsvTable:
+    table = CsvTable([])
     try:
         text = data.decode("utf-8-sig")
-        legacy = False
     except UnicodeDecodeError:
         # Windows-1258 writes tones as combining marks: compose them as typed.
         text = unicodedata.normalize("NFC", data.decode("cp1258", errors="replace"))
-        legacy = True
+        table.problems.append(("csv-windows-1258", {}))
     # A title line may have no separator at all: look at the first lines together.
     head = "\n".join(text.split("\n", 20)[:20])
     delimiter = ";" if head.count(";") > head.count(",") else ","
-    rows: list[list[Any]] = [list(row) for row in csv.reader(io.StringIO(text, newline=""),
-                                                                 delimiter=delimiter)]
-    return CsvTable(rows, legacy)
+    if len(text) > csv.field_size_limit():  # a long field is read, then named (below)
+        csv.field_size_limit(len(text))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[list[Any]] = []
+    line = 1  # where the next record starts
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:  # the lines of the record it was reading are not read
+            table.problems.append(("csv-quote", {"line": line, "last": reader.line_num}))
+            line = reader.line_num + 1
+            continue
+        if reader.line_num > line:
+            table.problems.append(("csv-multiline", {"line": line, "last": reader.line_num}))
+        if any(len(value) > MAX_FIELD for value in row):
+            table.problems.append(("csv-field-too-long", {"line": line, "limit": MAX_FIELD}))
+        line = reader.line_num + 1
+        rows.append(row)
+        if len(rows) > max_rows:
+            table.rows, table.row_count = None, len(rows)
+            return table
+    table.rows, table.row_count = rows, len(rows)
+    return table
+

@@ -23,7 +23,7 @@ CHART_WIDTH = 480  # pixels
 
 def write_trend(result: RollupResult, path: Path, lang: str = "vi") -> None:
     """Write the trend workbook to ``path``, atomically."""
-    write_book(path, lambda book: _TrendWriter(book, lang, result).write())
+    write_book(path, lambda book: _TrendWriter(book, lang, result).write(), "trend")
 
 
 class _TrendWriter(BookWriter):

@@ -18,6 +18,7 @@ from kh_treem.intake import FileRecord
 from kh_treem.pipeline import ScoreResult
 from kh_treem.plan import Target
 from kh_treem.problems import Problem
+from kh_treem.reading import OWN_MARK
 from kh_treem.scoring import Outcome, unit_targets, unit_values
 from kh_treem.sheet_rows import (
     MadeElsewhere,
@@ -48,13 +49,16 @@ def write_summary(result: ScoreResult, path: Path, lang: str = "vi") -> None:
     """Write the summary workbook to ``path``, atomically."""
     # Row by row to disk (a province's breakdown is hundreds of thousands of cells):
     # every sheet below is written top to bottom, as that mode requires.
-    write_book(path, lambda book: _Writer(book, lang, result).write(), constant_memory=True)
+    write_book(path, lambda book: _Writer(book, lang, result).write(), "summary",
+               constant_memory=True)
 
 
 def write_book(
-    path: Path, fill: Callable[[Any], list[Splice] | None], constant_memory: bool = False
+    path: Path, fill: Callable[[Any], list[Splice] | None], kind: str,
+    constant_memory: bool = False,
 ) -> None:
-    """An xlsxwriter workbook at ``path``, filled by ``fill``, written atomically.
+    """An xlsxwriter workbook at ``path``, filled by ``fill``, written atomically and
+    marked as kh-treem's ``kind`` of output (reading.OWN_OUTPUTS).
 
     Text is never turned into a formula, a link or a number, whatever it starts with.
     With ``constant_memory``, each row goes to disk once the next is begun, so
@@ -68,6 +72,8 @@ def write_book(
             str(temp), {"strings_to_formulas": False, "strings_to_urls": False,
                         "strings_to_numbers": False, "constant_memory": constant_memory},
         )
+        # The mark by which intake knows kh-treem's own output in a folder of submissions.
+        book.set_custom_property(OWN_MARK, kind)
         try:
             splices = fill(book)
         finally:

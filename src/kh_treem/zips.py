@@ -1,8 +1,7 @@
 """Zip archives written from members already stored or deflated.
 
-Two zips are written this way: the copy of a commune's workbook that limits.py hands
-to python-calamine (every member stored as it was checked), and the summary workbook,
-whose long sheets are deflated in pieces, some by child processes (sheet_rows.py).
+The summary workbook is written this way: its long sheets are deflated in pieces,
+some by child processes (sheet_rows.py).
 zipfile can only compress a member itself.
 """
 

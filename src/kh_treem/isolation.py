@@ -1,0 +1,195 @@
+"""Reading files in worker processes with limits, so that no file can end the run.
+
+A hostile or broken workbook can make a reader take all the memory of the machine, run
+for ever, or abort the process (python-calamine has aborted on a 5 KB .xlsx with a value
+in XFD1048576). Guessing from a file's bytes what the reader will do always misses a
+case, so the reader is contained instead: each file is read by a worker process whose
+address space is capped (where the system allows it) and which is given READ_SECONDS
+per file. A worker that dies or overruns is replaced, its file becomes one error line
+("read-unsafe"), and every other file is still read.
+
+Workers are started with fork on Linux, where it is cheap (a district's three files must
+not wait for a new interpreter), and with spawn elsewhere (Windows, macOS); tests run
+both. A worker holds up to IN_FLIGHT files, so it never waits for the parent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+from kh_treem.limits import Refusal
+from kh_treem.reading import FileRead, read_file
+
+READ_SECONDS = 5.0  # a commune's form reads in a millisecond, a province's table in 0.1 s
+READ_MEMORY_BYTES = 768 * 1024 * 1024  # address space a worker may add to what it starts with
+IN_FLIGHT = 2
+FILES_PER_WORKER = 100  # below this many files per worker, another costs more than it saves
+
+Progress = Callable[[int, int], None]  # (files done, files in all)
+
+
+def start_method() -> str:
+    return "fork" if sys.platform == "linux" else "spawn"
+
+
+def read_contained(
+    paths: Sequence[str], jobs: int = 1, progress: Progress | None = None,
+    method: str | None = None,
+) -> list[FileRead]:
+    """Each path read by read_file in a worker process, in order.
+
+    ``jobs`` caps the workers; there is one per FILES_PER_WORKER files, at least one.
+    """
+    if not paths:
+        return []
+    count = max(1, min(jobs, len(paths) // FILES_PER_WORKER))
+    pool = _Pool(multiprocessing.get_context(method or start_method()), count)
+    try:
+        return pool.run(paths, progress)
+    finally:
+        pool.close()
+
+
+@dataclass
+class _Worker:
+    process: Any  # multiprocessing's Process of the chosen context
+    connection: Connection
+    in_flight: deque[int] = field(default_factory=deque)  # indices, in the order sent
+    since: float = 0.0  # when the first file in flight began to be read
+
+
+class _Pool:
+    def __init__(self, context: Any, count: int) -> None:
+        self.context = context
+        self.workers = [self._start() for _ in range(count)]
+
+    def _start(self) -> _Worker:
+        parent, child = self.context.Pipe()
+        process = self.context.Process(target=_serve, args=(child, READ_MEMORY_BYTES),
+                                       daemon=True)
+        process.start()
+        child.close()
+        return _Worker(process, parent)
+
+    def run(self, paths: Sequence[str], progress: Progress | None) -> list[FileRead]:
+        results: list[FileRead | None] = [None] * len(paths)
+        waiting = deque(range(len(paths)))
+        done = 0
+        while done < len(paths):
+            for worker in self.workers:
+                while waiting and len(worker.in_flight) < IN_FLIGHT:
+                    if not worker.in_flight:
+                        worker.since = time.monotonic()
+                    index = waiting.popleft()
+                    worker.in_flight.append(index)
+                    worker.connection.send((index, paths[index]))
+            busy = [w for w in self.workers if w.in_flight]
+            deadline = min(w.since for w in busy) + READ_SECONDS
+            ready = wait([w.connection for w in busy] + [w.process.sentinel for w in busy],
+                         timeout=max(0.0, deadline - time.monotonic()))
+            for worker in busy:
+                finished = self._collect(worker, ready, results)
+                if finished is None:  # dead or overrunning: its first file is the cause
+                    culprit = worker.in_flight.popleft()
+                    results[culprit] = FileRead(paths[culprit], refusal=Refusal("read-unsafe"))
+                    waiting.extendleft(reversed(worker.in_flight))
+                    self._replace(worker)
+                    finished = 1
+                done += finished
+                if finished and progress is not None:
+                    progress(done, len(paths))
+        return [result for result in results if result is not None]
+
+    def _collect(
+        self, worker: _Worker, ready: list[Any], results: list[FileRead | None]
+    ) -> int | None:
+        """How many results ``worker`` gave; None when it died or overran its file."""
+        finished = 0
+        try:
+            while worker.in_flight and worker.connection.poll():
+                index, read = worker.connection.recv()
+                if index != worker.in_flight[0]:
+                    return None
+                worker.in_flight.popleft()
+                results[index] = read
+                worker.since = time.monotonic()
+                finished += 1
+        except (EOFError, OSError):
+            return None
+        if finished:
+            return finished
+        if worker.process.sentinel in ready and worker.in_flight:
+            return None
+        if worker.in_flight and time.monotonic() - worker.since > READ_SECONDS:
+            return None
+        return 0
+
+    def _replace(self, worker: _Worker) -> None:
+        _stop(worker)
+        fresh = self._start()
+        worker.process, worker.connection = fresh.process, fresh.connection
+        worker.in_flight.clear()
+
+    def close(self) -> None:
+        for worker in self.workers:
+            with contextlib.suppress(OSError):  # a worker already gone
+                worker.connection.send(None)
+        for worker in self.workers:
+            worker.process.join(timeout=1)
+            _stop(worker)
+
+
+def _stop(worker: _Worker) -> None:
+    if worker.process.is_alive():
+        worker.process.kill()
+    worker.process.join()
+    worker.connection.close()
+
+
+def _serve(connection: Connection, memory: int) -> None:
+    """A worker: read each file sent until told to stop (None)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it stops workers
+    _cap_memory(memory)
+    while True:
+        try:
+            item = connection.recv()
+        except EOFError:
+            return
+        if item is None:
+            return
+        index, path = item
+        try:
+            read = read_file(path)
+        except MemoryError:
+            read = FileRead(path, refusal=Refusal("read-unsafe"))
+        connection.send((index, read))
+
+
+def _cap_memory(extra: int) -> None:
+    """Cap the worker's address space at what it has now plus ``extra`` bytes.
+
+    Linux only: it reads its size from /proc and enforces RLIMIT_AS. macOS does not
+    enforce RLIMIT_AS and Windows has no rlimits: there, the time limit contains a file.
+    """
+    try:
+        import resource
+
+        with open("/proc/self/statm") as statm:
+            pages = int(statm.read().split()[0])
+    except (ImportError, OSError, ValueError):
+        return
+    limit = pages * os.sysconf("SC_PAGE_SIZE") + extra
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))

@@ -1,0 +1,262 @@
+"""One file read into its sheets' rows: what a worker process does with each file.
+
+Nothing here knows the plan: a file becomes its sheets (name, rows as python-calamine
+gives them, the formula cells whose value is not a figure), or the reason it could not
+be read. :mod:`kh_treem.isolation` runs this in worker processes with limits, and
+:mod:`kh_treem.intake` turns the sheets into submissions.
+
+Readers: python-calamine for every workbook format; for an .ods it cannot parse, the
+streaming reader of :mod:`kh_treem.ods`; the standard library's csv for CSV.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+from xml.parsers.expat import ExpatError
+
+from kh_treem import limits, ods
+from kh_treem.formulas import FormulaCell, SheetFormulas, xls_formulas, xlsx_formulas
+from kh_treem.limits import Refusal
+from kh_treem.problems import Problem
+from kh_treem.tabular import read_csv
+from kh_treem.xml_events import CUSTOM_PROPERTIES, ODS_META, DoctypeFound, parse
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
+ACCEPTED_SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv")
+
+# The mark kh-treem writes into every workbook it makes (a custom document property):
+# its value says which kind. A summary or a trend in the folder is never a submission.
+OWN_MARK = "kh-treem"
+OWN_OUTPUTS = frozenset({"summary", "trend"})
+
+Reader = Literal["python-calamine", "ods-xml", "csv"]
+
+
+@dataclass
+class SheetRead:
+    """One sheet as read; ``rows`` is None for a sheet refused by a limit."""
+
+    name: str
+    rows: list[list[Any]] | None
+    formulas: dict[str, FormulaCell] = field(default_factory=dict)
+
+
+@dataclass
+class FileRead:
+    """One file as read: its sheets, or why it was not read (``refusal``)."""
+
+    path: str
+    sha256: str | None = None
+    size: int | None = None
+    refusal: Refusal | None = None
+    sheets: list[SheetRead] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # about sheets, and notices
+    reader: Reader | None = None
+    own_output: bool = False  # a summary or trend kh-treem wrote
+
+
+def read_file(path: str) -> FileRead:
+    """Read one file. Every failure is a refusal of the file; a MemoryError goes on to
+    the caller (the worker reports the file as too large to read safely)."""
+    read = FileRead(path)
+    try:
+        with open(path, "rb", buffering=0) as file:  # unbuffered: read whole, in one call
+            data = file.readall()
+    except OSError as exc:
+        read.refusal = Refusal("path-unreadable", {"detail": exc.strerror or str(exc)})
+        return read
+    read.sha256, read.size = hashlib.sha256(data).hexdigest(), len(data)
+    read.refusal = limits.check_size(len(data)) or (Refusal("file-empty") if not data
+                                                      else None)
+    if read.refusal is None:
+        if Path(path).suffix.lower() == ".csv":
+            _read_csv(data, read)
+        else:
+            _read_workbook(data, read)
+    return read
+
+
+def _read_csv(data: bytes, read: FileRead) -> None:
+    table = read_csv(data, limits.MAX_ROWS)
+    read.reader = "csv"
+    read.problems.extend(Problem(kind, file=read.path, params=params)
+                         for kind, params in table.problems)
+    if table.rows is None:
+        read.refusal = Refusal("too-many-rows", {"rows": table.row_count,
+                                                 "limit": limits.MAX_ROWS})
+    else:
+        read.sheets.append(SheetRead("", table.rows))
+
+
+def _read_workbook(data: bytes, read: FileRead) -> None:
+    if data.startswith(limits.OLE_MAGIC) and limits.ENCRYPTED_PACKAGE in data:
+        read.refusal = Refusal("encrypted")
+        return
+    archive = None
+    if zipfile.is_zipfile(io.BytesIO(data)):
+        opened = limits.open_zip(data)
+        if isinstance(opened, Refusal):
+            read.refusal = opened
+            return
+        archive = opened
+    try:
+        _read_sheets(data, archive, read)
+    except DoctypeFound:
+        read.refusal, read.sheets = Refusal("xml-entities"), []
+    finally:
+        if archive is not None:
+            archive.close()
+
+
+def _read_sheets(data: bytes, archive: zipfile.ZipFile | None, read: FileRead) -> None:
+    import python_calamine
+
+    ods_tables = None
+    if archive is not None and "content.xml" in archive.namelist():
+        ods_tables = _ods_tables(archive, read)
+        if read.refusal is not None:
+            return
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = list(workbook.sheet_names)
+    except python_calamine.PasswordError:
+        read.refusal = Refusal("encrypted")
+        return
+    except BaseException as exc:  # python-calamine raises several unrelated types
+        if not _reader_failed(exc):
+            raise
+        if ods_tables is not None:  # a well-formed .ods python-calamine cannot parse
+            read.reader, read.own_output = "ods-xml", _own_mark(archive)
+            read.sheets = [SheetRead(t.name, t.rows, t.formulas) for t in ods_tables]
+            return
+        read.refusal = Refusal("file-unreadable", {"detail": _short(exc)})
+        return
+    read.reader = "python-calamine"
+    read.own_output = _own_mark(archive)
+    if read.own_output:
+        return
+    if len(names) > limits.MAX_SHEETS:
+        read.refusal = Refusal("too-many-sheets", {"count": len(names),
+                                                   "limit": limits.MAX_SHEETS})
+        return
+    formulas = _formulas(data, archive, ods_tables, read)
+    for name in names:
+        read.sheets.append(_calamine_sheet(workbook, name, formulas.get(name, {}), read))
+
+
+def _ods_tables(archive: zipfile.ZipFile, read: FileRead) -> list[ods.Table] | None:
+    """The .ods's tables by the streaming reader (None when it is not well-formed)."""
+    try:
+        return ods.read_ods(archive, limits.MAX_ROWS, limits.MAX_CELLS)
+    except ods.TooLarge as exc:
+        if exc.kind == "rows":
+            read.refusal = Refusal("too-many-rows", {"rows": exc.count,
+                                                     "limit": limits.MAX_ROWS})
+        else:
+            read.refusal = Refusal("too-many-cells", {"sheet": exc.table,
+                                                      "limit": limits.MAX_CELLS})
+    except (ExpatError, KeyError, zipfile.BadZipFile, EOFError, ValueError):
+        return None  # python-calamine is asked; if it fails too, the file is unreadable
+    return None
+
+
+def _formulas(
+    data: bytes, archive: zipfile.ZipFile | None, tables: list[ods.Table] | None,
+    read: FileRead,
+) -> SheetFormulas:
+    """The formula cells whose value is not a figure, in the formats that can have them."""
+    if tables is not None:
+        return {table.name: table.formulas for table in tables}
+    try:
+        if archive is not None:
+            return xlsx_formulas(archive)
+        if data.startswith(limits.OLE_MAGIC):
+            return xls_formulas(data)
+    except DoctypeFound:
+        raise
+    except Exception as exc:  # python-calamine read the file: say so, go on
+        read.problems.append(Problem("formulas-unchecked", file=read.path,
+                                     params={"detail": _short(exc)}))
+    return {}
+
+
+def _calamine_sheet(
+    workbook: Any, name: str, formulas: dict[str, FormulaCell], read: FileRead
+) -> SheetRead:
+    try:
+        sheet = workbook.get_sheet_by_name(name)
+        height, width = sheet.height, sheet.width
+        if height > limits.MAX_ROWS:
+            read.problems.append(Problem("too-many-rows", file=read.path, sheet=name, params={
+                "rows": height, "limit": limits.MAX_ROWS}))
+            return SheetRead(name, None)
+        if height * width > limits.MAX_CELLS:
+            read.problems.append(Problem("too-many-cells", file=read.path, params={
+                "sheet": name, "limit": limits.MAX_CELLS}))
+            return SheetRead(name, None)
+        return SheetRead(name, sheet.to_python(skip_empty_area=False), formulas)
+    except BaseException as exc:
+        if not _reader_failed(exc):
+            raise
+        read.problems.append(Problem("sheet-unreadable", file=read.path, sheet=name,
+                                     params={"detail": _short(exc)}))
+        return SheetRead(name, [])
+
+
+def _own_mark(archive: zipfile.ZipFile | None) -> bool:
+    """Whether the workbook carries kh-treem's mark for a summary or a trend."""
+    if archive is None:
+        return False
+    names = set(archive.namelist())
+    found: list[str] = []
+    if "docProps/custom.xml" in names:  # .xlsx: <property name="kh-treem"><vt:lpwstr>
+        _custom_property(archive.read("docProps/custom.xml"),
+                         f"{CUSTOM_PROPERTIES} property", "name", found)
+    elif "meta.xml" in names:  # .ods: <meta:user-defined meta:name="kh-treem">
+        _custom_property(archive.read("meta.xml"), f"{ODS_META} user-defined",
+                         f"{ODS_META} name", found)
+    return bool(OWN_OUTPUTS.intersection(found))
+
+
+def _custom_property(xml: bytes, tag: str, key: str, found: list[str]) -> None:
+    """Appends to ``found`` the text of the property named OWN_MARK."""
+    depth = 0  # >0 inside the property
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        nonlocal depth
+        if depth:
+            depth += 1
+        elif name == tag and attributes.get(key) == OWN_MARK:
+            depth = 1
+            found.append("")
+
+    def end(name: str) -> None:
+        nonlocal depth
+        depth = max(0, depth - 1)
+
+    def text(data: str) -> None:
+        if depth:
+            found[-1] += data.strip()
+
+    with contextlib.suppress(ExpatError):  # a damaged property part: no mark
+        parse(xml, start, end, text)
+
+
+def _reader_failed(exc: BaseException) -> bool:
+    """Whether a reader failed on the file: any Exception, or a panic of python-calamine's
+    Rust code, which pyo3 raises as PanicException, a BaseException. KeyboardInterrupt and
+    SystemExit go on, and so does MemoryError (the worker reports it)."""
+    if isinstance(exc, MemoryError):
+        return False
+    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:160]

@@ -1,0 +1,135 @@
+"""The reader contained: a file that crashes, exhausts or stalls its worker becomes one
+"read-unsafe" error, and every other file is still read, in order.
+
+The hostile files are real where the reader really fails on them (a value in XFD1048576
+makes python-calamine ask for 512 GiB and abort); a stand-in reader plays the others
+(a reader that never returns, one that takes all memory). Workers are forked here unless
+a test asks for spawn, so a stand-in set by monkeypatch reaches them.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kh_treem import isolation, reading
+from kh_treem.intake import read_paths
+from kh_treem.plan import Plan
+from tests.forms import write_form
+
+UNITS = ["Ia Đal", "Ia Dom", "Ia Tơi"]
+
+
+def forms(folder: Path, hostile: str) -> list[Path]:
+    """Three good forms, and between them the file named ``hostile`` (a copy of a form)."""
+    paths = [write_form(folder / f"{i}_{unit}.xlsx", unit, {"live_births": 10 + i})
+             for i, unit in enumerate(UNITS)]
+    bad = folder / hostile
+    bad.write_bytes(paths[0].read_bytes())
+    return [paths[0], bad, paths[1], paths[2]]
+
+
+def far_value(path: Path) -> Path:
+    """A form with one more value in XFD1048576: the reader lays out 17 billion cells."""
+    write_form(path, "Ia Dom", {"live_births": 5})
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    members[sheet] = members[sheet].replace(
+        b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+
+def assert_only_the_hostile_file_lost(paths: list[Path], plan: Plan, hostile: str) -> None:
+    intake = read_paths(paths, plan)
+    assert [(Path(f.path).name, f.status, f.reason) for f in intake.files] == [
+        (paths[0].name, "used", None), (hostile, "rejected", "read-unsafe"),
+        (paths[2].name, "used", None), (paths[3].name, "used", None)]
+    [problem] = [p for p in intake.problems if p.severity == "error"]
+    assert (problem.type, problem.file) == ("read-unsafe", str(paths[1]))
+    assert "không đọc được an toàn" in problem.message()
+    assert [s.unit for s in intake.submissions] == ["Ia Đal", "Ia Dom", "Ia Tơi"]
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_a_file_that_aborts_the_reader_costs_only_itself(
+    tmp_path: Path, plan: Plan, method: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 5 KB form with a value in XFD1048576 aborts python-calamine (its allocation fails
+    under the worker's memory cap): one error line, the other forms read, with workers
+    forked or spawned (as on Windows)."""
+    paths = forms(tmp_path, "Ia_Dom_o_xa.xlsx")
+    far_value(paths[1])
+    assert paths[1].stat().st_size < 10_000
+    monkeypatch.setattr(isolation, "start_method", lambda: method)
+    assert_only_the_hostile_file_lost(paths, plan, "Ia_Dom_o_xa.xlsx")
+
+
+def stand_in(monkeypatch: pytest.MonkeyPatch, hostile: str, action: Callable[[], object]) -> None:
+    """The workers' reader does ``action`` on the file named ``hostile``, reads the others."""
+    real = reading.read_file
+
+    def reader(path: str) -> reading.FileRead:
+        if path.endswith(hostile):
+            action()
+        return real(path)
+
+    monkeypatch.setattr(isolation, "read_file", reader)
+
+
+def test_a_worker_that_dies_costs_only_its_file(
+    tmp_path: Path, plan: Plan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader that kills its process (a native crash) loses that file alone."""
+    paths = forms(tmp_path, "hong.xlsx")
+    stand_in(monkeypatch, "hong.xlsx", os.abort)
+    assert_only_the_hostile_file_lost(paths, plan, "hong.xlsx")
+
+
+def test_a_file_that_takes_all_memory_costs_only_itself(
+    tmp_path: Path, plan: Plan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader asking for more memory than the worker's cap gets a MemoryError there."""
+    paths = forms(tmp_path, "lon.xlsx")
+    stand_in(monkeypatch, "lon.xlsx", lambda: bytearray(isolation.READ_MEMORY_BYTES * 2))
+    assert_only_the_hostile_file_lost(paths, plan, "lon.xlsx")
+
+
+def test_a_file_that_never_finishes_is_given_up_after_the_time_limit(
+    tmp_path: Path, plan: Plan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader stuck on a file is stopped after READ_SECONDS; the files sent to the same
+    worker after it are read by its replacement."""
+    paths = forms(tmp_path, "treo.xlsx")
+    stand_in(monkeypatch, "treo.xlsx", lambda: time.sleep(60))
+    monkeypatch.setattr(isolation, "READ_SECONDS", 1.0)
+    started = time.monotonic()
+    assert_only_the_hostile_file_lost(paths, plan, "treo.xlsx")
+    assert time.monotonic() - started < 30  # not the minute the reader would take
+
+
+def test_jobs_never_start_more_workers_than_the_files_need(
+    tmp_path: Path, plan: Plan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--jobs 100 on four files starts one worker: one per FILES_PER_WORKER files."""
+    paths = forms(tmp_path, "Ia_Dal_2.xlsx")
+    started = []
+    real_start = isolation._Pool._start
+
+    def counting(pool: isolation._Pool) -> isolation._Worker:
+        started.append(1)
+        return real_start(pool)
+
+    monkeypatch.setattr(isolation._Pool, "_start", counting)
+    read_paths(paths, plan, jobs=100)
+    assert len(started) == 1

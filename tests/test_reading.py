@@ -1,0 +1,123 @@
+"""Reading files as other writers save them: every format, every formula result, the
+readers' choice, kh-treem's own mark, and real files nobody here wrote.
+
+The workbooks in tests/data were made once with LibreOffice and Gnumeric from the example
+forms (resaved/) and from a form whose figures are formulas (formulas/); tests/data/corpus
+holds a few of python-calamine's own test files (MIT licence, LICENSE-MIT.md there).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import xlsxwriter
+
+import kh_treem
+from kh_treem.intake import read_paths
+from kh_treem.plan import Plan
+
+DATA = Path(__file__).parent / "data"
+EXAMPLES = Path(__file__).parent.parent / "examples" / "2022"
+
+
+def _scored(paths: list[Path]) -> dict[str, Any]:
+    doc = kh_treem.score(paths).to_dict()
+    return {"indicators": doc["indicators"], "by_unit": doc["by_unit"],
+            "errors": [p for p in doc["problems"] if p["severity"] == "error"]}
+
+
+@pytest.mark.parametrize("writer", sorted(p.name for p in (DATA / "resaved").iterdir()))
+def test_example_forms_resaved_by_other_writers_score_like_the_examples(writer: str) -> None:
+    """The example forms saved by LibreOffice (.ods, .xls) and Gnumeric (.ods, .xls, .xlsx)
+    score exactly like the examples: same values, statuses and breakdown, no error."""
+    resaved = sorted((DATA / "resaved" / writer).iterdir())
+    assert len(resaved) == 3
+    assert _scored(resaved) == _scored(sorted(EXAMPLES.glob("*.xlsx")))
+
+
+def test_an_ods_python_calamine_cannot_parse_is_read_by_the_second_reader(
+    plan: Plan
+) -> None:
+    """Gnumeric indents content.xml, which python-calamine refuses; the streaming reader
+    reads it, and the file's record says which reader did."""
+    path = DATA / "resaved" / "gnumeric-ods" / "Ia_Dom.ods"
+    import python_calamine
+
+    with pytest.raises(python_calamine.CalamineError):
+        python_calamine.CalamineWorkbook.from_path(str(path))
+    intake = read_paths([path], plan)
+    [record] = intake.files
+    assert (record.status, record.reader) == ("used", "ods-xml")
+    calamine_read = read_paths([DATA / "resaved" / "libreoffice-ods" / "Ia_Dom.ods"], plan)
+    assert calamine_read.files[0].reader == "python-calamine"
+    assert ([s.observations[0].value for s in intake.submissions]
+            == [s.observations[0].value for s in calamine_read.submissions])
+
+
+FORMULA_PROBLEMS = [
+    ("formula-error", "E12", "live_births", "#DIV/0!"),
+    ("formula-error", "E15", "neonatal_deaths", "#N/A"),
+    ("formula-text", "E16", "infant_deaths", "abc"),
+    ("formula-text", "E30", "child_labourers", ""),
+]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".xls", ".ods"])
+def test_formula_results_give_the_same_problems_in_every_format(
+    suffix: str, plan: Plan
+) -> None:
+    """One form, its figures formulas, saved by LibreOffice as .xlsx, .xls and .ods: an
+    error value is "formula-error", a text result (even "") is "formula-text", at its
+    cell, in each format; the formula giving a number counts."""
+    intake = read_paths([DATA / "formulas" / f"Ia_Dom{suffix}"], plan)
+    assert [(p.type, p.cell, p.code, p.params["found"]) for p in intake.problems
+            if p.type.startswith("formula")] == FORMULA_PROBLEMS
+    [submission] = intake.submissions
+    assert dict(zip(submission.codes, submission.values, strict=True)) == {
+        "children_total": 1512}
+
+
+def test_a_text_formula_gives_a_flag_but_never_a_count(tmp_path: Path, plan: Plan) -> None:
+    """A flag may be a word ("có"): a formula giving text is read as typed for a flag, and
+    is "formula-text" for a count."""
+    flag = next(e for e in plan.elements if e.kind == "flag")
+    path = tmp_path / "Ia_Dom.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Sheet1")
+    for row, cells in enumerate([["Đơn vị:", "Ia Dom", "", "Năm:", 2022], [],
+                                 ["STT", "Nội dung", "Đơn vị tính", "Mã", "Số liệu"]]):
+        sheet.write_row(row, 0, cells)
+    sheet.write_row(3, 0, [1, "x", "", flag.code])
+    sheet.write_formula("E4", '="có"', None, "có")  # saved with its text value, as Excel does
+    sheet.write_row(4, 0, [2, "x", "", "live_births"])
+    sheet.write_formula("E5", '="412"', None, "412")
+    book.close()
+    intake = read_paths([path], plan)
+    [submission] = intake.submissions
+    assert dict(zip(submission.codes, submission.values, strict=True)) == {flag.code: 1}
+    assert [(p.type, p.cell, p.params["found"]) for p in intake.problems] == [
+        ("formula-text", "E5", "412")]
+
+
+@pytest.mark.parametrize("name", ["issue_174.xlsx", "issues.ods", "number_rows_repeated.ods",
+                                  "richtext_issue.ods", "any_sheets.xlsb", "issues.xlsb"])
+def test_real_workbooks_are_read_not_refused(name: str, plan: Plan, tmp_path: Path) -> None:
+    """Workbooks python-calamine reads (Gnumeric's A1:XFD1048576 dimension over two rows,
+    LibreOffice's repeated rows, .xlsb) are read: no limit or damage refusal, just "no
+    form" (they are not commune forms)."""
+    path = Path(shutil.copy(DATA / "corpus" / name, tmp_path / name))
+    intake = read_paths([path], plan)
+    [record] = intake.files
+    assert record.reason == "no-form", intake.problems
+    assert [p.type for p in intake.problems if p.severity == "error"] == ["no-form"]
+
+
+def test_an_xlsb_form_is_accepted(tmp_path: Path, plan: Plan) -> None:
+    """.xlsb is a submission type: found in a folder, read by python-calamine."""
+    shutil.copy(DATA / "corpus" / "any_sheets.xlsb", tmp_path / "Ia_Dom.xlsb")
+    intake = read_paths([tmp_path], plan)
+    assert [(f.status, f.reason, f.reader) for f in intake.files] == [
+        ("rejected", "no-form", "python-calamine")]
