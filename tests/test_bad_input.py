@@ -342,6 +342,38 @@ def _unknown_commune(folder: Path, tmp: Path, mp: pytest.MonkeyPatch) -> tuple[l
     return [], "Ia_Grai.xlsx"
 
 
+def _too_many_members(folder: Path, tmp: Path, mp: pytest.MonkeyPatch) -> tuple[list[Path], str]:
+    mp.setattr(limits, "MAX_MEMBERS", 20)
+    path = small_form(folder / "Ia_Dom_nhieu_tep.xlsx")
+    with zipfile.ZipFile(path, "a") as archive:
+        for i in range(20):
+            archive.writestr(f"customXml/item{i}.xml", b"<a/>")
+    return [], "Ia_Dom_nhieu_tep.xlsx"
+
+
+def _many_rows(folder: Path, tmp: Path, mp: pytest.MonkeyPatch) -> tuple[list[Path], str]:
+    mp.setattr(limits, "MAX_ROWS", 70)  # the examples have 67 rows
+    rows = [["Đơn vị:", "Ia Dom"], HEADER] + [[i, "x", "trẻ", "live_births", 4]
+                                                for i in range(80)]
+    write_rows(folder / "Ia_Dom_nhieu_hang.xlsx", {"Sheet1": rows})
+    return [], "Ia_Dom_nhieu_hang.xlsx"
+
+
+def _reader_aborts(folder: Path, tmp: Path, mp: pytest.MonkeyPatch) -> tuple[list[Path], str]:
+    # No limit lowered: python-calamine asks for 17 billion cells and aborts its worker.
+    rewrite_member(small_form(folder / "Ia_Dom_o_xa.xlsx"), "xl/worksheets/sheet1.xml",
+                   lambda xml: xml.replace(b"</sheetData>",
+                                           b'<row r="1048576"><c r="XFD1048576"><v>1</v></c>'
+                                           b"</row></sheetData>"))
+    return [], "Ia_Dom_o_xa.xlsx"
+
+
+def _csv_quote(folder: Path, tmp: Path, mp: pytest.MonkeyPatch) -> tuple[list[Path], str]:
+    (folder / "Ia_Dom_ghi_chu.csv").write_text(
+        'Đơn vị:,Ia Dom\r\nMã,Số liệu\r\n"live_births,60\r\n', encoding="utf-8")
+    return [], "Ia_Dom_ghi_chu.csv"
+
+
 @pytest.mark.parametrize(
     ("case", "kind"),
     [
@@ -359,6 +391,10 @@ def _unknown_commune(folder: Path, tmp: Path, mp: pytest.MonkeyPatch) -> tuple[l
         pytest.param(_no_submissions, "no-submissions", id="folder-without-submissions"),
         pytest.param(_unreadable, "path-unreadable", id="no-read-rights"),
         pytest.param(_unknown_commune, "unit-unknown", id="unknown-commune"),
+        pytest.param(_too_many_members, "too-many-members", id="too-many-members"),
+        pytest.param(_many_rows, "too-many-rows", id="too-many-rows"),
+        pytest.param(_reader_aborts, "read-unsafe", id="reader-aborts"),
+        pytest.param(_csv_quote, "csv-quote", id="csv-quote-never-closed"),
     ],
 )
 def test_bad_input_is_one_error_and_the_rest_is_scored(
@@ -659,7 +695,7 @@ class _PanickingBook:
 
     def __init__(self, real: Any, at: str) -> None:
         self._real, self._at = real, at
-        self.sheet_names = real.sheet_names
+        self.sheet_names, self.sheets_metadata = real.sheet_names, real.sheets_metadata
 
     @classmethod
     def opener(cls, at: str) -> Any:

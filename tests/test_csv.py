@@ -384,3 +384,59 @@ def test_csv_and_workbook_of_one_commune_merge(tmp_path: Path, plan: Plan) -> No
     assert result.counts["live_births"] == (60, 1)
     assert result.counts["schools"] == (9, 1)
     assert [p for p in result.problems if p.severity == "error"] == []
+
+
+# --- quotes and long fields: no row lost without a word -------------------------------------
+
+FORM_LINES = ["Đơn vị:,Ia Dom", "Mã,Số liệu", "live_births,60", "schools,9", "children_u1,55"]
+
+
+def read_lines(tmp_path: Path, plan: Plan, lines: list[str]) -> Intake:
+    path = tmp_path / "Ia_Dom.csv"
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    return read_paths([path], plan)
+
+
+def figures(intake: Intake) -> dict[str, int]:
+    [submission] = intake.submissions
+    return dict(zip(submission.codes, submission.values, strict=True))
+
+
+def test_a_field_longer_than_any_cell_is_named_not_a_crash(tmp_path: Path, plan: Plan) -> None:
+    """A pasted note of 131,073 characters (past the csv module's default limit) is read,
+    named with its line, and every other row is used."""
+    lines = [*FORM_LINES[:3], "schools,9," + "x" * 131_073, FORM_LINES[4]]
+    intake = read_lines(tmp_path, plan, lines)
+    assert figures(intake) == {"live_births": 60, "schools": 9, "children_u1": 55}
+    [problem] = errors(intake)
+    assert (problem.type, problem.params["line"]) == ("csv-field-too-long", 4)
+
+
+@pytest.mark.parametrize(("bad", "expected"), [
+    pytest.param('"schools,9', [("csv-quote", 4, 5)], id="never-closed"),
+    pytest.param('"schools"9,9', [("csv-quote", 4, 4)], id="text-after-quote"),
+])
+def test_an_unbalanced_quote_names_the_lines_it_cost(
+    tmp_path: Path, plan: Plan, bad: str, expected: list[tuple[str, int, int]]
+) -> None:
+    """A stray quote is an error naming the line where it opens and the last line it
+    took; the rows before it (and after it, where the reader can go on) are used."""
+    lines = [*FORM_LINES[:3], bad, FORM_LINES[4]]
+    intake = read_lines(tmp_path, plan, lines)
+    assert [(p.type, p.params["line"], p.params["last"]) for p in errors(intake)] == expected
+    used = figures(intake)
+    assert used["live_births"] == 60
+    assert ("children_u1" in used) == (expected[0][2] == 4)
+
+
+def test_a_quote_that_swallows_lines_is_a_warning_naming_them(
+    tmp_path: Path, plan: Plan
+) -> None:
+    """A stray quote closed lines later reads those lines as one row: a warning names
+    them (a quoted line break is legal CSV, so the row is still read)."""
+    lines = [*FORM_LINES[:3], '"schools,9', 'children_u1,55"', "u1_deaths,2"]
+    intake = read_lines(tmp_path, plan, lines)
+    [warning] = [p for p in intake.problems if p.type == "csv-multiline"]
+    assert (warning.severity, warning.params["line"], warning.params["last"]) == (
+        "warning", 4, 5)
+    assert "4–5" in warning.message()

@@ -133,3 +133,18 @@ def test_jobs_never_start_more_workers_than_the_files_need(
     monkeypatch.setattr(isolation._Pool, "_start", counting)
     read_paths(paths, plan, jobs=100)
     assert len(started) == 1
+
+
+def test_a_bug_in_a_worker_is_kh_treems_not_the_files(
+    tmp_path: Path, plan: Plan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An exception in kh-treem's own reading code is not blamed on the file: it reaches
+    the caller (the CLI's internal error, exit 3) with the worker's traceback."""
+    paths = forms(tmp_path, "Ia_Dom_2.xlsx")
+
+    def buggy() -> None:
+        raise AttributeError("'NoneType' object has no attribute 'rows'")
+
+    stand_in(monkeypatch, "Ia_Dom_2.xlsx", buggy)
+    with pytest.raises(isolation.WorkerError, match="AttributeError: 'NoneType'"):
+        read_paths(paths, plan)

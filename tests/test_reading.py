@@ -121,3 +121,14 @@ def test_an_xlsb_form_is_accepted(tmp_path: Path, plan: Plan) -> None:
     intake = read_paths([tmp_path], plan)
     assert [(f.status, f.reason, f.reader) for f in intake.files] == [
         ("rejected", "no-form", "python-calamine")]
+
+
+@pytest.mark.parametrize("name", ["issue_385.xls", "pass_protected.ods"])
+def test_a_password_protected_workbook_is_said_to_be_one(
+    name: str, plan: Plan, tmp_path: Path
+) -> None:
+    """An encrypted .xls or .ods, whose content python-calamine cannot tell, is opened by
+    its name and said to be protected by a password, not damaged."""
+    path = Path(shutil.copy(DATA / "corpus" / name, tmp_path / name))
+    intake = read_paths([path], plan)
+    assert [(p.type, p.file) for p in intake.problems] == [("encrypted", str(path))]

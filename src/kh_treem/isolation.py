@@ -21,6 +21,7 @@ import os
 import signal
 import sys
 import time
+import traceback
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -58,6 +59,10 @@ def read_contained(
         return pool.run(paths, progress)
     finally:
         pool.close()
+
+
+class WorkerError(Exception):
+    """kh-treem's own code failed in a worker (its traceback is the message)."""
 
 
 @dataclass
@@ -120,6 +125,8 @@ class _Pool:
                 index, read = worker.connection.recv()
                 if index != worker.in_flight[0]:
                     return None
+                if isinstance(read, str):
+                    raise WorkerError(read)
                 worker.in_flight.popleft()
                 results[index] = read
                 worker.since = time.monotonic()
@@ -168,10 +175,13 @@ def _serve(connection: Connection, memory: int) -> None:
         if item is None:
             return
         index, path = item
+        read: FileRead | str
         try:
             read = read_file(path)
         except MemoryError:
             read = FileRead(path, refusal=Refusal("read-unsafe"))
+        except Exception:  # a bug of kh-treem's, not the file's: the parent raises it
+            read = traceback.format_exc()
         connection.send((index, read))
 
 

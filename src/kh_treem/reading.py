@@ -123,7 +123,7 @@ def _read_sheets(data: bytes, archive: zipfile.ZipFile | None, read: FileRead) -
         if read.refusal is not None:
             return
     try:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        workbook = _open_workbook(data, read.path)
         names = list(workbook.sheet_names)
     except python_calamine.PasswordError:
         read.refusal = Refusal("encrypted")
@@ -146,8 +146,33 @@ def _read_sheets(data: bytes, archive: zipfile.ZipFile | None, read: FileRead) -
                                                    "limit": limits.MAX_SHEETS})
         return
     formulas = _formulas(data, archive, ods_tables, read)
+    worksheets = {sheet.name for sheet in workbook.sheets_metadata
+                  if sheet.typ == python_calamine.SheetTypeEnum.WorkSheet}
     for name in names:
-        read.sheets.append(_calamine_sheet(workbook, name, formulas.get(name, {}), read))
+        if name in worksheets:
+            read.sheets.append(_calamine_sheet(workbook, name, formulas.get(name, {}), read))
+        else:  # a chart, a dialog or a macro sheet: no form, skipped with a notice
+            read.sheets.append(SheetRead(name, []))
+
+
+def _open_workbook(data: bytes, path: str) -> Any:
+    """python-calamine's workbook, its format told from the content; where the content
+    does not tell (an encrypted .xls or .ods), from the file's name."""
+    import python_calamine
+
+    try:
+        return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except BaseException as by_content:
+        if not _reader_failed(by_content):
+            raise
+        try:
+            return python_calamine.CalamineWorkbook.from_path(path)
+        except python_calamine.PasswordError:
+            raise
+        except BaseException as by_name:
+            if not _reader_failed(by_name):
+                raise
+            raise by_content from None
 
 
 def _ods_tables(archive: zipfile.ZipFile, read: FileRead) -> list[ods.Table] | None:
