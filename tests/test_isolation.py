@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from kh_treem import isolation, reading
+from kh_treem import intake, isolation, reading
 from kh_treem.intake import read_paths
 from kh_treem.plan import Plan
 from tests.forms import write_form
@@ -84,7 +84,7 @@ def stand_in(monkeypatch: pytest.MonkeyPatch, hostile: str, action: Callable[[],
             action()
         return real(path)
 
-    monkeypatch.setattr(isolation, "read_file", reader)
+    monkeypatch.setattr(intake, "read_file", reader)
 
 
 def test_a_worker_that_dies_costs_only_its_file(

@@ -9,6 +9,7 @@ holds a few of python-calamine's own test files (MIT licence, LICENSE-MIT.md the
 from __future__ import annotations
 
 import shutil
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -132,3 +133,24 @@ def test_a_password_protected_workbook_is_said_to_be_one(
     path = Path(shutil.copy(DATA / "corpus" / name, tmp_path / name))
     intake = read_paths([path], plan)
     assert [(p.type, p.file) for p in intake.problems] == [("encrypted", str(path))]
+
+
+def test_an_ods_only_python_calamine_can_parse_says_its_formulas_were_not_checked(
+    tmp_path: Path, plan: Plan
+) -> None:
+    """An .ods whose content.xml uses a prefix it never declares is not well-formed XML to
+    the streaming reader, but python-calamine reads it: the form is read, and a warning
+    says that its formulas could not be checked."""
+    path = tmp_path / "Ia_Dom.ods"
+    shutil.copy(DATA / "resaved" / "libreoffice-ods" / "Ia_Dom.ods", path)
+    with zipfile.ZipFile(path) as archive:
+        members = [(info, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w") as archive:
+        for info, data in members:
+            if info.filename == "content.xml":
+                data = data.replace(b"</office:body>", b"<undeclared:x/></office:body>")
+            archive.writestr(info, data)
+    intake = read_paths([path], plan)
+    assert [s.unit for s in intake.submissions] == ["Ia Dom"]
+    assert [(p.type, p.severity) for p in intake.problems if p.type != "sheet-skipped"] == [
+        ("formulas-unchecked", "warning")]

@@ -19,9 +19,10 @@ from typing import Literal
 from kh_treem import limits
 from kh_treem.isolation import Progress, read_contained
 from kh_treem.layouts import Observation, SheetReader, SheetSource, Submission
+from kh_treem.limits import Refusal
 from kh_treem.plan import Plan
 from kh_treem.problems import Problem
-from kh_treem.reading import ACCEPTED_SUFFIXES, FileRead, Reader
+from kh_treem.reading import ACCEPTED_SUFFIXES, FileRead, Reader, read_file
 
 __all__ = ["FileRecord", "Intake", "Observation", "Progress", "Submission", "read_paths"]
 
@@ -81,8 +82,10 @@ def read_paths(
         events.append(Problem("no-submissions", params={"paths": shown}))
 
     to_read = [str(e[0]) for e in events if not isinstance(e, Problem) and e[1] is None]
-    reads = iter(read_contained(to_read, jobs, progress))
-    reader = SheetReader(plan, intake.problems)
+    parts = iter(read_contained(to_read, FileReader(plan), jobs, progress))
+    # One tuple object for all the forms that have the same codes (or cells) in the same
+    # order: each form's arrive from its worker as copies of their own.
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
     for event in events:
         if isinstance(event, Problem):
             intake.problems.append(event)
@@ -91,9 +94,45 @@ def read_paths(
         if skip:
             intake.files.append(_skipped(path, skip))
             intake.problems.append(Problem(skip, file=str(path)))
-        else:
-            _use(next(reads), path.stem, reader, intake)
+            continue
+        part = next(parts)
+        for submission in part.submissions:
+            submission.codes = shared.setdefault(submission.codes, submission.codes)
+            submission.cells = shared.setdefault(submission.cells, submission.cells)
+        intake.submissions.extend(part.submissions)
+        intake.files.extend(part.files)
+        intake.problems.extend(part.problems)
     return intake
+
+
+class FileReader:
+    """What a worker process does with each file: read it, and lay its sheets out as
+    submissions against the plan (the parent only merges what comes back)."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self._sheets: SheetReader | None = None  # made in the worker, once
+
+    def __getstate__(self) -> dict[str, Plan]:  # a spawned worker gets the plan alone
+        return {"plan": self.plan}
+
+    def __setstate__(self, state: dict[str, Plan]) -> None:
+        self.__init__(state["plan"])  # type: ignore[misc]
+
+    def read(self, path: str) -> Intake:
+        if self._sheets is None:  # it indexes the plan's units: 10,000 in a province
+            self._sheets = SheetReader(self.plan, [])
+        part = Intake()
+        self._sheets.problems = part.problems
+        _use(read_file(path), Path(path).stem, self._sheets, part)
+        self._sheets.forget_shared()
+        return part
+
+    def unsafe(self, path: str) -> Intake:
+        """The file that crashed, exhausted or stalled its worker: one error line."""
+        part = Intake()
+        _refuse(path, Refusal("read-unsafe"), FileRecord(path, "rejected"), part)
+        return part
 
 
 def _skipped(path: Path, reason: str) -> FileRecord:
@@ -169,10 +208,7 @@ def _use(read: FileRead, stem: str, reader: SheetReader, intake: Intake) -> None
     name = read.path
     record = FileRecord(name, "rejected", read.sha256, read.size, reader=read.reader)
     if read.refusal is not None:
-        record.reason = read.refusal.type
-        intake.files.append(record)
-        intake.problems.append(Problem(read.refusal.type, file=name,
-                                       params=read.refusal.params))
+        _refuse(name, read.refusal, record, intake)
         return
     if read.own_output:  # a summary or trend kh-treem left in the folder
         record.status, record.reason = "skipped", "skipped-own-summary"
@@ -203,3 +239,9 @@ def _use(read: FileRead, stem: str, reader: SheetReader, intake: Intake) -> None
         intake.problems.extend(skipped)
         record.status = "used" if record.units else "rejected"
     intake.files.append(record)
+
+
+def _refuse(path: str, refusal: Refusal, record: FileRecord, intake: Intake) -> None:
+    record.reason = refusal.type
+    intake.files.append(record)
+    intake.problems.append(Problem(refusal.type, file=path, params=refusal.params))

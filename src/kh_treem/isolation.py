@@ -26,10 +26,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
-from typing import Any
-
-from kh_treem.limits import Refusal
-from kh_treem.reading import FileRead, read_file
+from typing import Any, Generic, Protocol, TypeVar
 
 READ_SECONDS = 5.0  # a commune's form reads in a millisecond, a province's table in 0.1 s
 READ_MEMORY_BYTES = 768 * 1024 * 1024  # address space a worker may add to what it starts with
@@ -37,6 +34,18 @@ IN_FLIGHT = 2
 FILES_PER_WORKER = 100  # below this many files per worker, another costs more than it saves
 
 Progress = Callable[[int, int], None]  # (files done, files in all)
+Result = TypeVar("Result")
+Result_co = TypeVar("Result_co", covariant=True)
+
+
+class FileWork(Protocol[Result_co]):
+    """What a worker does with each file; picklable (a spawned worker gets a copy)."""
+
+    def read(self, path: str) -> Result_co: ...
+
+    def unsafe(self, path: str) -> Result_co:
+        """The result for a file that crashed, exhausted or stalled its worker."""
+        ...
 
 
 def start_method() -> str:
@@ -44,17 +53,17 @@ def start_method() -> str:
 
 
 def read_contained(
-    paths: Sequence[str], jobs: int = 1, progress: Progress | None = None,
-    method: str | None = None,
-) -> list[FileRead]:
-    """Each path read by read_file in a worker process, in order.
+    paths: Sequence[str], work: FileWork[Result], jobs: int = 1,
+    progress: Progress | None = None,
+) -> list[Result]:
+    """``work.read(path)`` of each path, done in worker processes, in order.
 
     ``jobs`` caps the workers; there is one per FILES_PER_WORKER files, at least one.
     """
     if not paths:
         return []
     count = max(1, min(jobs, len(paths) // FILES_PER_WORKER))
-    pool = _Pool(multiprocessing.get_context(method or start_method()), count)
+    pool = _Pool(multiprocessing.get_context(start_method()), count, work)
     try:
         return pool.run(paths, progress)
     finally:
@@ -65,6 +74,11 @@ class WorkerError(Exception):
     """kh-treem's own code failed in a worker (its traceback is the message)."""
 
 
+@dataclass(frozen=True)
+class _Failure:
+    traceback: str
+
+
 @dataclass
 class _Worker:
     process: Any  # multiprocessing's Process of the chosen context
@@ -73,21 +87,21 @@ class _Worker:
     since: float = 0.0  # when the first file in flight began to be read
 
 
-class _Pool:
-    def __init__(self, context: Any, count: int) -> None:
-        self.context = context
+class _Pool(Generic[Result]):
+    def __init__(self, context: Any, count: int, work: FileWork[Result]) -> None:
+        self.context, self.work = context, work
         self.workers = [self._start() for _ in range(count)]
 
     def _start(self) -> _Worker:
         parent, child = self.context.Pipe()
-        process = self.context.Process(target=_serve, args=(child, READ_MEMORY_BYTES),
-                                       daemon=True)
+        process = self.context.Process(target=_serve,
+                                       args=(child, self.work, READ_MEMORY_BYTES), daemon=True)
         process.start()
         child.close()
         return _Worker(process, parent)
 
-    def run(self, paths: Sequence[str], progress: Progress | None) -> list[FileRead]:
-        results: list[FileRead | None] = [None] * len(paths)
+    def run(self, paths: Sequence[str], progress: Progress | None) -> list[Result]:
+        results: list[Result | None] = [None] * len(paths)
         waiting = deque(range(len(paths)))
         done = 0
         while done < len(paths):
@@ -106,7 +120,7 @@ class _Pool:
                 finished = self._collect(worker, ready, results)
                 if finished is None:  # dead or overrunning: its first file is the cause
                     culprit = worker.in_flight.popleft()
-                    results[culprit] = FileRead(paths[culprit], refusal=Refusal("read-unsafe"))
+                    results[culprit] = self.work.unsafe(paths[culprit])
                     waiting.extendleft(reversed(worker.in_flight))
                     self._replace(worker)
                     finished = 1
@@ -116,7 +130,7 @@ class _Pool:
         return [result for result in results if result is not None]
 
     def _collect(
-        self, worker: _Worker, ready: list[Any], results: list[FileRead | None]
+        self, worker: _Worker, ready: list[Any], results: list[Result | None]
     ) -> int | None:
         """How many results ``worker`` gave; None when it died or overran its file."""
         finished = 0
@@ -125,8 +139,8 @@ class _Pool:
                 index, read = worker.connection.recv()
                 if index != worker.in_flight[0]:
                     return None
-                if isinstance(read, str):
-                    raise WorkerError(read)
+                if isinstance(read, _Failure):
+                    raise WorkerError(read.traceback)
                 worker.in_flight.popleft()
                 results[index] = read
                 worker.since = time.monotonic()
@@ -163,8 +177,8 @@ def _stop(worker: _Worker) -> None:
     worker.connection.close()
 
 
-def _serve(connection: Connection, memory: int) -> None:
-    """A worker: read each file sent until told to stop (None)."""
+def _serve(connection: Connection, work: FileWork[Any], memory: int) -> None:
+    """A worker: ``work.read`` each file sent until told to stop (None)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it stops workers
     _cap_memory(memory)
     while True:
@@ -175,14 +189,14 @@ def _serve(connection: Connection, memory: int) -> None:
         if item is None:
             return
         index, path = item
-        read: FileRead | str
+        result: Any
         try:
-            read = read_file(path)
+            result = work.read(path)
         except MemoryError:
-            read = FileRead(path, refusal=Refusal("read-unsafe"))
+            result = work.unsafe(path)
         except Exception:  # a bug of kh-treem's, not the file's: the parent raises it
-            read = traceback.format_exc()
-        connection.send((index, read))
+            result = _Failure(traceback.format_exc())
+        connection.send((index, result))
 
 
 def _cap_memory(extra: int) -> None:

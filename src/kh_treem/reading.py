@@ -198,6 +198,10 @@ def _formulas(
     """The formula cells whose value is not a figure, in the formats that can have them."""
     if tables is not None:
         return {table.name: table.formulas for table in tables}
+    if archive is not None and "content.xml" in archive.namelist():  # python-calamine read it
+        read.problems.append(Problem("formulas-unchecked", file=read.path, params={
+            "detail": "content.xml is not well-formed XML"}))
+        return {}
     try:
         if archive is not None:
             return xlsx_formulas(archive)
