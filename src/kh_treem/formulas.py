@@ -112,9 +112,14 @@ class _SheetCells:
         self.formula = False
         self.value: list[str] | None = None  # the <v>'s text, None without a <v>
         self.in_value = False
+        self.inside = False  # within the first <sheetData>, where python-calamine reads cells
 
     def start(self, name: str, attributes: dict[str, str]) -> None:
-        if name == _ROW:
+        if name == _SHEET_DATA:
+            self.inside = True
+        elif not self.inside:
+            return
+        elif name == _ROW:
             given = attributes.get("r", "")
             self.row = int(given) - 1 if given.isdigit() else self.row + 1
             self.col = -1
@@ -134,6 +139,8 @@ class _SheetCells:
             self.value.append(data)
 
     def end(self, name: str) -> None:
+        if not self.inside:
+            return
         if name == _VALUE:
             self.in_value = False
         elif name == _CELL:
@@ -162,9 +169,11 @@ def _column(cell: str, default: int) -> int:
 # What a sheet must hold for _SheetCells to find anything, in any ASCII-compatible encoding:
 # an element whose local name is f, prefixed or not ("<f" or ":f", then white space, "/"
 # or ">"); an attribute whose value is e (t="e"): "e" or 'e', or e as a character
-# reference; a document type (refused). A sheet with none of these holds no formula and
-# no error value, and is not parsed: parsing every cell of a form cost three times what
-# python-calamine's whole reading of it costs.
+# reference; a document type (refused). _SheetCells finds cells only within the first
+# <sheetData>, which ends, at the latest, where the bytes "sheetData" last appear (its end
+# tag's name): what follows (a form's data validations, two thirds of it) is not looked
+# at. A sheet with none of these holds no formula and no error value, and is not parsed:
+# parsing every cell of a form cost three times python-calamine's whole reading of it.
 _MAY_HOLD_FORMULAS = (  # each with a literal start, which the search skips to quickly
     re.compile(rb"<f[\s/>]"), re.compile(rb":f[\s/>]"), re.compile(rb"&#(?:0*101|[xX]0*65);"))
 
@@ -172,8 +181,12 @@ _MAY_HOLD_FORMULAS = (  # each with a literal start, which the search skips to q
 def may_hold_formulas(xml: bytes) -> bool:
     if xml.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\0" in xml[:4]:  # UTF-16 or UTF-32
         return True
-    return (b'"e"' in xml or b"'e'" in xml or b"<!DOCTYPE" in xml
-            or any(pattern.search(xml) for pattern in _MAY_HOLD_FORMULAS))
+    end = xml.rfind(b"sheetData")
+    if end < 0:
+        return False  # no <sheetData>: no cell
+    head = xml[:end]
+    return (b'"e"' in head or b"'e'" in head or b"<!DOCTYPE" in head
+            or any(pattern.search(head) for pattern in _MAY_HOLD_FORMULAS))
 
 
 def _sheet_formulas(xml: bytes, recalc: bool) -> dict[str, FormulaCell]:

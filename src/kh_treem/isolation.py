@@ -23,7 +23,7 @@ import sys
 import time
 import traceback
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, Protocol, TypeVar
@@ -55,17 +55,18 @@ def start_method() -> str:
 def read_contained(
     paths: Sequence[str], work: FileWork[Result], jobs: int = 1,
     progress: Progress | None = None,
-) -> list[Result]:
-    """``work.read(path)`` of each path, done in worker processes, in order.
+) -> Iterator[Result]:
+    """``work.read(path)`` of each path, done in worker processes, given in order as soon
+    as it and those before it are done (the caller works while the workers read).
 
     ``jobs`` caps the workers; there is one per FILES_PER_WORKER files, at least one.
     """
     if not paths:
-        return []
+        return
     count = max(1, min(jobs, len(paths) // FILES_PER_WORKER))
     pool = _Pool(multiprocessing.get_context(start_method()), count, work)
     try:
-        return pool.run(paths, progress)
+        yield from pool.run(paths, progress)
     finally:
         pool.close()
 
@@ -100,10 +101,10 @@ class _Pool(Generic[Result]):
         child.close()
         return _Worker(process, parent)
 
-    def run(self, paths: Sequence[str], progress: Progress | None) -> list[Result]:
-        results: list[Result | None] = [None] * len(paths)
+    def run(self, paths: Sequence[str], progress: Progress | None) -> Iterator[Result]:
+        results: dict[int, Result] = {}  # done, not yet given
         waiting = deque(range(len(paths)))
-        done = 0
+        done = given = 0
         while done < len(paths):
             for worker in self.workers:
                 while waiting and len(worker.in_flight) < IN_FLIGHT:
@@ -127,10 +128,12 @@ class _Pool(Generic[Result]):
                 done += finished
                 if finished and progress is not None:
                     progress(done, len(paths))
-        return [result for result in results if result is not None]
+            while given in results:
+                yield results.pop(given)
+                given += 1
 
     def _collect(
-        self, worker: _Worker, ready: list[Any], results: list[Result | None]
+        self, worker: _Worker, ready: list[Any], results: dict[int, Result]
     ) -> int | None:
         """How many results ``worker`` gave; None when it died or overran its file."""
         finished = 0
