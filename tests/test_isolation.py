@@ -10,6 +10,9 @@ a test asks for spawn, so a stand-in set by monkeypatch reaches them.
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +25,7 @@ from kh_treem.plan import Plan
 from tests.forms import write_form
 
 UNITS = ["Ia Đal", "Ia Dom", "Ia Tơi"]
+DATA = Path(__file__).parent / "data"
 
 
 def forms(folder: Path, hostile: str) -> list[Path]:
@@ -148,3 +152,83 @@ def test_a_bug_in_a_worker_is_kh_treems_not_the_files(
     stand_in(monkeypatch, "Ia_Dom_2.xlsx", buggy)
     with pytest.raises(isolation.WorkerError, match="AttributeError: 'NoneType'"):
         read_paths(paths, plan)
+
+
+# --- the hostile files of issue #14: each one error line, the good forms read ------------------
+
+
+def ods_form(path: Path, extra_tables: str = "", extra_rows: str = "") -> Path:
+    """Ia Dom's form as an .ods, with more rows in its table and more tables after it."""
+    from tests.test_intake import HEADER, write_ods
+
+    write_ods(path, {"Sheet1": [["Đơn vị:", "Ia Dom", None, "Năm:", 2022], HEADER,
+                                [1, "Số trẻ đẻ sống", "trẻ", "live_births", 60]]})
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        members = [(info, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, data in members:
+            if info.filename == "content.xml":
+                data = data.replace(b"</table:table>", extra_rows.encode() + b"</table:table>")
+                data = data.replace(b"</office:spreadsheet>",
+                                    extra_tables.encode() + b"</office:spreadsheet>")
+            archive.writestr(info.filename, data)
+    return path
+
+
+ROW_OF_VALUES = ('<table:table-row{repeat}><table:table-cell table:number-columns-repeated='
+                 '"16384" office:value-type="float" office:value="1"><text:p>1</text:p>'
+                 "</table:table-cell></table:table-row>")
+
+
+def repeat_written_with_a_plus(path: Path) -> Path:
+    """A value repeated over 16,384 columns and '+6000' rows (6,000 to python-calamine)."""
+    return ods_form(path, extra_rows=ROW_OF_VALUES.format(
+        repeat=' table:number-rows-repeated="+6000"'))
+
+
+def many_tables_each_under_the_limit(path: Path) -> Path:
+    """40 more tables, each a value repeated over 16,384 columns and 300 rows."""
+    table = ('<table:table table:name="T{i}">'
+             + ROW_OF_VALUES.format(repeat=' table:number-rows-repeated="300"')
+             + "</table:table>")
+    return ods_form(path, extra_tables="".join(table.format(i=i) for i in range(40)))
+
+
+def xls_values_at_iv65536(path: Path) -> Path:
+    """41 sheets of an .xls (made by LibreOffice), each with a value in IV65536."""
+    return Path(shutil.copy(DATA / "hostile" / "iv65536.xls", path))
+
+
+@pytest.mark.parametrize("hostile", [repeat_written_with_a_plus, many_tables_each_under_the_limit,
+                                     xls_values_at_iv65536])
+def test_a_hostile_file_is_one_line_and_the_forms_beside_it_are_read(
+    tmp_path: Path, plan: Plan, hostile: Callable[[Path], Path]
+) -> None:
+    """Each file of the issue that took the machine's memory (or would have) gives one error
+    line; the three forms beside it are read; no worker grew past 1 GB."""
+    paths = forms(tmp_path, "placeholder.xlsx")
+    bad = hostile(tmp_path / f"Ia_Dom_{hostile.__name__}{paths[1].suffix}")
+    paths[1].unlink()
+    intake = read_paths([paths[0], bad, paths[2], paths[3]], plan)
+    assert [s.unit for s in intake.submissions if s.file != str(bad)] == UNITS
+    [error] = [p for p in intake.problems if p.severity == "error" and p.file == str(bad)]
+    assert error.type in ("read-unsafe", "too-many-cells", "too-many-rows")
+    resource = pytest.importorskip("resource")  # POSIX: the peak of every worker so far
+    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 1024 * 1024  # KB
+
+
+def test_a_reader_that_aborts_says_nothing_on_the_console(tmp_path: Path) -> None:
+    """The worker's dying words (python-calamine's "memory allocation of … failed" and a
+    backtrace) never reach the officer's console: only kh-treem's one line does."""
+    paths = forms(tmp_path, "Ia_Dom_o_xa.xlsx")
+    far_value(paths[1])
+    command = "from kh_treem.cli import main; main()"
+    run = subprocess.run([sys.executable, "-c", command, "check", str(tmp_path)],
+                         capture_output=True, text=True, encoding="utf-8", check=False,
+                         env={**os.environ, "RUST_BACKTRACE": "1", "COLUMNS": "200"})
+    assert run.returncode == 1, run.stderr
+    assert "allocation" not in run.stderr + run.stdout
+    assert "backtrace" not in run.stderr + run.stdout
+    assert "không đọc được an toàn" in run.stdout + run.stderr

@@ -16,6 +16,7 @@ both. A worker holds up to IN_FLIGHT files, so it never waits for the parent.
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import multiprocessing
 import os
 import signal
@@ -183,6 +184,10 @@ def _stop(worker: _Worker) -> None:
 def _serve(connection: Connection, work: FileWork[Any], memory: int) -> None:
     """A worker: ``work.read`` each file sent until told to stop (None)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it stops workers
+    # A reader that aborts writes its last words (a Rust backtrace) to standard error: the
+    # officer's console is the parent's, which says what became of the file in one line.
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
+    faulthandler.disable()  # (pytest and PYTHONFAULTHANDLER set it to write elsewhere)
     _cap_memory(memory)
     while True:
         try:
