@@ -21,6 +21,7 @@ from io import BytesIO
 from typing import Literal
 
 from kh_treem import xml_events
+from kh_treem.cells import cell_name
 from kh_treem.xml_events import OFFICE_RELATIONSHIPS, RELATIONSHIPS, SPREADSHEET_ML
 
 FormulaKind = Literal["unsaved", "error", "text"]
@@ -28,16 +29,6 @@ FormulaKind = Literal["unsaved", "error", "text"]
 FormulaCell = tuple[FormulaKind, str]
 # sheet name -> A1 cell -> the formula's problem
 SheetFormulas = dict[str, dict[str, FormulaCell]]
-
-
-def cell_name(row: int, col: int) -> str:
-    """(0, 0) -> A1, (9, 26) -> AA10."""
-    letters = ""
-    col += 1
-    while col:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(65 + rest) + letters
-    return f"{letters}{row + 1}"
 
 
 # --- .xlsx and .xlsm ----------------------------------------------------------------------

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from kh_treem.cells import cell_name
 from kh_treem.formulas import FormulaCell
 from kh_treem.names import MAX_LABEL_LENGTH, UnitMatcher, fold, label_keys, nearest
 from kh_treem.plan import Element, Plan
@@ -86,21 +87,6 @@ MAX_CACHED_CODES = 4096
 # A submission's figures as they are read: codes, values, cells.
 _Figures = tuple[list[str], list[int], list[str]]
 _TableHeader = tuple[int, int, int | None, dict[int, str]]  # row, unit col, year col, codes
-
-
-def column_letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-@lru_cache(maxsize=8192)  # the same few cells are named in every one of thousands of files
-def cell_name(row: int, col: int) -> str:
-    return f"{column_letter(col)}{row + 1}"
 
 
 class SheetReader:

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kh_treem import xml_events
-from kh_treem.formulas import FormulaCell, cell_name
+from kh_treem.cells import cell_name
+from kh_treem.formulas import FormulaCell
 from kh_treem.xml_events import LIBREOFFICE_CALC_EXT, ODS_OFFICE, ODS_TABLE, ODS_TEXT
 
 _TABLE, _ROW, _CELL, _COVERED = (f"{ODS_TABLE} {n}" for n in (

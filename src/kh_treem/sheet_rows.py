@@ -31,7 +31,7 @@ from typing import IO, Any, Literal, NamedTuple
 
 from zlib_ng import zlib_ng
 
-from kh_treem.layouts import column_letter
+from kh_treem.cells import column_letter
 from kh_treem.zips import Part, zip_bytes
 
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"/>')
