@@ -37,7 +37,7 @@ ENV: dict[str, str | None] = {"COLUMNS": "120", "FORCE_COLOR": None, "TTY_COMPAT
 TOP_KEYS = {"plan", "units_expected", "units_missing", "units_sent_twice", "files", "problems",
             "summary"}
 FILE_KEYS = {"path", "status", "units", "years", "values", "errors", "warnings", "sha256",
-             "reason"}
+             "reason", "reader"}
 
 runner = CliRunner()
 
@@ -290,11 +290,10 @@ def test_cli_check_json_shape(folder: Path) -> None:
         assert by_name[name] == {**by_name[name], "path": str(folder / name), "status": "used",
                                  "units": [UNIT_OF[name]], "years": [2022], "values": 51,
                                  "errors": 0, "warnings": 0, "sha256": sha256(folder / name),
-                                 "reason": None}
+                                 "reason": None, "reader": "python-calamine"}
     skipped = by_name["ghi_chu.txt"]
-    assert (skipped["status"], skipped["reason"], skipped["errors"], skipped["units"]) == (
-        "skipped", "skipped-type", 0, [],
-    )
+    assert (skipped["status"], skipped["reason"], skipped["errors"], skipped["units"],
+            skipped["reader"]) == ("skipped", "skipped-type", 0, [], None)
     assert doc["summary"] == {"files": 4, "errors": 0, "warnings": 0}
     assert {p["severity"] for p in doc["problems"]} == {"notice"}
     assert all({"severity", "file", "sheet", "cell", "code", "message"} <= set(p)

@@ -232,3 +232,21 @@ def test_a_reader_that_aborts_says_nothing_on_the_console(tmp_path: Path) -> Non
     assert "allocation" not in run.stderr + run.stdout
     assert "backtrace" not in run.stderr + run.stdout
     assert "không đọc được an toàn" in run.stdout + run.stderr
+
+
+def test_workers_that_cannot_start_are_an_error_not_bad_files(tmp_path: Path) -> None:
+    """A script that calls kh_treem without a `__main__` guard, where workers are spawned
+    (Windows, macOS), gets an exception that says why, never every file "read-unsafe"."""
+    forms(tmp_path, "Ia_Dal_2.xlsx")
+    script = tmp_path / "rollup.py"
+    script.write_text(
+        "import kh_treem\nfrom kh_treem import isolation\n"
+        "isolation.start_method = lambda: 'spawn'\n"
+        f"print(kh_treem.check([{str(tmp_path)!r}]).to_dict()['summary'])\n",
+        encoding="utf-8")
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         encoding="utf-8", check=False, timeout=120)
+    assert run.returncode != 0
+    assert "could not start" in run.stderr
+    assert "__main__" in run.stderr
+    assert "read-unsafe" not in run.stdout

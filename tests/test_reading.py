@@ -52,6 +52,8 @@ def test_an_ods_python_calamine_cannot_parse_is_read_by_the_second_reader(
     intake = read_paths([path], plan)
     [record] = intake.files
     assert (record.status, record.reader) == ("used", "ods-xml")
+    [listed] = kh_treem.check([path]).to_dict()["files"]
+    assert (listed["status"], listed["reader"]) == ("used", "ods-xml")
     calamine_read = read_paths([DATA / "resaved" / "libreoffice-ods" / "Ia_Dom.ods"], plan)
     assert calamine_read.files[0].reader == "python-calamine"
     assert ([s.observations[0].value for s in intake.submissions]
@@ -154,3 +156,19 @@ def test_an_ods_only_python_calamine_can_parse_says_its_formulas_were_not_checke
     assert [s.unit for s in intake.submissions] == ["Ia Dom"]
     assert [(p.type, p.severity) for p in intake.problems if p.type != "sheet-skipped"] == [
         ("formulas-unchecked", "warning")]
+
+
+def test_text_formulas_saved_as_0_by_libreoffice_in_xls_are_errors(plan: Plan) -> None:
+    """LibreOffice saves ="abc" and ="" in a number-formatted .xls cell (kh-treem's own form)
+    as the number 0: the formula itself, a text constant, says it is text. A flag's "có"
+    still counts as 1; a flag's "" would be an error too."""
+    intake = read_paths([DATA / "formulas" / "template_libreoffice.xls"], plan)
+    assert [(p.type, p.cell, p.code, p.params["found"]) for p in intake.problems
+            if p.type.startswith("formula")] == [
+        ("formula-text", "E10", "children_0_8", "abc"),
+        ("formula-text", "E11", "children_u5", ""),
+        ("formula-error", "E12", "children_u1", "#DIV/0!"),
+    ]
+    [submission] = intake.submissions
+    assert dict(zip(submission.codes, submission.values, strict=True)) == {
+        "child_friendly_commune": 1}

@@ -254,9 +254,11 @@ def _biff_sheet_formulas(biff: bytes, offset: int) -> dict[str, FormulaCell]:
         if kind == _FORMULA_RECORD and len(body) >= 14:
             row, col = struct.unpack_from("<HH", body)
             result = body[6:14]
-            if result[6:8] != b"\xff\xff":
-                continue  # a number
-            if result[0] == 2:
+            if result[6:8] != b"\xff\xff":  # a number, unless the formula is a text
+                text = _text_constant(body[22:22 + struct.unpack_from("<H", body, 20)[0]])
+                if text is not None:  # LibreOffice saves ="" or ="abc" as 0 in a number format
+                    found[cell_name(row, col)] = ("text", text)
+            elif result[0] == 2:
                 found[cell_name(row, col)] = ("error", _ERROR_TEXT.get(result[2], "#?"))
             elif result[0] in (0, 3):  # text (in the STRING record after it), empty text
                 text = _string_record(records, index) if result[0] == 0 else ""
@@ -265,6 +267,17 @@ def _biff_sheet_formulas(biff: bytes, offset: int) -> dict[str, FormulaCell]:
             row, col = struct.unpack_from("<HH", body)
             found[cell_name(row, col)] = ("error", _ERROR_TEXT.get(body[6], "#?"))
     return found
+
+
+def _text_constant(expression: bytes) -> str | None:
+    """The text of a formula that is one string constant (="abc": a PtgStr alone), else None."""
+    if len(expression) < 3 or expression[0] != 0x17:
+        return None
+    count, wide = expression[1], expression[2] & 1
+    raw = expression[3:]
+    if len(raw) != count * (2 if wide else 1):
+        return None
+    return raw.decode("utf-16-le" if wide else "latin-1")
 
 
 def _string_record(records: list[tuple[int, bytes]], index: int) -> str:

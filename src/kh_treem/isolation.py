@@ -32,6 +32,7 @@ from typing import Any, Generic, Protocol, TypeVar
 READ_SECONDS = 5.0  # a commune's form reads in a millisecond, a province's table in 0.1 s
 READ_MEMORY_BYTES = 768 * 1024 * 1024  # address space a worker may add to what it starts with
 IN_FLIGHT = 2
+START_SECONDS = 60.0  # a spawned worker imports kh-treem anew: a second or two on a slow PC
 FILES_PER_WORKER = 100  # below this many files per worker, another costs more than it saves
 
 Progress = Callable[[int, int], None]  # (files done, files in all)
@@ -93,6 +94,8 @@ class _Pool(Generic[Result]):
     def __init__(self, context: Any, count: int, work: FileWork[Result]) -> None:
         self.context, self.work = context, work
         self.workers = [self._start() for _ in range(count)]
+        for worker in self.workers:
+            _ready(worker)
 
     def _start(self) -> _Worker:
         parent, child = self.context.Pipe()
@@ -162,6 +165,7 @@ class _Pool(Generic[Result]):
     def _replace(self, worker: _Worker) -> None:
         _stop(worker)
         fresh = self._start()
+        _ready(fresh)
         worker.process, worker.connection = fresh.process, fresh.connection
         worker.in_flight.clear()
 
@@ -172,6 +176,21 @@ class _Pool(Generic[Result]):
         for worker in self.workers:
             worker.process.join(timeout=1)
             _stop(worker)
+
+
+def _ready(worker: _Worker) -> None:
+    """Wait for a new worker to say it is ready, or raise: one that dies while it starts
+    (a spawned worker re-runs the caller's script) says nothing of any file."""
+    try:
+        if worker.connection.poll(START_SECONDS) and worker.connection.recv() == "ready":
+            return
+    except (EOFError, OSError):
+        pass
+    _stop(worker)
+    raise WorkerError(
+        "the worker processes that read the files could not start. Where they are spawned"
+        " (Windows, macOS), a script that calls kh_treem must do so under"
+        " `if __name__ == \"__main__\":`, from a file, not from standard input.")
 
 
 def _stop(worker: _Worker) -> None:
@@ -189,6 +208,7 @@ def _serve(connection: Connection, work: FileWork[Any], memory: int) -> None:
     os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
     faulthandler.disable()  # (pytest and PYTHONFAULTHANDLER set it to write elsewhere)
     _cap_memory(memory)
+    connection.send("ready")
     while True:
         try:
             item = connection.recv()

@@ -267,12 +267,17 @@ class SheetReader:
         self, element: Element, raw: Any, src: SheetSource, cell: str, figures: _Figures
     ) -> None:
         formula = src.formulas.get(cell)
-        # A formula's text result stands as typed text for a flag ("có"), never for a count.
-        if formula is not None and not (formula[0] == "text" and element.kind == "flag"):
+        if formula is not None:
             kind, found = formula
-            self.problems.append(Problem(f"formula-{kind}", file=src.file, sheet=src.sheet,
-                                         cell=cell, code=element.code, params={"found": found}))
-            return
+            # A formula's text stands as typed text for a flag ("có"), never for a count, and
+            # never an empty one (="" is no blank: it was made to look like one). Its own text:
+            # LibreOffice saves it in an .xls as 0.
+            if not (kind == "text" and found.strip() and element.kind == "flag"):
+                self.problems.append(Problem(f"formula-{kind}", file=src.file, sheet=src.sheet,
+                                             cell=cell, code=element.code,
+                                             params={"found": found}))
+                return
+            raw = found
         value = parse_flag(raw) if element.kind == "flag" else parse_count(raw)
         if isinstance(value, Rejected):
             self.problems.append(Problem(value.type, file=src.file, sheet=src.sheet, cell=cell,

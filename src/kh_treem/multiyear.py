@@ -86,7 +86,8 @@ class RollupResult:
             "indicators": [_trend_dict(t, lang) for t in self.trends],
             "problems": [p.to_dict(lang) for p in self.problems],
             "files": [{"path": f.path, "status": f.status, "sha256": f.sha256,
-                       "units": f.units, "reason": f.reason} for f in self.files],
+                       "units": f.units, "reason": f.reason, "reader": f.reader}
+                      for f in self.files],
         }
 
 

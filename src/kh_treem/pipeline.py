@@ -63,7 +63,7 @@ class ScoreResult:
                         "errors": sum(p.severity == "error" for p in self.problems)},
             "files": [
                 {"path": f.path, "status": f.status, "sha256": f.sha256, "units": f.units,
-                 "reason": f.reason}
+                 "reason": f.reason, "reader": f.reader}
                 for f in self.files
             ],
         }
@@ -150,7 +150,7 @@ class FileCheck:
         r = self.record
         return {"path": r.path, "status": r.status, "units": r.units, "years": self.years,
                 "values": self.values, "errors": self.errors, "warnings": self.warnings,
-                "sha256": r.sha256, "reason": r.reason}
+                "sha256": r.sha256, "reason": r.reason, "reader": r.reader}
 
 
 @dataclass(frozen=True)

@@ -134,10 +134,10 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
     ),
     "csv-field-too-long": (
         "error",
-        "dòng {line} có một ô dài hơn {limit} ký tự, không phải số liệu; kiểm tra dấu ngoặc"
-        " kép",
-        "line {line} has a field longer than {limit} characters, not a figure; check the"
-        " quotes",
+        "dòng {line} có một ô dài hơn {limit} ký tự, không thể là số liệu (kiểm tra dấu ngoặc"
+        " kép); các ô khác của dòng vẫn được đọc",
+        "line {line} has a field longer than {limit} characters, which cannot be a figure"
+        " (check the quotes); the line's other fields are read",
     ),
     "formulas-unchecked": (
         "warning",
