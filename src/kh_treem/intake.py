@@ -229,9 +229,9 @@ def _use(read: FileRead, stem: str, reader: SheetReader, intake: Intake) -> None
         forms += 1
         intake.submissions.extend(submissions)
         record.units.extend(dict.fromkeys(s.unit for s in submissions if s.unit))
-    refused = [s for s in read.sheets if s.rows is None]
-    if forms == 0 and refused:
-        record.reason = "too-many-rows"
+    limits_hit = [p.type for p in read.problems if p.type in ("too-many-rows", "too-many-cells")]
+    if forms == 0 and limits_hit:
+        record.reason = limits_hit[0]  # the limit that refused the file's sheets
     elif forms == 0:
         record.reason = "no-form"
         intake.problems.append(Problem("no-form", file=name))
