@@ -1,0 +1,67 @@
+"""The summary workbook of the examples, cell by cell, against the one kept in tests/data.
+
+tests/data/summary/ holds the summaries written for examples/2022 before the writer was
+rewritten with xlsxwriter alone (issue 15): the breakdown across the page (3 communes,
+every target) in both languages, and down the page (3 communes, 4 targets). A change of
+content or format in any cell shows here; a deliberate one means writing the files again
+(see the docstring of ``test_summary_is_unchanged_cell_by_cell``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+import kh_treem
+from kh_treem.workbook import write_summary
+from tests.forms import PLAN
+
+REPO = Path(__file__).resolve().parent.parent
+KEPT = REPO / "tests" / "data" / "summary"
+DOWN_THE_PAGE = ("2", "3a", "12", "20a")  # fewer targets than communes: a commune a row
+
+
+def _cells(path: Path) -> dict[str, Any]:
+    """Every sheet's layout and every cell's value and look, as comparable data."""
+    book = openpyxl.load_workbook(path)
+    found: dict[str, Any] = {"sheets": book.sheetnames}
+    for ws in book.worksheets:
+        found[ws.title] = {
+            "freeze": ws.freeze_panes,
+            "print_title_rows": ws.print_title_rows,
+            "landscape": ws.page_setup.orientation,
+            "widths": {k: round(d.width, 2) for k, d in ws.column_dimensions.items()},
+            "cells": [
+                [(c.value, c.data_type, c.number_format, c.font.b, c.font.sz,
+                  c.fill.fgColor.rgb if c.fill.fill_type == "solid" else None,
+                  c.border.left.style, c.alignment.wrap_text, c.alignment.vertical)
+                 for c in row]
+                for row in ws.iter_rows()
+            ],
+        }
+    return found
+
+
+@pytest.mark.parametrize(("kept", "lang", "targets"), [
+    ("examples_2022_vi.xlsx", "vi", None),
+    ("examples_2022_en.xlsx", "en", None),
+    ("examples_2022_down_vi.xlsx", "vi", DOWN_THE_PAGE),
+])
+def test_summary_is_unchanged_cell_by_cell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kept: str, lang: str,
+    targets: tuple[str, ...] | None,
+) -> None:
+    """To accept a deliberate change, write the kept file again from the repository's root:
+    ``kh_treem.score(["examples/2022"], plan)`` then ``write_summary(result, path, lang)``."""
+    monkeypatch.chdir(REPO)  # the files' paths in the workbook are as given: relative
+    plan = PLAN if targets is None else PLAN.model_copy(
+        update={"targets": [t for t in PLAN.targets if t.id in targets]})
+    out = tmp_path / kept
+    write_summary(kh_treem.score(["examples/2022"], plan), out, lang)
+    written, before = _cells(out), _cells(KEPT / kept)
+    assert written["sheets"] == before["sheets"]
+    for sheet in before["sheets"]:
+        assert written[sheet] == before[sheet], sheet
