@@ -12,7 +12,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +19,10 @@ from kh_treem.intake import FileRecord, Intake, Progress, read_paths
 from kh_treem.layouts import Submission
 from kh_treem.plan import Plan, Target, load_plan
 from kh_treem.problems import Problem
-from kh_treem.scoring import Outcome, score_plan, score_units, summed_counts
+from kh_treem.scoring import Breakdown, Outcome, score_plan, summed_counts
 from kh_treem.validation import Assembled, Figures, assemble
+
+__all__ = ["CheckResult", "FileCheck", "Outcome", "ScoreResult", "check", "score"]
 
 
 @dataclass(frozen=True)
@@ -29,15 +30,11 @@ class ScoreResult:
     plan: Plan
     units_reporting: list[str]
     indicators: list[Outcome]
+    by_unit: Breakdown  # unit -> its own outcomes (targets counting units left out)
     figures: Figures  # unit -> code -> the figure that counted
     counts: dict[str, tuple[int | None, int]]
     problems: list[Problem]
     files: list[FileRecord]
-
-    @cached_property
-    def by_unit(self) -> dict[str, list[Outcome]]:
-        """unit -> its own outcomes (targets counting units left out); see unit_outcomes."""
-        return score_units(self.plan, self.figures)
 
     @property
     def met(self) -> int:
@@ -129,6 +126,7 @@ def score(
         plan=plan,
         units_reporting=[u for u in plan.units if counts.get(u)],
         indicators=score_plan(plan, counts),
+        by_unit=Breakdown(plan, counts),
         figures=counts,
         counts=summed_counts(plan, counts),
         problems=intake.problems + assembled.problems,

@@ -13,7 +13,6 @@ from typing import Any
 
 from kh_treem.i18n import band_label, change_label, word
 from kh_treem.multiyear import RollupResult, Trend
-from kh_treem.sheet_rows import Splice
 from kh_treem.workbook import BookWriter, write_book
 
 CHART_ROWS = 15  # rows a chart takes
@@ -31,14 +30,13 @@ class _TrendWriter(BookWriter):
         super().__init__(book, lang)
         self.result = result
 
-    def write(self) -> list[Splice]:
+    def write(self) -> None:
         goals = sorted({t.target.goal for t in self.result.trends})
         for goal in goals:
             self._goal(goal, [t for t in self.result.trends if t.target.goal == goal])
         self._outlook()
         self._problems(self.result.problems)
         self._files(self.result.files)
-        return self.splices
 
     def _goal(self, goal: int, trends: list[Trend]) -> None:
         lang, years = self.lang, self.result.years

@@ -9,7 +9,6 @@ checked within each unit: the figures of a broken rule do not count.
 from __future__ import annotations
 
 import itertools
-import operator
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -45,7 +44,6 @@ def assemble(submissions: Iterable[Submission], plan: Plan) -> Assembled:
             by_unit[sub.unit].append(sub)
 
     figures: Figures = {}
-    orders = _RuleOrders(plan.rules)
     for unit in plan.units:  # the plan's order, whatever order the files came in
         sent = by_unit.get(unit)
         if not sent:
@@ -54,8 +52,7 @@ def assemble(submissions: Iterable[Submission], plan: Plan) -> Assembled:
         values = dict(zip(sent[0].codes, sent[0].values, strict=True))
         if len(sent) == 1 and len(values) == len(sent[0].codes):
             # One sheet, each code once (nearly every unit): nothing to merge.
-            if not orders.hold(sent[0].codes, sent[0].values):
-                _apply_rules(unit, values, _locator(sent[0]), plan, problems)
+            _apply_rules(unit, values, _locator(sent[0]), plan, problems)
         else:
             merged = _merge(unit, sent, problems)
             values = {code: obs.value for code, obs in merged.items()}
@@ -166,57 +163,6 @@ def _apply_rules(
             broken.update(chain)
     for code in broken:
         values.pop(code, None)
-
-
-class _RuleOrders:
-    """The plan's rules as pairs of positions, for the codes of a sheet in the order it
-    gives them: its figures keep every rule when each left value is at most its right one.
-
-    Forms of one template give their codes in one order (one shared tuple in a worker's
-    share), so the pairs are found once for a province's 10,000 forms, and a form's check
-    is two lookups and one comparison in C, not a dictionary lookup for each code of each
-    rule.
-    """
-
-    def __init__(self, rules: list[list[str]]) -> None:
-        self.rules = rules
-        self._pairs: dict[tuple[str, ...], tuple[Callable[[tuple[int, ...]], tuple[int, ...]],
-                                                 Callable[[tuple[int, ...]], tuple[int, ...]]]
-                          | None] = {}
-        self._last_codes: tuple[str, ...] | None = None
-        self._last_pairs = self._pairs_of(())
-
-    def hold(self, codes: tuple[str, ...], values: tuple[int, ...]) -> bool:
-        """Whether the figures (each code once) keep every rule."""
-        if codes is not self._last_codes:  # a tuple's hash is not kept: compare the object
-            if codes not in self._pairs:
-                self._pairs[codes] = self._pairs_of(codes)
-            self._last_codes, self._last_pairs = codes, self._pairs[codes]
-        pairs = self._last_pairs
-        if pairs is None:
-            return True
-        left, right = pairs
-        return all(map(operator.le, left(values), right(values)))
-
-    def _pairs_of(self, codes: tuple[str, ...]) -> tuple[
-            Callable[[tuple[int, ...]], tuple[int, ...]],
-            Callable[[tuple[int, ...]], tuple[int, ...]]] | None:
-        where = {code: i for i, code in enumerate(codes)}
-        # Neighbours among the codes given are enough: a <= b <= c implies a <= c.
-        pairs = [pair for chain in self.rules
-                 for pair in itertools.pairwise([where[c] for c in chain if c in where])]
-        if not pairs:
-            return None
-        lefts, rights = zip(*pairs, strict=True)
-        return _getter(lefts), _getter(rights)
-
-
-def _getter(positions: tuple[int, ...]) -> Callable[[tuple[int, ...]], tuple[int, ...]]:
-    """The values at ``positions``, always as a tuple (itemgetter gives one alone bare)."""
-    if len(positions) == 1:
-        only = positions[0]
-        return lambda values: (values[only],)
-    return operator.itemgetter(*positions)
 
 
 def _holds(chain: list[str], values: dict[str, int]) -> bool:
