@@ -31,13 +31,12 @@ from typing import Any, TypeVar
 import openpyxl
 import pytest
 from openpyxl.cell.cell import MergedCell
-from typer.testing import CliRunner
 
 import kh_treem
 from kh_treem import isolation, limits, reading
-from kh_treem.cli import app
 from kh_treem.intake import read_paths
 from kh_treem.plan import Plan
+from tests.cli import run
 from tests.forms import PLAN, write_form
 from tests.test_intake import HEADER, write_ods, write_rows
 
@@ -45,17 +44,12 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "2022"
 EXAMPLE_FILES = ("Ia_Dal.xlsx", "Ia_Dom.xlsx", "Ia_Toi.xlsx")
 DATA = Path(__file__).parent / "data"
 UNITS = list(PLAN.units)
-ENV: dict[str, str | None] = {"COLUMNS": "120", "FORCE_COLOR": None, "TTY_COMPATIBLE": None,
-                              "NO_COLOR": "1"}
 MIB = 1 << 20
-
-runner = CliRunner()
 
 
 def score_json(*paths: Path) -> tuple[int, dict[str, Any]]:
     """`kh-treem score PATHS --format json --no-workbook`: exit status and the document."""
-    result = runner.invoke(app, ["score", *map(str, paths), "--format", "json",
-                                 "--no-workbook"], env=ENV)
+    result = run("score", *paths, "--format", "json", "--no-workbook")
     assert result.exit_code in (0, 1), result.output
     return result.exit_code, json.loads(result.stdout)
 

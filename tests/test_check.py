@@ -17,12 +17,11 @@ from typing import Any
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner, Result
 
 import kh_treem
-from kh_treem.cli import app
 from kh_treem.i18n import word
 from kh_treem.plan import Plan
+from tests.cli import run
 from tests.forms import write_form
 from tests.test_intake import write_rows
 
@@ -32,19 +31,10 @@ UNIT_OF = {"Ia_Dal.xlsx": "Ia Đal", "Ia_Dom.xlsx": "Ia Dom", "Ia_Toi.xlsx": "Ia
 UNITS = ["Ia Đal", "Ia Dom", "Ia Tơi"]
 VALUES_PER_FORM = 51  # every element of the 2022 plan, in each example
 
-ENV: dict[str, str | None] = {"COLUMNS": "120", "FORCE_COLOR": None, "TTY_COMPATIBLE": None,
-                              "NO_COLOR": "1"}
 TOP_KEYS = {"plan", "units_expected", "units_missing", "units_sent_twice", "files", "problems",
             "summary"}
 FILE_KEYS = {"path", "status", "units", "years", "values", "errors", "warnings", "sha256",
              "reason", "reader"}
-
-runner = CliRunner()
-
-
-def run(*args: object) -> Result:
-    """`kh-treem ...` in-process, with a fixed terminal."""
-    return runner.invoke(app, [str(a) for a in args], env=ENV)
 
 
 def check_json(*args: object) -> tuple[int, dict[str, Any]]:

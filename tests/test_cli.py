@@ -23,12 +23,11 @@ from typing import Any
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner, Result
 
 import kh_treem
-from kh_treem.cli import app
 from kh_treem.plan import Measure
 from kh_treem.problems import Problem
+from tests.cli import run
 from tests.expected_2022 import EXPECTED
 from tests.forms import PLAN, write_form
 from tests.json_shape import shape_errors
@@ -37,11 +36,8 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "2022"
 EXAMPLE_FILES = ("Ia_Dal.xlsx", "Ia_Dom.xlsx", "Ia_Toi.xlsx")
 DEFAULT_OUTPUT = "kh-treem-ia-hdrai-2022.xlsx"
 
-# A fixed width and no colour codes, whatever the terminal running the tests.
-ENV: dict[str, str | None] = {"COLUMNS": "120", "FORCE_COLOR": None, "TTY_COMPATIBLE": None,
-                              "NO_COLOR": "1"}
 # Wide enough that no problem line wraps, so a whole line can be compared.
-WIDE = {**ENV, "COLUMNS": "500"}
+WIDE = 500
 
 IDS = [e[0] for e in EXPECTED]
 UNITS = ["Ia Đal", "Ia Dom", "Ia Tơi"]
@@ -51,13 +47,6 @@ SKIPPED_SHEET_VI = Problem("sheet-skipped").message("vi")
 SKIPPED_SHEET_EN = Problem("sheet-skipped").message("en")
 MISSING_VI = Problem("path-missing").message("vi")
 BAD_VALUE = Problem("not-a-number", params={"found": "khoảng 30"})
-
-runner = CliRunner()
-
-
-def run(*args: object, env: dict[str, str | None] = ENV) -> Result:
-    """Invoke the app in-process with a fixed terminal."""
-    return runner.invoke(app, [str(a) for a in args], env=env)
 
 
 def sha256(path: Path) -> str:
@@ -132,7 +121,7 @@ def test_examples_table_lists_every_target_by_goal(examples: list[Path]) -> None
 
 def test_examples_table_notes_the_skipped_instructions_sheet(examples: list[Path]) -> None:
     """The table's problems list the skipped "Huong dan" sheet as a notice, and nothing else."""
-    result = run("score", *examples, "--no-workbook", env=WIDE)
+    result = run("score", *examples, "--no-workbook", columns=WIDE)
     assert result.exit_code == 0, result.output
     out = lines(result.output)
     start = out.index("Các vấn đề trong số liệu")
@@ -360,7 +349,7 @@ def test_bad_value_exits_1_and_names_file_sheet_cell_code(examples: list[Path]) 
     """A value "khoảng 30" is an error naming file › sheet › cell (code); the rest is scored."""
     dal, dom, toi = examples
     with_value(dom, "u5_stunted", "khoảng 30")
-    result = run("score", dal, dom, toi, "--no-workbook", env=WIDE)
+    result = run("score", dal, dom, toi, "--no-workbook", columns=WIDE)
     assert result.exit_code == 1, result.output
     line = f"Lỗi: {dom} › BC 2022 › E21 (u5_stunted): {BAD_VALUE.message('vi')}"
     assert line in lines(result.output)
@@ -390,7 +379,7 @@ def test_bad_value_in_json_and_in_english(examples: list[Path]) -> None:
     assert (four_b["numerator"], four_b["denominator"], four_b["units_missing"]) == \
         (282, 872, ["Ia Dom"])
     assert doc["units_reporting"] == UNITS
-    table = run("score", dal, dom, toi, "--no-workbook", "--lang", "en", env=WIDE)
+    table = run("score", dal, dom, toi, "--no-workbook", "--lang", "en", columns=WIDE)
     assert table.exit_code == 1, table.output
     line = f"Error: {dom} › BC 2022 › E21 (u5_stunted): {BAD_VALUE.message('en')}"
     assert line in lines(table.output)
@@ -399,7 +388,7 @@ def test_bad_value_in_json_and_in_english(examples: list[Path]) -> None:
 def test_missing_path_exits_1_and_the_rest_is_scored(examples: list[Path], tmp_path: Path) -> None:
     """A path that does not exist is an error (exit 1); the files that exist are all scored."""
     missing = tmp_path / "in" / "Ia_Dom (2).xlsx"
-    result = run("score", *examples, missing, "--no-workbook", env=WIDE)
+    result = run("score", *examples, missing, "--no-workbook", columns=WIDE)
     assert result.exit_code == 1, result.output
     assert f"Lỗi: {missing}: {MISSING_VI}" in lines(result.output)
     assert all(row(result.output, tid)[-1] == "3/3" for tid in IDS)
@@ -572,7 +561,7 @@ def test_workbook_is_written_to_output(examples: list[Path], tmp_path: Path) -> 
     """-o writes the summary workbook there and the table says where."""
     out = tmp_path / "out" / "tong-hop.xlsx"
     out.parent.mkdir()
-    result = run("score", *examples, "-o", out, env=WIDE)
+    result = run("score", *examples, "-o", out, columns=WIDE)
     assert result.exit_code == 0, result.output
     assert lines(result.output)[-2:] == [f"Đã ghi bảng tổng hợp: {out}", "20/33 đạt"]
     assert openpyxl.load_workbook(out).sheetnames == \

@@ -9,30 +9,24 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner, Result
+from typer.testing import Result
 
 import kh_treem
-from kh_treem.cli import app
+from tests.cli import run as run_cli
 from tests.forms import PLAN, write_form
 from tests.test_rollup import THREE_YEARS, horizon_file, plan_file, write_years
 
-# A fixed, wide terminal and no colour codes, whatever the terminal running the tests.
-ENV: dict[str, str | None] = {"COLUMNS": "160", "FORCE_COLOR": None, "TTY_COMPATIBLE": None,
-                              "NO_COLOR": "1"}
 GOAL_SHEETS = ["Mục tiêu 1", "Mục tiêu 2", "Mục tiêu 3", "Mục tiêu 4"]
 SHEETS_VI = [*GOAL_SHEETS, "Dự báo", "Vấn đề", "Tệp đã đọc"]
 
-runner = CliRunner()
-
-
-def run(*args: object) -> Result:
-    """Invoke the app in-process with a fixed terminal."""
-    return runner.invoke(app, [str(a) for a in args], env=ENV)
+# A terminal wide enough for the table.
+run = partial(run_cli, columns=160)
 
 
 def row(output: str, tid: str) -> list[str]:
@@ -167,8 +161,7 @@ def test_table_lists_the_problems(folder: Path) -> None:
     """A prev-disagrees warning appears in the table's problems, naming both figures."""
     write_form(folder / "2022_0.xlsx", "Ia Đal", {"child_marriages": 9,
                                                   "child_marriages_prev": 11}, year=2022)
-    wide = {**ENV, "COLUMNS": "500"}
-    result = runner.invoke(app, ["rollup", str(folder), "--no-horizon"], env=wide)
+    result = run_cli("rollup", folder, "--no-horizon", columns=500)
     assert result.exit_code == 0, result.output
     warned = [line for line in result.output.splitlines() if line.startswith("Cảnh báo")]
     assert len(warned) == 1

@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+from functools import partial
 from pathlib import Path
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner, Result
 
 import kh_treem
-from kh_treem.cli import app
 from kh_treem.template import FORM_SHEET
+from tests.cli import run as run_cli
 from tests.forms import write_form as write_submission
 
-ENV = {"COLUMNS": "200", "NO_COLOR": "1"}
-
-
-def run(*args: object) -> Result:
-    return CliRunner().invoke(app, [str(a) for a in args], env=ENV)
+run = partial(run_cli, columns=200)
 
 
 def test_one_commune_default_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

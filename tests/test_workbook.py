@@ -15,21 +15,18 @@ from typing import Any, NoReturn
 import openpyxl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
-from typer.testing import CliRunner, Result
 
 import kh_treem
 from kh_treem import workbook
-from kh_treem.cli import app
 from kh_treem.i18n import word
 from kh_treem.problems import Problem
 from kh_treem.workbook import STATUS_COLOURS, write_summary
+from tests.cli import run
 from tests.expected_2022 import EXPECTED
 from tests.forms import PLAN, write_form
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "2022"
 EXAMPLE_FILES = ("Ia_Dal.xlsx", "Ia_Dom.xlsx", "Ia_Toi.xlsx")
-ENV: dict[str, str | None] = {"COLUMNS": "120", "FORCE_COLOR": None, "TTY_COMPATIBLE": None,
-                              "NO_COLOR": "1"}
 SHEETS_VI = ["Tổng hợp", "Theo xã", "Số liệu cộng", "Vấn đề", "Tệp đã đọc"]
 SHEETS_EN = ["District", "By commune", "Summed counts", "Problems", "Files read"]
 UNITS = ["Ia Đal", "Ia Dom", "Ia Tơi"]
@@ -44,12 +41,6 @@ PER_UNIT_IDS = [tid for tid in IDS if tid not in ("1", "21")]
 SUMS = {"children_total": 5000, "children_0_8": 2665, "u5_weighed": 1360, "u5_stunted": 442,
         "child_friendly_commune": 2, "disaster_children": 0, "child_marriages_prev": 11,
         "children_aware": 4240, "play_venue_commune": 1}
-
-runner = CliRunner()
-
-
-def run(*args: object) -> Result:
-    return runner.invoke(app, [str(a) for a in args], env=ENV)
 
 
 def copy_examples(folder: Path) -> list[Path]:
