@@ -17,7 +17,6 @@ import sys
 import unicodedata
 from collections.abc import Callable
 from fractions import Fraction
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +31,8 @@ from tests.expected_2022 import EXPECTED
 from tests.forms import PLAN, write_form
 from tests.json_shape import shape_errors
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "2022"
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples" / "2022"
 EXAMPLE_FILES = ("Ia_Dal.xlsx", "Ia_Dom.xlsx", "Ia_Toi.xlsx")
 DEFAULT_OUTPUT = "kh-treem-ia-hdrai-2022.xlsx"
 
@@ -88,8 +88,7 @@ def with_value(path: Path, code: str, value: object) -> None:
 
 
 def bundled_plan_text() -> str:
-    return (resources.files("kh_treem").joinpath("targets").joinpath("plan_2022.yaml")
-            .read_text(encoding="utf-8"))
+    return (REPO / "targets" / "plan_2022.yaml").read_text(encoding="utf-8")
 
 
 # --- the table ---------------------------------------------------------------------------------

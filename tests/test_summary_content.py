@@ -2,9 +2,10 @@
 
 tests/data/summary/ holds the summaries written for examples/2022 before the writer was
 rewritten with xlsxwriter alone (issue 15): the breakdown across the page (3 communes,
-every target) in both languages, and down the page (3 communes, 4 targets). A change of
-content or format in any cell shows here; a deliberate one means writing the files again
-(see the docstring of ``test_summary_is_unchanged_cell_by_cell``).
+every target) in both languages, and down the page (3 communes, 4 targets), written by the
+code of commit 2493a2f. A change of content or format in any cell shows here; a deliberate
+one, or a change to examples/2022 (even to its README, whose SHA-256 the files sheet shows),
+means writing the files again (see ``test_summary_is_unchanged_cell_by_cell``).
 """
 
 from __future__ import annotations

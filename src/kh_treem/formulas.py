@@ -164,7 +164,7 @@ def _column(cell: str, default: int) -> int:
 # <sheetData>, which ends, at the latest, where the bytes "sheetData" last appear (its end
 # tag's name): what follows (a form's data validations, two thirds of it) is not looked
 # at. A sheet with none of these holds no formula and no error value, and is not parsed:
-# parsing every cell of a form cost three times python-calamine's whole reading of it.
+# parsing every cell of a form costs more than python-calamine's whole reading of it.
 _MAY_HOLD_FORMULAS = (  # each with a literal start, which the search skips to quickly
     re.compile(rb"<f[\s/>]"), re.compile(rb":f[\s/>]"), re.compile(rb"&#(?:0*101|[xX]0*65);"))
 

@@ -1,4 +1,4 @@
-"""Reading one sheet's rows in either layout of SUBMISSIONS.md.
+"""Reading one sheet's rows in either layout of docs/contract.md (the form, the table).
 
 Layout A, the form: one sheet is one unit, with a code column and a value
 column. Layout B, the table: a unit column and one column per element code,

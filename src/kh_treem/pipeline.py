@@ -45,7 +45,7 @@ class ScoreResult:
         return any(p.severity == "error" for p in self.problems)
 
     def to_dict(self, lang: str = "vi") -> dict[str, Any]:
-        """The documented JSON shape (SUBMISSIONS.md), plus a few more keys."""
+        """The JSON shape of docs/contract.md."""
         return {
             "plan": {"id": self.plan.id, "year": self.plan.year},
             "units_expected": list(self.plan.units),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 from fractions import Fraction
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -81,10 +82,16 @@ ExactNumber = Annotated[
 ]
 
 
+# Every model: unknown keys refused, immutable, and its validator built when a plan is first
+# read, not when kh_treem is imported (the kh-treem command turns pydantic's plugin search
+# off before it reads a plan: cli.main).
+_MODEL = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+
 class Text(BaseModel):
     """A text in the officer's language and in English."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = _MODEL
     vi: str = Field(min_length=1)
     en: str = Field(min_length=1)
 
@@ -95,7 +102,7 @@ class Text(BaseModel):
 class Element(BaseModel):
     """A raw figure a reporting unit submits."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = _MODEL
     code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     kind: Literal["count", "flag"]
     label: Text
@@ -104,7 +111,7 @@ class Element(BaseModel):
 
 
 class Goal(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = _MODEL
     id: int
     name: Text
 
@@ -112,7 +119,7 @@ class Goal(BaseModel):
 class Target(BaseModel):
     """One scorable target of the plan."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = _MODEL
     id: str = Field(pattern=r"^[0-9]+[a-z]?$")
     goal: int
     name: Text
@@ -155,7 +162,7 @@ class Target(BaseModel):
 class Plan(BaseModel):
     """A year's plan: its units, figures, targets and consistency rules."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = _MODEL
     id: str = Field(min_length=1)
     year: int = Field(ge=2000, le=2100)
     title: Text
@@ -234,12 +241,29 @@ def _unique(key: str, values: list[Any]) -> None:
         seen.add(v)
 
 
+def plan_schema() -> dict[str, Any]:
+    """The JSON Schema of a plan file, from the models above: an editor given it checks a
+    plan as it is typed (docs/plan-format.md). The cross-references (a target's elements
+    are in elements, ...) are checked only when the plan is loaded."""
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            **Plan.model_json_schema()}
+
+
 def load_bundled(name: str) -> Plan:
-    """A plan shipped in the package: the 2022 plan, the national targets of 2025 and 2030."""
-    source = resources.files("kh_treem").joinpath("targets").joinpath(name)
+    """A plan shipped with kh-treem: the 2022 plan, the national targets of 2025 and 2030."""
+    source = _bundled_plans().joinpath(name)
     if not source.is_file():
         raise PlanError(f"{name}: no such bundled plan")
     return _parse(source.read_text(encoding="utf-8"), name)
+
+
+def _bundled_plans() -> Traversable:
+    """The folder of the bundled plans: the repository's targets/, which the wheel carries
+    as kh_treem/targets (pyproject.toml), and which a source checkout has beside src/."""
+    packaged = resources.files("kh_treem").joinpath("targets")
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "targets"
 
 
 def load_plan(path: Path | str | None = None) -> Plan:
@@ -259,7 +283,7 @@ def load_plan(path: Path | str | None = None) -> Plan:
 def _parse(text: str, name: str) -> Plan:
     import yaml  # only the commands that read a plan pay for it
 
-    # libyaml's loader, where PyYAML was built with it, parses the plan ten times faster.
+    # libyaml's loader where PyYAML was built with it: the faster of the two.
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         data = yaml.load(text, Loader=loader)  # a safe loader either way

@@ -1,4 +1,4 @@
-"""The blank form a commune fills in: layout A of SUBMISSIONS.md, built from the plan.
+"""The blank form a commune fills in: layout A of docs/contract.md, built from the plan.
 
 Everything in the form comes from the plan file (units, goals, elements, their
 labels and units of measure), so a 2023 plan gives the 2023 form without a code
