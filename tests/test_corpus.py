@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from kh_treem.cli import app
+from tests.cli import run
 
 CORPUS = Path(os.environ.get("KH_TREEM_CORPUS")
               or Path(__file__).resolve().parents[2] / "shared" / "corpus" / "calamine")
@@ -53,8 +52,7 @@ def checked() -> dict[str, dict[str, Any]]:
     the types of the problems that name it."""
     if not CORPUS.is_dir():
         pytest.skip(f"the corpus of real workbooks is not at {CORPUS} (set KH_TREEM_CORPUS)")
-    result = CliRunner().invoke(app, ["check", str(CORPUS), "--format", "json"],
-                                env={"COLUMNS": "200"})
+    result = run("check", CORPUS, "--format", "json")
     assert result.exit_code in (0, 1), result.output  # never 3, an internal error
     doc = json.loads(result.stdout)
     records = {Path(str(f["path"])).name: {**f, "problems": set()} for f in doc["files"]}

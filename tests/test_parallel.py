@@ -7,13 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 import kh_treem
 from kh_treem import intake, isolation
-from kh_treem.cli import app
 from kh_treem.intake import read_paths
 from kh_treem.plan import Plan
+from tests.cli import run
 from tests.forms import write_form
 
 UNITS = ["Ia Đal", "Ia Dom", "Ia Tơi"]
@@ -67,10 +66,8 @@ def test_progress_is_told_every_file(folder: Path, plan: Plan) -> None:
 
 def test_cli_jobs_output_is_identical(folder: Path, tmp_path: Path) -> None:
     """`check --jobs 2` prints exactly what `check --jobs 1` prints, and exits alike."""
-    runner = CliRunner()
-    env = {"COLUMNS": "200", "NO_COLOR": "1"}
-    one = runner.invoke(app, ["check", str(folder), "--jobs", "1"], env=env)
-    two = runner.invoke(app, ["check", str(folder), "--jobs", "2"], env=env)
+    one = run("check", folder, "--jobs", "1", columns=200)
+    two = run("check", folder, "--jobs", "2", columns=200)
     assert (two.exit_code, two.output) == (one.exit_code, one.output)
     assert one.exit_code == 1  # the broken file and the bad value
 
@@ -78,8 +75,7 @@ def test_cli_jobs_output_is_identical(folder: Path, tmp_path: Path) -> None:
 def test_no_progress_bar_when_output_is_not_a_terminal(folder: Path, tmp_path: Path) -> None:
     """Scripts get clean JSON: no progress bar is drawn when stdout is not a terminal."""
     shutil.rmtree(folder / "sub1")
-    result = CliRunner().invoke(app, ["check", str(folder), "--format", "json"],
-                                env={"COLUMNS": "200"})
+    result = run("check", folder, "--format", "json")
     assert result.output.lstrip().startswith("{")
     assert "Đọc tệp" not in result.stderr
 
