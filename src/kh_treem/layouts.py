@@ -81,9 +81,6 @@ class SheetSource:
     formulas: Mapping[str, FormulaCell] = field(default_factory=dict)
 
 
-# Code cells remembered by a reader: its plan's codes as typed, and a few thousand typos.
-MAX_CACHED_CODES = 4096
-
 # A submission's figures as they are read: codes, values, cells.
 _Figures = tuple[list[str], list[int], list[str]]
 _TableHeader = tuple[int, int, int | None, dict[int, str]]  # row, unit col, year col, codes
@@ -99,18 +96,10 @@ class SheetReader:
         self.elements = {fold(e.code): e for e in plan.elements}
         # One tuple object for every form that has the same codes (or cells) in the same order.
         self._shared: dict[tuple[str, ...], tuple[str, ...]] = {}
-        self._elements_by_cell: dict[str, Element | None] = {}
 
     def _element_of(self, raw_code: Any) -> Element | None:
-        """The plan's element a code cell names; the same few codes come in every form."""
-        if type(raw_code) is not str:  # a number or a date: 1 and 1.0 must not share a key
-            return self.elements.get(fold(_as_text(raw_code)))
-        if raw_code in self._elements_by_cell:
-            return self._elements_by_cell[raw_code]
-        element = self.elements.get(fold(_as_text(raw_code)))
-        if len(self._elements_by_cell) < MAX_CACHED_CODES:
-            self._elements_by_cell[raw_code] = element
-        return element
+        """The plan's element a code cell names."""
+        return self.elements.get(fold(_as_text(raw_code)))
 
     def forget_shared(self) -> None:
         """Let go of the tuples shared so far: a worker's next share need not keep them."""
