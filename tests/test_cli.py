@@ -513,16 +513,14 @@ def test_output_onto_a_file_read_then_gone_is_written(examples: list[Path], tmp_
     folder = tmp_path / "nop"
     shutil.copytree(examples[0].parent, folder)
     output = folder / examples[0].name
-    from kh_treem import pipeline
-
-    real_score = pipeline.score
+    real_score = kh_treem.score
 
     def score_then_delete(*args: Any, **kwargs: Any) -> Any:
         result = real_score(*args, **kwargs)
         output.unlink()  # as a sync client might, between reading and writing
         return result
 
-    monkeypatch.setattr(pipeline, "score", score_then_delete)
+    monkeypatch.setattr(kh_treem, "score", score_then_delete)
     result = run("score", folder, "-o", output)
     assert result.exit_code == 0, result.output
     assert output.exists()

@@ -19,14 +19,22 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-if TYPE_CHECKING:
-    from rich.console import Console
+import kh_treem
+from kh_treem.formatting import decimals_for, number, target_text, value_text
+from kh_treem.i18n import band_label, change_label, status_label, word
+from kh_treem.intake import FileRecord
+from kh_treem.multiyear import RollupResult
+from kh_treem.names import UnitMatcher
+from kh_treem.pipeline import CheckResult, ScoreResult
+from kh_treem.plan import Plan, PlanError, json_schema, load_plan
+from kh_treem.problems import Problem
+from kh_treem.template import form_filename, previous_figures, write_form
+from kh_treem.text_table import layout
+from kh_treem.trend_workbook import write_trend
+from kh_treem.workbook import write_summary
 
-    from kh_treem.intake import FileRecord
-    from kh_treem.multiyear import RollupResult
-    from kh_treem.pipeline import CheckResult, ScoreResult
-    from kh_treem.plan import Plan
-    from kh_treem.problems import Problem
+if TYPE_CHECKING:  # rich is imported where output is drawn, not by --help
+    from rich.console import Console
 
 EXIT_OK, EXIT_INPUT_ERRORS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # the shell's convention for Ctrl-C
@@ -93,25 +101,18 @@ def score(
     debug: DebugOption = False,
 ) -> None:
     """Chấm điểm các chỉ tiêu của kế hoạch từ số liệu các xã gửi về."""
-    from kh_treem.pipeline import score as run_score
-
     loaded = _load_plan(plan, lang)
     target = output or Path(f"kh-treem-{loaded.id}.xlsx")
     if not no_workbook and _is_input(target, paths):
         _refuse_output(target, lang)
     with _guard(lang, debug):
         with _progress(quiet, lang) as progress:  # reading only: the bar is gone before
-            result = run_score(paths, loaded, _jobs(jobs), progress)  # the workbook is made
+            result = kh_treem.score(paths, loaded, _jobs(jobs), progress)  # the workbook is made
         if not no_workbook and _is_sent(target, result.files):
             _refuse_output(target, lang)
-        from kh_treem.workbook import write_summary
-
         written = None if no_workbook else _write(
             lambda: write_summary(result, target, lang.value), target, lang.value, debug)
-        if fmt is Format.json:
-            _print_json(result.to_dict(lang.value))
-        else:
-            _render(result, lang.value, written)
+        _show(result, fmt, lang.value, written)
     failed_write = not no_workbook and written is None
     raise typer.Exit(EXIT_INPUT_ERRORS if result.has_errors or failed_write else EXIT_OK)
 
@@ -127,15 +128,10 @@ def check(
     debug: DebugOption = False,
 ) -> None:
     """Kiểm tra các tệp số liệu (không chấm điểm): từng tệp, xã nào thiếu, xã nào gửi hai lần."""
-    from kh_treem.pipeline import check as run_check
-
     loaded = _load_plan(plan, lang)
     with _guard(lang, debug), _progress(quiet, lang) as progress:
-        result = run_check(paths, loaded, _jobs(jobs), progress)
-        if fmt is Format.json:
-            _print_json(result.to_dict(lang.value))
-        else:
-            _render_check(result, lang.value)
+        result = kh_treem.check(paths, loaded, _jobs(jobs), progress)
+        _show(result, fmt, lang.value)
     raise typer.Exit(EXIT_INPUT_ERRORS if result.has_errors else EXIT_OK)
 
 
@@ -161,9 +157,6 @@ def template(
     debug: DebugOption = False,
 ) -> None:
     """Lập biểu mẫu số liệu cho các xã từ kế hoạch (bảng tính có sẵn mã, kiểm tra nhập liệu)."""
-    from kh_treem.names import UnitMatcher
-    from kh_treem.template import form_filename, previous_figures, write_form
-
     vi = lang is Lang.vi
     loaded = _load_plan(plan, lang)
     if all_units == (unit is not None):
@@ -225,16 +218,13 @@ def rollup(
     debug: DebugOption = False,
 ) -> None:
     """Tổng hợp nhiều năm: kết quả từng năm, xu hướng, và dự báo đến mục tiêu 2025, 2030."""
-    from kh_treem.multiyear import rollup as run_rollup
-    from kh_treem.plan import PlanError
-
     loaded = [_load_plan(p, lang) for p in plans or []]
     if output is not None and _is_input(output, paths):
         _refuse_output(output, lang)
     with _guard(lang, debug), _progress(quiet, lang) as progress:
         try:
             chosen = [] if no_horizon else horizons or ["2025", "2030"]
-            result = run_rollup(paths, loaded, chosen, _jobs(jobs), progress)
+            result = kh_treem.rollup(paths, loaded, chosen, _jobs(jobs), progress)
         except PlanError as exc:
             _fail(f"Tệp mục tiêu không dùng được: {exc}" if lang is Lang.vi
                   else f"The horizon file cannot be used: {exc}", EXIT_USAGE)
@@ -242,15 +232,10 @@ def rollup(
             _refuse_output(output, lang)
         written = None
         if output is not None:
-            from kh_treem.trend_workbook import write_trend
-
             trend_path = output
             written = _write(lambda: write_trend(result, trend_path, lang.value), trend_path,
                              lang.value, debug)
-        if fmt is Format.json:
-            _print_json(result.to_dict(lang.value))
-        else:
-            _render_rollup(result, lang.value, written)
+        _show(result, fmt, lang.value, written)
     has_errors = any(p.severity == "error" for p in result.problems)
     failed = output is not None and written is None
     raise typer.Exit(EXIT_INPUT_ERRORS if has_errors or failed else EXIT_OK)
@@ -260,9 +245,7 @@ def rollup(
 def plan_schema() -> None:
     """In JSON Schema của tệp kế hoạch, để trình soạn thảo kiểm tra kế hoạch khi gõ
     (kh-treem plan schema > plan.schema.json)."""
-    from kh_treem.plan import plan_schema as schema
-
-    _print_json(schema())
+    _print_json(json_schema())
     raise typer.Exit(EXIT_OK)
 
 
@@ -288,13 +271,27 @@ def _progress(quiet: bool, lang: Lang) -> Iterator[Callable[[int, int], None] | 
 
 
 def _load_plan(plan: Path | None, lang: Lang) -> Plan:
-    from kh_treem.plan import PlanError, load_plan
-
     try:
         return load_plan(plan)
     except PlanError as exc:
         _fail(f"Tệp kế hoạch không dùng được: {exc}" if lang is Lang.vi
               else f"The plan file cannot be used: {exc}", EXIT_USAGE)
+
+
+def _show(
+    result: ScoreResult | CheckResult | RollupResult, fmt: Format, lang: str,
+    written: Path | None = None,
+) -> None:
+    """Every command's result as output, in one place: JSON for scripts, a table for people
+    (``written``: the workbook written beside it, if any)."""
+    if fmt is Format.json:
+        _print_json(result.to_dict(lang))
+    elif isinstance(result, ScoreResult):
+        _render(result, lang, written)
+    elif isinstance(result, CheckResult):
+        _render_check(result, lang)
+    else:
+        _render_rollup(result, lang, written)
 
 
 def _print_json(data: dict[str, Any]) -> None:
@@ -410,9 +407,6 @@ def _console(stderr: bool = False) -> Console:
 
 
 def _render(result: ScoreResult, lang: str, written: Path | None) -> None:
-    from kh_treem.formatting import target_text, value_text
-    from kh_treem.i18n import status_label, word
-
     plan = result.plan
     header = [word(k, lang) for k in ("indicator", "value", "target", "status", "units")]
     # (goal row or None, cells of a target's row, its status)
@@ -439,8 +433,6 @@ def _render(result: ScoreResult, lang: str, written: Path | None) -> None:
         _print_score_table(titles, ["#", *header], rows, notes)
     else:
         # For a file or a script: no colours, and no wrapping that rich takes its time on.
-        from kh_treem.text_table import layout
-
         cells = [["", goal_row, "", "", "", ""] if goal_row else row
                  for goal_row, row, _ in rows]
         lines = [*titles, "", *layout(["#", *header], cells, right=SCORE_NUMBER_COLUMNS), ""]
@@ -490,8 +482,6 @@ def _print_score_table(
 
 def _render_problems(problems: list[Problem], lang: str, stderr: bool = False) -> None:
     """The problems, one line each: coloured on a terminal, plain text for a file or a pipe."""
-    from kh_treem.i18n import word
-
     stream = sys.stderr if stderr else sys.stdout
     if not stream.isatty():
         # One write: a folder of 10,000 forms has 10,000 notices, and rich takes
@@ -520,9 +510,6 @@ def _place(problem: Problem) -> str:
 
 
 def _render_check(result: CheckResult, lang: str) -> None:
-    from kh_treem.i18n import word
-    from kh_treem.text_table import layout
-
     plan = result.plan
     # A plain table, one file a line, whatever the output: rich would take longer to lay
     # out 10,000 rows than kh-treem takes to read the files.
@@ -563,9 +550,6 @@ def _render_rollup(result: RollupResult, lang: str, written: Path | None) -> Non
     from rich import box
     from rich.markup import escape
     from rich.table import Table
-
-    from kh_treem.formatting import decimals_for, number
-    from kh_treem.i18n import band_label, change_label, word
 
     console = _console()
     table = Table(title=word("rollup_title", lang), box=box.SIMPLE_HEAD, padding=(0, 1),

@@ -241,7 +241,7 @@ def _unique(key: str, values: list[Any]) -> None:
         seen.add(v)
 
 
-def plan_schema() -> dict[str, Any]:
+def json_schema() -> dict[str, Any]:
     """The JSON Schema of a plan file, from the models above: an editor given it checks a
     plan as it is typed (docs/plan-format.md). The cross-references (a target's elements
     are in elements, ...) are checked only when the plan is loaded."""
