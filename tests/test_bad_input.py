@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import re
 import shutil
 import struct
@@ -759,3 +760,49 @@ def test_an_interrupt_while_reading_is_not_taken_for_a_bad_file(
         read_paths([path], PLAN)
     assert started
     assert not any(worker.process.is_alive() for worker in started)
+
+
+# --- what a folder holds besides files -------------------------------------------------------
+
+
+def test_what_is_not_a_file_is_named_and_skipped(tmp_path: Path, plan: Plan) -> None:
+    """A broken link, a link to a folder and a FIFO in the folder are each a notice (never
+    read: a FIFO would block the run), and the forms beside them are read."""
+    folder = tmp_path / "in"
+    write_form(folder / "Ia_Dom.xlsx", "Ia Dom", {"schools": 3})
+    (folder / "broken.xlsx").symlink_to(tmp_path / "gone.xlsx")
+    (tmp_path / "elsewhere").mkdir()
+    (folder / "linked").symlink_to(tmp_path / "elsewhere")
+    os.mkfifo(folder / "pipe.xlsx")
+    intake = read_paths([folder], plan)
+    skipped = sorted((Path(str(p.file)).name, p.type, p.severity) for p in intake.problems
+                     if p.type == "skipped-not-a-file")
+    assert skipped == [("broken.xlsx", "skipped-not-a-file", "notice"),
+                       ("linked", "skipped-not-a-file", "notice"),
+                       ("pipe.xlsx", "skipped-not-a-file", "notice")]
+    assert [s.unit for s in intake.submissions] == ["Ia Dom"]
+    statuses = {Path(f.path).name: (f.status, f.reason, f.sha256) for f in intake.files}
+    assert statuses["pipe.xlsx"] == ("skipped", "skipped-not-a-file", None)
+
+
+def test_a_folder_too_deep_to_list_is_an_error_naming_it(tmp_path: Path, plan: Plan) -> None:
+    """A folder whose path is longer than the system allows is an error, not silence."""
+    folder = tmp_path / "in"
+    write_form(folder / "Ia_Dom.xlsx", "Ia Dom", {"schools": 3})
+    deep = str(folder)
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        for _ in range(20):  # 20 x 250 characters: over PATH_MAX (4,096)
+            os.mkdir("d" * 250, dir_fd=fd)
+            inner = os.open("d" * 250, os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+            deep = os.path.join(deep, "d" * 250)
+    finally:
+        os.close(fd)
+    intake = read_paths([folder], plan)
+    [unusable] = [p for p in intake.problems if p.type == "path-unusable"]
+    assert unusable.severity == "error"
+    assert unusable.params["detail"] == "File name too long"
+    assert str(unusable.file).startswith(str(folder))
+    assert [s.unit for s in intake.submissions] == ["Ia Dom"]

@@ -933,8 +933,8 @@ def test_a_form_with_the_summarys_sheet_names_is_read(
 def test_folder_walk_leaves_out_hidden_folders_and_links_to_folders(
     tmp_path: Path, plan: Plan
 ) -> None:
-    """Hidden folders (.git, .Trash) hold nothing sent; a link to a folder is not followed;
-    a link to a file in the folder is the same file, read once."""
+    """Hidden folders (.git, .Trash) hold nothing sent; a link to a folder is not followed
+    (a notice says so); a link to a file in the folder is the same file, read once."""
     folder = tmp_path / "nop"
     write_form(folder / "a" / "dom.xlsx", "Ia Dom", {"live_births": 2})
     write_form(folder / ".Trash" / "toi.xlsx", "Ia Tơi", {"live_births": 1})
@@ -942,7 +942,10 @@ def test_folder_walk_leaves_out_hidden_folders_and_links_to_folders(
     (folder / "z_link").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
     (folder / "b_link.xlsx").symlink_to(folder / "a" / "dom.xlsx")
     intake = read_paths([folder], plan)
-    assert [f.path for f in intake.files] == [str(folder / "a" / "dom.xlsx")]
+    assert [(f.path, f.status) for f in intake.files] == [
+        (str(folder / "a" / "dom.xlsx"), "used"), (str(folder / "z_link"), "skipped")]
+    assert [(p.type, p.file) for p in intake.problems] == [
+        ("skipped-not-a-file", str(folder / "z_link"))]
     assert [s.unit for s in intake.submissions] == ["Ia Dom"]
 
 

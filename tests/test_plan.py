@@ -286,6 +286,22 @@ def _unknown_key(data: dict[str, Any]) -> None:
     data["province"] = "Kon Tum"
 
 
+def _negative_target(data: dict[str, Any]) -> None:
+    data["targets"][_target_index(data, "10")]["target"] = -3
+
+
+def _percent_over_100(data: dict[str, Any]) -> None:
+    data["targets"][_target_index(data, "2")]["target"] = 187
+
+
+def _per_mille_over_1000(data: dict[str, Any]) -> None:
+    data["targets"][_target_index(data, "3a")]["target"] = 1200
+
+
+def _blank_unit(data: dict[str, Any]) -> None:
+    data["units"][1] = "  "
+
+
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
@@ -296,7 +312,7 @@ def _unknown_key(data: dict[str, Any]) -> None:
         pytest.param(_no_year, ["year"], id="missing-year"),
         pytest.param(_wrong_direction, ["targets.1 (2).direction", "at_least"],
                      id="wrong-direction"),
-        pytest.param(_rule_unknown_element, ["rules.4:", "ghost_children"],
+        pytest.param(_rule_unknown_element, ["rules.4.2 (line ", "ghost_children"],
                      id="rule-unknown-element"),
         pytest.param(_percent_unit, ["targets.7 (5a)", "percent"], id="unit-not-a-rate"),
         pytest.param(_unknown_goal, ["targets.20 (15)", "goal 5"], id="unknown-goal"),
@@ -308,7 +324,15 @@ def _unknown_key(data: dict[str, Any]) -> None:
         pytest.param(_units_target_on_a_count, ["targets.29 (21)", "flag"],
                      id="communes-count-on-a-count"),
         pytest.param(_unknown_key, ["province"], id="unknown-key"),
-        pytest.param(_units_alike, ["units", "'Ia Tơi' and 'Xã Ia Tơi'"], id="units-alike"),
+        pytest.param(_units_alike, ["units.3 (line ", "'Ia Tơi' and 'Xã Ia Tơi'"],
+                     id="units-alike"),
+        pytest.param(_negative_target, ["targets.", "(10).target (line ", "-3 is negative"],
+                     id="negative-target"),
+        pytest.param(_percent_over_100, ["targets.1 (2).target (line ", "at most 100"],
+                     id="percent-over-100"),
+        pytest.param(_per_mille_over_1000, ["targets.2 (3a).target (line ", "at most 1000"],
+                     id="per-mille-over-1000"),
+        pytest.param(_blank_unit, ["units.1 (line ", "name is empty"], id="blank-unit"),
     ],
 )
 def test_broken_plan_names_the_key(
@@ -325,6 +349,41 @@ def test_broken_plan_names_the_key(
     assert message.startswith(str(path))
     for part in expected:
         assert part in message
+
+
+def test_the_line_named_is_the_line_of_the_key(tmp_path: Path) -> None:
+    """The line an error names is where the faulty key stands in the file."""
+    text = PLAN_FILE.read_text(encoding="utf-8")
+    start = text.index('  - id: "3b"')
+    at = text.index("    target:", start)
+    broken = text[:at] + "    target: -12.5\n" + text[text.index("\n", at) + 1:]
+    path = tmp_path / "plan.yaml"
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(PlanError) as info:
+        load_plan(path)
+    line = broken[:at].count("\n") + 1
+    assert f"targets.3 (3b).target (line {line}): the target -25/2 is negative" in str(info.value)
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    pytest.param(lambda t: t.replace("year: 2022", "year: 2022\nyear: 2023", 1),
+                 "not valid YAML (line 15, column 1): the key 'year' is given twice"
+                 " (first on line 14)", id="key-twice"),
+    pytest.param(lambda t: t.replace("year: 2022", "year: " + "9" * 5000, 1),
+                 "not a plan file (a value no plan holds: Exceeds the limit", id="5000-digits"),
+    pytest.param(lambda t: t + "#" * (1024 * 1024), "over 1024 KB, which no plan file is",
+                 id="over-1-mb"),
+    pytest.param(lambda t: t.replace("year: 2022", "year: [" * 10000, 1), "not",
+                 id="nested-10000-deep"),
+], )
+def test_a_plan_file_that_is_no_plan_is_one_sentence(
+    tmp_path: Path, change: Callable[[str], str], expected: str
+) -> None:
+    path = tmp_path / "plan.yaml"
+    path.write_text(change(PLAN_FILE.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(PlanError) as info:
+        load_plan(path)
+    assert str(info.value).startswith(f"{path}: {expected}")
 
 
 def test_unchanged_copy_loads(tmp_path: Path, bundled: Plan) -> None:
@@ -365,7 +424,7 @@ def test_plan_file_not_utf8(tmp_path: Path) -> None:
     """A plan file that is not UTF-8 raises PlanError, not a UnicodeDecodeError."""
     path = tmp_path / "plan.yaml"
     path.write_bytes(b"id: k\xea\xff ho\xe1ch\n")
-    with pytest.raises(PlanError, match="cannot be read"):
+    with pytest.raises(PlanError, match=r"not UTF-8 text \(invalid continuation byte at byte 5\)"):
         load_plan(path)
 
 

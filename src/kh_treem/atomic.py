@@ -4,28 +4,49 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 
 @contextlib.contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
+def atomic_path(target: Path, overwrite: bool = True) -> Iterator[Path]:
     """A temporary path beside ``target``, renamed onto it only if the block succeeds.
 
     An interrupted or failed write (Ctrl-C, a full disk) removes the temporary
-    file and leaves any earlier ``target`` as it was.
+    file and leaves any earlier ``target`` as it was; a file written over keeps its
+    permissions. Without ``overwrite``, the name is claimed before anything is written,
+    by creating it exclusively: FileExistsError if it is taken, even by another run at
+    the same moment (a claim whose write fails is removed).
     """
+    mode = _mode_for(target)
+    claimed = False
+    if not overwrite:
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        claimed = True
     fd, name = tempfile.mkstemp(prefix=f".~{target.stem}-", suffix=target.suffix,
                                 dir=target.parent)
     os.close(fd)
     temp = Path(name)
     try:
         yield temp
-        # mkstemp makes the file private; give it the mode a plain open() would.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp, 0o666 & ~umask)
+        os.chmod(temp, mode)
         os.replace(temp, target)
+        claimed = False
     finally:
         temp.unlink(missing_ok=True)
+        if claimed:
+            target.unlink(missing_ok=True)
+
+
+def _mode_for(target: Path) -> int:
+    """The permissions of the file being written over, else those a plain open() gives
+    (mkstemp makes its file private)."""
+    with contextlib.suppress(OSError):
+        current = target.stat()
+        if stat.S_ISREG(current.st_mode):
+            return stat.S_IMODE(current.st_mode)
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask

@@ -12,8 +12,9 @@ import contextlib
 import enum
 import json
 import os
+import stat
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -26,7 +27,7 @@ from kh_treem.intake import FileRecord
 from kh_treem.multiyear import RollupResult
 from kh_treem.names import UnitMatcher
 from kh_treem.pipeline import CheckResult, ScoreResult
-from kh_treem.plan import Plan, PlanError, json_schema, load_plan
+from kh_treem.plan import Plan, PlanError, json_schema, load_plan, require_units
 from kh_treem.problems import Problem
 from kh_treem.template import form_filename, previous_figures, write_form
 from kh_treem.text_table import layout
@@ -103,8 +104,10 @@ def score(
     """Chấm điểm các chỉ tiêu của kế hoạch từ số liệu các xã gửi về."""
     loaded = _load_plan(plan, lang)
     target = output or Path(f"kh-treem-{loaded.id}.xlsx")
-    if not no_workbook and _is_input(target, paths):
-        _refuse_output(target, lang)
+    if not no_workbook:
+        _check_output(target, lang)
+        if _is_input(target, paths):
+            _refuse_output(target, lang)
     with _guard(lang, debug):
         with _progress(quiet, lang) as progress:  # reading only: the bar is gone before
             result = kh_treem.score(paths, loaded, _jobs(jobs), progress)  # the workbook is made
@@ -143,7 +146,8 @@ def template(
     all_units: Annotated[bool, typer.Option(
         "--all", help="Lập biểu mẫu cho mọi xã của kế hoạch, vào thư mục -o.")] = False,
     year: Annotated[int | None, typer.Option(
-        "--year", "-y", help="Năm báo cáo (mặc định: năm của kế hoạch).",
+        "--year", "-y", min=2000, max=2100,
+        help="Năm báo cáo, từ 2000 đến 2100 (mặc định: năm của kế hoạch).",
         show_default=False)] = None,
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Tệp .xlsx (một xã) hoặc thư mục (--all); mặc định: thư mục"
@@ -175,26 +179,46 @@ def template(
     form_year = year or loaded.year
     folder = output if all_units and output is not None else Path(".")
     if all_units:
+        if output is not None and _kind(output, lang) not in ("missing", "folder"):
+            _fail(f"{output}: với --all, -o là một thư mục." if vi
+                  else f"{output}: with --all, -o names a folder.", EXIT_USAGE)
         targets = {u: folder / form_filename(u, form_year) for u in units}
     else:
         targets = {units[0]: output or Path(form_filename(units[0], form_year))}
-    existing = [str(p) for p in targets.values() if p.exists()]
+    for path in targets.values():
+        _check_output(path, lang)
+        if _is_input(path, previous or []) or _in_folders(path, previous or [], lang):
+            _fail(f"{path}: là số liệu năm trước (--previous), không ghi đè lên nó." if vi
+                  else f"{path} is last year's submission (--previous); never overwritten.",
+                  EXIT_USAGE)
+    existing = [str(p) for p in targets.values() if _kind(p, lang) == "file"]
     if existing and not force:
         _fail(("Đã có tệp, không ghi đè (dùng --force nếu thật sự muốn): " if vi
                else "Files already there, not overwritten (use --force if you mean it): ")
               + ", ".join(existing), EXIT_USAGE)
+    missing = [str(p) for p in previous or [] if _kind(p, lang) == "missing"]
+    if missing:
+        _fail(("Không tìm thấy số liệu năm trước: " if vi
+               else "No such file or folder for --previous: ") + ", ".join(missing), EXIT_USAGE)
     with _guard(lang, debug):
         figures: dict[str, dict[str, int]] = {}
+        problems: list[Problem] = []
         if previous:
             figures, problems = previous_figures(previous, loaded, form_year)
             _render_problems(problems, lang.value, stderr=True)
         folder.mkdir(parents=True, exist_ok=True)
         for name, path in targets.items():
             path.parent.mkdir(parents=True, exist_ok=True)
-            write_form(loaded, name, form_year, path,
-                       figures.get(name, {}) if previous else None)
+            try:
+                write_form(loaded, name, form_year, path,
+                           figures.get(name, {}) if previous else None, overwrite=force)
+            except FileExistsError:  # made by another run since the check above
+                _fail(f"{path}: tệp vừa được tạo bởi một lần chạy khác; không ghi đè." if vi
+                      else f"{path}: made by another run meanwhile; not overwritten.",
+                      EXIT_USAGE)
             typer.echo(f"Đã ghi biểu mẫu: {path}" if vi else f"Form written: {path}")
-    raise typer.Exit(EXIT_OK)
+    errors = any(p.severity == "error" for p in problems)
+    raise typer.Exit(EXIT_INPUT_ERRORS if errors else EXIT_OK)
 
 
 @app.command()
@@ -219,8 +243,10 @@ def rollup(
 ) -> None:
     """Tổng hợp nhiều năm: kết quả từng năm, xu hướng, và dự báo đến mục tiêu 2025, 2030."""
     loaded = [_load_plan(p, lang) for p in plans or []]
-    if output is not None and _is_input(output, paths):
-        _refuse_output(output, lang)
+    if output is not None:
+        _check_output(output, lang)
+        if _is_input(output, paths):
+            _refuse_output(output, lang)
     with _guard(lang, debug), _progress(quiet, lang) as progress:
         try:
             chosen = [] if no_horizon else horizons or ["2025", "2030"]
@@ -271,11 +297,16 @@ def _progress(quiet: bool, lang: Lang) -> Iterator[Callable[[int, int], None] | 
 
 
 def _load_plan(plan: Path | None, lang: Lang) -> Plan:
+    """The plan to score with; a plan that cannot be used is a usage error."""
     try:
-        return load_plan(plan)
+        return require_units(load_plan(plan))
     except PlanError as exc:
-        _fail(f"Tệp kế hoạch không dùng được: {exc}" if lang is Lang.vi
-              else f"The plan file cannot be used: {exc}", EXIT_USAGE)
+        _plan_unusable(exc, lang)
+
+
+def _plan_unusable(exc: PlanError, lang: Lang) -> NoReturn:
+    _fail(f"Tệp kế hoạch không dùng được: {exc}" if lang is Lang.vi
+          else f"The plan file cannot be used: {exc}", EXIT_USAGE)
 
 
 def _show(
@@ -306,6 +337,8 @@ def _guard(lang: Lang, debug: bool) -> Iterator[None]:
         yield
     except typer.Exit:
         raise
+    except PlanError as exc:  # found once the plan met the files: still the plan's fault
+        _plan_unusable(exc, lang)
     except BrokenPipeError:
         # `kh-treem check … | head`: the rest of the output has no reader. Say nothing more
         # (Python would complain again when flushing stdout at exit).
@@ -323,6 +356,37 @@ def _guard(lang: Lang, debug: bool) -> Iterator[None]:
         _fail("Lỗi nội bộ của kh-treem; chạy lại với --debug và báo cho người bảo trì."
               if lang is Lang.vi else
               "kh-treem hit an internal error; rerun with --debug and report it.", EXIT_BUG)
+
+
+def _kind(path: Path, lang: Lang) -> str:
+    """"file", "folder", "missing" or "other" (a device, a FIFO, a socket); a path the system
+    cannot use (too long, a loop of links, no permission) is a usage error."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "missing"
+    except OSError as exc:
+        _fail(f"{path}: không dùng được đường dẫn này ({exc.strerror})" if lang is Lang.vi
+              else f"{path}: this path cannot be used ({exc.strerror})", EXIT_USAGE)
+    if stat.S_ISREG(mode):
+        return "file"
+    return "folder" if stat.S_ISDIR(mode) else "other"
+
+
+def _check_output(target: Path, lang: Lang) -> None:
+    """Refuse an output path that is something other than a file (a folder, a device, a
+    FIFO: written over, it would be replaced by a file), before anything is read."""
+    if _kind(target, lang) in ("folder", "other"):
+        _fail(f"{target}: không phải là một tệp; chọn tên tệp khác với -o." if lang is Lang.vi
+              else f"{target} is not a file; choose another -o.", EXIT_USAGE)
+
+
+def _in_folders(target: Path, paths: Sequence[Path], lang: Lang) -> bool:
+    """Whether ``target`` is a file already there inside one of the folders in ``paths``."""
+    if _kind(target, lang) != "file":
+        return False
+    found = target.resolve()
+    return any(found.is_relative_to(p.resolve()) for p in paths if _kind(p, lang) == "folder")
 
 
 def _refuse_output(target: Path, lang: Lang) -> NoReturn:
@@ -357,13 +421,13 @@ def _is_input(target: Path, paths: list[Path]) -> bool:
         mine = target.stat()
     except OSError:  # not there: only a path named but missing as well can be it
         resolved = target.resolve()
-        return any(p.resolve() == resolved for p in paths if not p.exists())
+        return any(p.resolve() == resolved for p in paths if not os.path.exists(p))
     return any(_same_file(p, mine) for p in paths)
 
 
-def _same_file(path: Path, stat: os.stat_result) -> bool:
+def _same_file(path: Path, other: os.stat_result) -> bool:
     try:
-        return os.path.samestat(path.stat(), stat)
+        return os.path.samestat(path.stat(), other)
     except OSError:
         return False
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,10 +75,10 @@ def read_paths(
                 seen.add(key)
                 events.append((path, skip))
         # A folder the officer named but that holds nothing to read is worth an error.
-        if not found_here and Path(given).is_dir():
+        if not found_here and os.path.isdir(given):
             events.append(Problem("no-submissions", params={"paths": str(given)}))
-        found_any = found_any or found_here or Path(given).is_dir()
-    if not found_any and any(Path(p).is_file() for p in paths):
+        found_any = found_any or found_here or os.path.isdir(given)
+    if not found_any and any(os.path.isfile(p) for p in paths):
         shown = ", ".join(str(p) for p in paths)
         events.append(Problem("no-submissions", params={"paths": shown}))
 
@@ -139,9 +140,10 @@ def _skipped(path: Path, reason: str) -> FileRecord:
     """A skipped file's record, with its hash where it can be had cheaply (it was sent too)."""
     record = FileRecord(str(path), "skipped", reason=reason)
     try:
-        size = path.stat().st_size
-        if size <= limits.MAX_FILE_BYTES:
-            record.sha256, record.size = hashlib.sha256(path.read_bytes()).hexdigest(), size
+        found = path.stat()
+        if stat.S_ISREG(found.st_mode) and found.st_size <= limits.MAX_FILE_BYTES:
+            record.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+            record.size = found.st_size
     except OSError:
         pass  # a lock file held by Excel: named without its hash
     return record
@@ -150,33 +152,46 @@ def _skipped(path: Path, reason: str) -> FileRecord:
 def _expand(path: Path, events: list[Problem | Entry]) -> Iterator[tuple[Path, str | None, str]]:
     """Every file under ``path``, in a stable order, with the reason to skip it and its
     real path (a file named twice, or through a link, is read once)."""
-    if path.is_dir():
-        for _, parts, real in sorted(_files_under(path)):
-            child = path.joinpath(*parts)
-            yield child, _skip_reason(child), real
-    elif path.is_file():
-        yield path, _skip_reason(path), os.path.realpath(path)
-    else:
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
         events.append(Problem("path-missing", file=str(path)))
+        return
+    except OSError as exc:  # too long, a loop of links, no permission
+        events.append(Problem("path-unusable", file=str(path), params=_detail(exc)))
+        return
+    if stat.S_ISDIR(mode):
+        for _, parts, real, regular in sorted(_files_under(path, events)):
+            child = path.joinpath(*parts)
+            yield child, _skip_reason(child) if regular else "skipped-not-a-file", real
+    else:
+        reason = _skip_reason(path) if stat.S_ISREG(mode) else "skipped-not-a-file"
+        yield path, reason, os.path.realpath(path)
 
 
-def _files_under(root: Path) -> list[tuple[tuple[str, ...], tuple[str, ...], str]]:
-    """(sort key, path below ``root`` as parts, real path) of every file, hidden folders left out.
+def _files_under(
+    root: Path, events: list[Problem | Entry]
+) -> list[tuple[tuple[str, ...], tuple[str, ...], str, bool]]:
+    """(sort key, path below ``root`` as parts, real path, whether it is a regular file) of
+    everything in the folders below ``root`` but folders, hidden folders left out; a folder
+    that cannot be listed is a problem in ``events``.
 
     Sorted, this is the order of ``sorted(root.rglob("*"))`` (case-blind where the
     system is); os.scandir knows each entry's type without a system call, and the
     real path is that of its folder, found once, but for a link (a province's folder
     holds thousands of files; pathlib's walk and a resolve() each cost a system call).
-    Links to folders are not followed (as rglob); links to files are.
+    Links to folders are not followed (as rglob): they, broken links, FIFOs and devices
+    are entries that are not regular files.
     """
-    found: list[tuple[tuple[str, ...], tuple[str, ...], str]] = []
+    found: list[tuple[tuple[str, ...], tuple[str, ...], str, bool]] = []
     pending: list[tuple[str, tuple[str, ...]]] = [(str(root), ())]
     while pending:
         folder, above = pending.pop()
         try:
             entries = list(os.scandir(folder))
-        except OSError:
-            continue  # a folder that cannot be listed holds nothing to read (as rglob)
+        except OSError as exc:
+            events.append(Problem("path-unusable", file=folder, params=_detail(exc)))
+            continue
         real_folder = os.path.realpath(folder)
         for entry in entries:
             parts = (*above, entry.name)
@@ -184,13 +199,18 @@ def _files_under(root: Path) -> list[tuple[tuple[str, ...], tuple[str, ...], str
                 if entry.is_dir(follow_symlinks=False):
                     if not entry.name.startswith("."):
                         pending.append((entry.path, parts))
-                elif entry.is_file():
-                    real = (os.path.realpath(entry.path) if entry.is_symlink()
-                            else os.path.join(real_folder, entry.name))
-                    found.append((tuple(map(os.path.normcase, parts)), parts, real))
+                    continue
+                real = (os.path.realpath(entry.path) if entry.is_symlink()
+                        else os.path.join(real_folder, entry.name))
+                found.append((tuple(map(os.path.normcase, parts)), parts, real,
+                              entry.is_file()))
             except OSError:
                 continue  # gone since it was listed
     return found
+
+
+def _detail(exc: OSError) -> dict[str, object]:
+    return {"detail": exc.strerror or str(exc)}
 
 
 def _skip_reason(path: Path) -> str | None:

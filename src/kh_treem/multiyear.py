@@ -21,7 +21,16 @@ from typing import Any, Literal
 from kh_treem.intake import FileRecord, Progress, read_paths
 from kh_treem.layouts import Submission
 from kh_treem.pipeline import json_number, target_fields
-from kh_treem.plan import Direction, Element, Measure, Plan, Target, load_bundled, load_plan
+from kh_treem.plan import (
+    Direction,
+    Element,
+    Measure,
+    Plan,
+    Target,
+    load_bundled,
+    load_plan,
+    require_units,
+)
 from kh_treem.problems import Problem
 from kh_treem.scoring import Status, score_target
 from kh_treem.validation import assemble
@@ -104,7 +113,7 @@ def rollup(
     are national target plans (a path, or 2025 / 2030 for the bundled ones; by
     default both; ``()`` for no outlook).
     """
-    loaded = [_as_plan(p) for p in plans] or [load_plan()]
+    loaded = [require_units(_as_plan(p)) for p in plans] or [load_plan()]
     by_year = {p.year: p for p in loaded}
     reference = max(loaded, key=lambda p: p.year)  # the latest plan defines the indicators
     intake = read_paths(paths, _reading_plan(loaded), jobs, progress)

@@ -17,7 +17,7 @@ from typing import Any
 
 from kh_treem.intake import FileRecord, Intake, Progress, read_paths
 from kh_treem.layouts import Submission
-from kh_treem.plan import Plan, Target, load_plan
+from kh_treem.plan import Plan, Target, load_plan, require_units
 from kh_treem.problems import Problem
 from kh_treem.scoring import Breakdown, Outcome, score_plan, summed_counts
 from kh_treem.validation import Assembled, Figures, assemble
@@ -103,8 +103,7 @@ def _read(
     paths: Sequence[Path | str], plan: Plan | Path | str | None, jobs: int,
     progress: Progress | None,
 ) -> tuple[Plan, Intake, Assembled]:
-    if not isinstance(plan, Plan):
-        plan = load_plan(plan)
+    plan = require_units(plan if isinstance(plan, Plan) else load_plan(plan))
     intake = read_paths(paths, plan, jobs, progress)
     return plan, intake, assemble(intake.submissions, plan)
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -25,10 +26,20 @@ from pydantic import (
 )
 
 DEFAULT_PLAN = "plan_2022.yaml"
+MAX_PLAN_BYTES = 1024 * 1024  # the 2022 plan is 28 KB
 
 
 class PlanError(Exception):
-    """A plan file that cannot be used; the message names the file and key."""
+    """A plan file that cannot be used; the message names the file, the key and its line."""
+
+
+class _At(ValueError):
+    """A validator's finding about one place of the plan, ``loc`` as pydantic names places
+    (("targets", 3) is the fourth target), so that its line can be named."""
+
+    def __init__(self, loc: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.loc = loc
 
 
 class Direction(enum.StrEnum):
@@ -86,6 +97,12 @@ ExactNumber = Annotated[
 # read, not when kh_treem is imported (the kh-treem command turns pydantic's plugin search
 # off before it reads a plan: cli.main).
 _MODEL = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+
+def _named(name: str) -> str:
+    if not name.strip():
+        raise ValueError("a unit's name is empty")
+    return name
 
 
 class Text(BaseModel):
@@ -148,6 +165,10 @@ class Target(BaseModel):
             raise ValueError("a count of units is measured in 'communes' or, as a share, in '%'")
         if self.measure is Measure.COUNT and self.unit not in COUNT_UNITS:
             raise ValueError(f"a count is measured in one of {', '.join(COUNT_UNITS)}")
+        if self.target < 0:
+            raise _At(("target",), f"the target {self.target} is negative")
+        if self.target > self.factor and self.unit in RATE_FACTORS:
+            raise _At(("target",), f"a target in {self.unit} is at most {self.factor}")
         return self
 
     @property
@@ -168,7 +189,7 @@ class Plan(BaseModel):
     title: Text
     area: Text
     # A horizon plan (the national targets of 2025, 2030) lists no units of its own.
-    units: list[str] = Field(default_factory=list)
+    units: list[Annotated[str, AfterValidator(_named)]] = Field(default_factory=list)
     # Units merged from this plan's year on: new name -> the old units it replaces.
     merged: dict[str, list[str]] = Field(default_factory=dict)
     goals: list[Goal] = Field(min_length=1)
@@ -188,23 +209,23 @@ class Plan(BaseModel):
         goals = {g.id for g in self.goals}
         for i, t in enumerate(self.targets):
             if t.goal not in goals:
-                raise ValueError(f"targets.{i} ({t.id}): goal {t.goal} is not in goals")
-            for code in t.elements:
-                if code not in codes:
-                    raise ValueError(f"targets.{i} ({t.id}): element {code!r} is not in elements")
+                raise _At(("targets", i, "goal"), f"goal {t.goal} is not in goals")
+            for key, code in (("numerator", t.numerator), ("denominator", t.denominator)):
+                if code is not None and code not in codes:
+                    raise _At(("targets", i, key), f"element {code!r} is not in elements")
             if t.measure is Measure.UNITS and self.element(t.numerator).kind != "flag":
-                raise ValueError(f"targets.{i} ({t.id}): a count of units needs a flag element")
+                raise _At(("targets", i, "numerator"), "a count of units needs a flag element")
         for new, old in self.merged.items():
             if new not in self.units:
-                raise ValueError(f"merged: {new!r} is not in units")
+                raise _At(("merged", new), f"{new!r} is not in units")
             if not old or any(u in self.units for u in old):
-                raise ValueError(f"merged: {new!r} must replace units no longer in units")
+                raise _At(("merged", new), f"{new!r} must replace units no longer in units")
         for i, chain in enumerate(self.rules):
             if len(chain) < 2:
-                raise ValueError(f"rules.{i}: a rule compares at least two elements")
-            for code in chain:
+                raise _At(("rules", i), "a rule compares at least two elements")
+            for j, code in enumerate(chain):
                 if code not in codes:
-                    raise ValueError(f"rules.{i}: element {code!r} is not in elements")
+                    raise _At(("rules", i, j), f"element {code!r} is not in elements")
         return self
 
     def element(self, code: str) -> Element:
@@ -225,19 +246,18 @@ def _distinct_spellings(units: list[str]) -> None:
     from kh_treem.names import unit_key  # the key submissions are matched by
 
     seen: dict[str, str] = {}
-    for unit in units:
+    for i, unit in enumerate(units):
         other = seen.setdefault(unit_key(unit), unit)
         if other != unit:
-            raise ValueError(f"units: {other!r} and {unit!r} read the same once accents,"
-                             " case and a leading Xã/Phường/Thị trấn are set aside;"
-                             " name them apart")
+            raise _At(("units", i), f"{other!r} and {unit!r} read the same once accents,"
+                      " case and a leading Xã/Phường/Thị trấn are set aside; name them apart")
 
 
 def _unique(key: str, values: list[Any]) -> None:
     seen: set[Any] = set()
-    for v in values:
+    for i, v in enumerate(values):
         if v in seen:
-            raise ValueError(f"{key}: {v!r} appears twice")
+            raise _At((key, i), f"{v!r} appears twice")
         seen.add(v)
 
 
@@ -272,37 +292,100 @@ def load_plan(path: Path | str | None = None) -> Plan:
         return load_bundled(DEFAULT_PLAN)
     name = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with open(path, "rb") as file:
+            data = file.read(MAX_PLAN_BYTES + 1)
     except FileNotFoundError:
         raise PlanError(f"{name}: no such plan file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PlanError(f"{name}: cannot be read ({exc})") from None
-    return _parse(text, name)
+    except OSError as exc:
+        raise PlanError(f"{name}: cannot be read ({exc.strerror or exc})") from None
+    if len(data) > MAX_PLAN_BYTES:
+        raise PlanError(f"{name}: over {MAX_PLAN_BYTES // 1024} KB, which no plan file is")
+    try:
+        return _parse(data.decode("utf-8"), name)
+    except UnicodeDecodeError as exc:
+        raise PlanError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+
+
+def require_units(plan: Plan) -> Plan:
+    """``plan``, if it lists the units to score; a horizon plan (national targets) lists none."""
+    if not plan.units:
+        raise PlanError(f"{plan.id}: units: the plan lists no commune to score (a plan of"
+                        " national targets is used with rollup --horizon)")
+    return plan
 
 
 def _parse(text: str, name: str) -> Plan:
     import yaml  # only the commands that read a plan pay for it
 
-    # libyaml's loader where PyYAML was built with it: the faster of the two.
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = _loader()
     try:
-        data = yaml.load(text, Loader=loader)  # a safe loader either way
+        data = yaml.load(text, Loader=loader)  # a safe loader, see _loader
+        document = yaml.compose(text, Loader=loader)
+        lines = {} if document is None else _lines(document)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = "" if mark is None else f" (line {mark.line + 1}, column {mark.column + 1})"
+        raise PlanError(f"{name}: not valid YAML{where}: {exc.problem}") from None
     except yaml.YAMLError as exc:
         raise PlanError(f"{name}: not valid YAML ({exc})") from None
+    except (ValueError, RecursionError) as exc:  # a number of thousands of digits, nesting
+        detail = str(exc).split(";")[0]
+        raise PlanError(f"{name}: not a plan file (a value no plan holds: {detail})") from None
     if not isinstance(data, dict):
         raise PlanError(f"{name}: a plan file is a mapping of keys (id, year, targets, ...)")
     try:
         return Plan.model_validate(data)
     except ValidationError as exc:
-        raise PlanError(f"{name}: {_describe(exc, data)}") from None
+        raise PlanError(f"{name}: {_describe(exc, data, lines)}") from None
 
 
-def _describe(exc: ValidationError, data: dict[str, Any]) -> str:
-    """One clause per error, naming the key; a target or element also by its id or code."""
-    lines = []
+def _loader() -> Any:
+    """PyYAML's safe loader (libyaml's, the faster, where PyYAML was built with it) that
+    refuses a key given twice in a mapping, naming its lines: PyYAML keeps the last."""
+    import yaml
+
+    class PlanLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            first: dict[Any, int] = {}
+            for key_node, _ in node.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else id(key_node)
+                line = first.setdefault(key, key_node.start_mark.line + 1)
+                if line != key_node.start_mark.line + 1:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"the key {key!r} is given twice (first on line {line})",
+                        key_node.start_mark)
+            return super().construct_mapping(node, deep)
+
+    return PlanLoader
+
+
+def _lines(node: Any, loc: tuple[str | int, ...] = ()) -> dict[tuple[str | int, ...], int]:
+    """The line of every key and item of the document, by its place as pydantic names it."""
+    import yaml
+
+    found = {loc: node.start_mark.line + 1}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                found[(*loc, key.value)] = key.start_mark.line + 1
+                found.update(_lines(value, (*loc, key.value)))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            found.update(_lines(item, (*loc, i)))
+    return found
+
+
+def _describe(
+    exc: ValidationError, data: dict[str, Any], lines: dict[tuple[str | int, ...], int]
+) -> str:
+    """One clause per error, naming the key and its line; a target or element also by its
+    id or code."""
+    clauses = []
     for err in exc.errors():
         message = err["msg"].removeprefix("Value error, ")
-        parts = [str(p) for p in err["loc"]]
+        found = err.get("ctx", {}).get("error")
+        loc = (*err["loc"], *(found.loc if isinstance(found, _At) else ()))
+        parts = [str(p) for p in loc]
         if len(parts) >= 2 and parts[0] in ("targets", "elements") and parts[1].isdigit():
             item = data.get(parts[0])
             index = int(parts[1])
@@ -310,6 +393,7 @@ def _describe(exc: ValidationError, data: dict[str, Any]) -> str:
                 label = item[index].get("id", item[index].get("code"))
                 if label is not None:
                     parts[1] = f"{index} ({label})"
-        where = ".".join(parts)
-        lines.append(f"{where}: {message}" if where else message)
-    return "; ".join(lines)
+        line = next((lines[loc[:n]] for n in range(len(loc), 0, -1) if loc[:n] in lines), None)
+        where = ".".join(parts) + ("" if line is None else f" (line {line})")
+        clauses.append(f"{where}: {message}" if where else message)
+    return "; ".join(clauses)

@@ -25,6 +25,11 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
         "không đọc được tệp; kiểm tra quyền truy cập tệp",
         "cannot be read ({detail}); check the file's permissions",
     ),
+    "path-unusable": (
+        "error",
+        "đường dẫn này không dùng được ({detail}); kiểm tra lại tên tệp hoặc thư mục",
+        "this path cannot be used ({detail}); check the name of the file or folder",
+    ),
     "no-submissions": (
         "error",
         "không có tệp số liệu nào (.xlsx, .xlsm, .xlsb, .xls, .ods, .csv) trong {paths}",
@@ -34,6 +39,12 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
         "notice",
         "bỏ qua: tệp khóa tạm của Excel (tệp gốc đang mở), không phải số liệu",
         "skipped: Excel's lock file (the workbook is open somewhere), not a submission",
+    ),
+    "skipped-not-a-file": (
+        "notice",
+        "bỏ qua: không phải là một tệp (liên kết hỏng, liên kết tới thư mục, FIFO hoặc thiết"
+        " bị)",
+        "skipped: not a file (a broken link, a link to a folder, a FIFO or a device)",
     ),
     "skipped-hidden": (
         "notice",

@@ -118,8 +118,10 @@ def write_form(
     year: int,
     path: Path,
     previous: Mapping[str, int] | None = None,
+    overwrite: bool = True,
 ) -> None:
-    """Write ``unit``'s blank form for ``year`` to ``path`` (an .xlsx), atomically.
+    """Write ``unit``'s blank form for ``year`` to ``path`` (an .xlsx), atomically; without
+    ``overwrite``, FileExistsError if ``path`` is there (see atomic_path).
 
     ``previous`` is the unit's figures of last year (code -> value): when given,
     a read-only "Năm trước" column shows them beside the value column, and the
@@ -134,7 +136,7 @@ def write_form(
                          f"({', '.join(plan.units)})")
     if not 1900 <= year <= 2200:
         raise ValueError(f"{year} is not a plausible year")
-    with atomic_path(path) as temp:
+    with atomic_path(path, overwrite) as temp:
         book = xlsxwriter.Workbook(
             str(temp), {"strings_to_formulas": False, "strings_to_urls": False,
                         "strings_to_numbers": False},

@@ -1,0 +1,166 @@
+"""Ordinary mistakes in the arguments: exit 2 and one sentence, nothing written, never exit 3.
+
+(Exit 3 is kept for kh-treem's own bugs.) Also the outputs' safety: what is written over,
+how, and what never is.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+
+from kh_treem.atomic import atomic_path
+from tests.cli import run
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples" / "2022"
+LONG = "x" * 300  # longer than any file name a system allows (255 bytes)
+
+
+def plan_with(tmp_path: Path, old: str, new: str) -> Path:
+    path = tmp_path / "plan.yaml"
+    text = (REPO / "targets" / "plan_2022.yaml").read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("args", [
+    ["score", EXAMPLES, "--plan", REPO / "targets" / "national_2025.yaml", "--no-workbook"],
+    ["check", EXAMPLES, "--plan", REPO / "targets" / "national_2030.yaml"],
+    ["template", "--all", "--plan", REPO / "targets" / "national_2025.yaml"],
+    ["rollup", EXAMPLES, "--plan", REPO / "targets" / "national_2025.yaml"],
+], ids=["score", "check", "template", "rollup"])
+def test_a_plan_of_national_targets_is_no_plan_to_score(args: list[object]) -> None:
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("Tệp kế hoạch không dùng được: national-20")
+    assert result.stderr.endswith(": units: the plan lists no commune to score (a plan of"
+                                  " national targets is used with rollup --horizon)\n")
+
+
+def test_a_plan_with_no_units_is_exit_2(tmp_path: Path) -> None:
+    plan = plan_with(tmp_path, 'units: ["Ia Đal", "Ia Dom", "Ia Tơi"]', "units: []")
+    result = run("score", EXAMPLES, "--plan", plan, "--no-workbook")
+    assert result.exit_code == 2, result.output
+    assert "the plan lists no commune to score" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["score", "check"])
+def test_a_path_too_long_is_named_and_the_rest_is_read(command: str, tmp_path: Path) -> None:
+    result = run(command, tmp_path / LONG, EXAMPLES, "--format", "json",
+                 *(["--no-workbook"] if command == "score" else []))
+    assert result.exit_code == 1, result.output
+    assert f"{tmp_path / LONG}" in result.stdout
+    assert "File name too long" in result.stdout or "quá dài" in result.stdout
+    assert '"Ia Dom"' in result.stdout  # the examples were read
+
+
+@pytest.mark.parametrize("args", [
+    ["template", "--unit", "Ia Dom", "-o", "{tmp}/" + LONG + ".xlsx"],
+    ["score", EXAMPLES, "-o", "{tmp}/" + LONG + ".xlsx"],
+    ["rollup", EXAMPLES, "-o", "{tmp}/" + LONG + ".xlsx", "--no-horizon"],
+], ids=["template", "score", "rollup"])
+def test_an_output_path_too_long_is_exit_2(args: list[object], tmp_path: Path) -> None:
+    result = run(*(str(a).replace("{tmp}", str(tmp_path)) for a in args))
+    assert result.exit_code == 2, result.output
+    assert "không dùng được đường dẫn này (File name too long)" in result.stderr
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("args", [
+    ["template", "--all", "-o", "{file}"],
+    ["template", "--unit", "Ia Dom", "-o", "{folder}", "--force"],
+    ["score", EXAMPLES, "-o", "{folder}"],
+    ["score", EXAMPLES, "-o", "{fifo}"],
+    ["rollup", EXAMPLES, "-o", "{fifo}", "--no-horizon"],
+    ["template", "--unit", "Ia Dom", "-o", "{fifo}", "--force"],
+], ids=["all-into-a-file", "one-onto-a-folder", "score-onto-a-folder", "score-onto-a-fifo",
+        "rollup-onto-a-fifo", "template-onto-a-fifo"])
+def test_an_output_that_is_not_what_it_should_be_is_exit_2(
+    args: list[str], tmp_path: Path
+) -> None:
+    """A folder, a FIFO or a device is never replaced by a file (as root, -o /dev/full would
+    have been); --all needs a folder."""
+    places = {"file": tmp_path / "a.xlsx", "folder": tmp_path / "out", "fifo": tmp_path / "p"}
+    places["file"].write_bytes(b"kept")
+    places["folder"].mkdir()
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs here")
+    os.mkfifo(places["fifo"])
+    result = run(*(str(a).format(**places) for a in args))
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert stat.S_ISFIFO(places["fifo"].stat().st_mode)
+    assert places["file"].read_bytes() == b"kept"
+    assert os.listdir(places["folder"]) == []
+
+
+@pytest.mark.parametrize("year", ["99999", "-1", "1999", "2101"])
+def test_template_year_out_of_range_is_exit_2(year: str, tmp_path: Path) -> None:
+    result = run("template", "--unit", "Ia Dom", "--year", year, "-o", tmp_path / "f.xlsx")
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for '--year'" in result.stderr
+    assert os.listdir(tmp_path) == []
+
+
+def test_template_previous_missing_is_exit_2_and_writes_nothing(tmp_path: Path) -> None:
+    result = run("template", "--all", "-o", tmp_path / "out", "--previous", tmp_path / "none")
+    assert result.exit_code == 2, result.output
+    assert result.stderr == f"Không tìm thấy số liệu năm trước: {tmp_path / 'none'}\n"
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("named", ["file", "folder"])
+def test_template_never_overwrites_last_years_submission(named: str, tmp_path: Path) -> None:
+    """Not even with --force: a form onto a file given to --previous, or found in it."""
+    last = tmp_path / "2021"
+    shutil.copytree(EXAMPLES, last)
+    form = last / "Ia_Dom.xlsx"
+    before = form.read_bytes()
+    previous = form if named == "file" else last
+    result = run("template", "--unit", "Ia Dom", "-o", form, "--previous", previous, "--force")
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (f"{form}: là số liệu năm trước (--previous), không ghi đè lên"
+                             " nó.\n")
+    assert form.read_bytes() == before
+
+
+def test_template_previous_with_errors_writes_the_form_and_exits_1(tmp_path: Path) -> None:
+    last = tmp_path / "2021"
+    shutil.copytree(EXAMPLES, last)
+    (last / "broken.xlsx").write_bytes(b"not a workbook")
+    result = run("template", "--unit", "Ia Dom", "-o", tmp_path / "f.xlsx", "--previous", last)
+    assert result.exit_code == 1, result.output
+    assert (tmp_path / "f.xlsx").exists()
+
+
+def test_a_name_claimed_meanwhile_is_not_overwritten(tmp_path: Path) -> None:
+    """Without overwrite, the name is claimed exclusively before anything is written: a run
+    that checked a moment before another wrote the file still cannot replace it."""
+    target = tmp_path / "Ia_Dom_2022.xlsx"
+    with atomic_path(target, overwrite=False) as temp:
+        temp.write_bytes(b"first")
+        with pytest.raises(FileExistsError), atomic_path(target, overwrite=False):
+            pass
+    assert target.read_bytes() == b"first"
+    assert os.listdir(tmp_path) == ["Ia_Dom_2022.xlsx"]
+
+
+def test_a_claim_whose_write_fails_is_taken_back(tmp_path: Path) -> None:
+    target = tmp_path / "f.xlsx"
+    with pytest.raises(OSError, match="disk full"), atomic_path(target, overwrite=False):
+        raise OSError("disk full")
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_summary_written_again_keeps_its_permissions(tmp_path: Path) -> None:
+    out = tmp_path / "summary.xlsx"
+    assert run("score", EXAMPLES, "-o", out).exit_code == 0
+    out.chmod(0o640)
+    assert run("score", EXAMPLES, "-o", out).exit_code == 0
+    assert stat.S_IMODE(out.stat().st_mode) == 0o640
