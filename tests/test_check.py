@@ -168,6 +168,22 @@ def test_check_years_per_file(folder: Path, plan: Plan) -> None:
     assert (problem.type, problem.file, problem.cell) == ("year-other", str(old), "E2")
 
 
+def test_check_says_what_score_does_with_a_form_of_another_year(
+    folder: Path, plan: Plan
+) -> None:
+    """A commune whose only form is of 2021 is missing in check, as in score, and the file
+    is rejected for its year in both."""
+    (folder / "Ia_Dom.xlsx").unlink()
+    old = write_form(folder / "Ia_Dom_2021.xlsx", "Ia Dom", {"live_births": 58}, year=2021)
+    checked = kh_treem.check([folder], plan)
+    scored = kh_treem.score([folder], plan)
+    assert checked.units_missing == ["Ia Dom"]
+    assert "Ia Dom" not in scored.units_reporting
+    for files in ([f.record for f in checked.files], scored.files):
+        [record] = [f for f in files if f.path == str(old)]
+        assert (record.status, record.reason) == ("rejected", "year-other")
+
+
 def test_check_rejected_and_skipped_files(folder: Path, plan: Plan) -> None:
     """A rejected file's line has its reason and one error; skipped files have no error."""
     (folder / "Ia_Grai.xlsx").write_bytes(b"")

@@ -263,6 +263,20 @@ def test_submission_without_year_in_multi_plan_rollup_is_year_unknown(
     assert [trend(result, "4b").by_year[y].denominator for y in result.years] == [400] * 3
 
 
+@pytest.mark.parametrize("year", [1900, 2020, 2028])
+def test_a_year_far_from_the_plans_is_an_error_naming_its_cell(
+    three_years: list[Path], tmp_path: Path, year: int
+) -> None:
+    """Before 2021 (the program's start), or more than 5 years from the plans' years: an
+    error at the year's cell, and the form is not a year of the rollup."""
+    stray = write_form(tmp_path / "in" / "typo.xlsx", "Ia Dom", {"u5_weighed": 1}, year=year)
+    result = rollup([*three_years, stray])
+    [problem] = of_type(result, "year-out-of-range")
+    assert (problem.file, problem.cell, problem.severity) == (str(stray), "E2", "error")
+    assert (problem.params["first"], problem.params["last"]) == (2021, 2027)
+    assert result.years == [2021, 2022, 2023]
+
+
 def test_submission_without_year_with_one_plan_is_that_plans_year(tmp_path: Path) -> None:
     """With the bundled plan alone, a form with no year is taken as 2022, with a notice."""
     paths = write_years(tmp_path / "in", {2021: {"u5_weighed": (100, 100, 100),

@@ -1,4 +1,4 @@
-"""Reading one cell's figure: counts and flags as SUBMISSIONS.md ("Values") types them.
+"""Reading one cell's figure: counts and flags as docs/contract.md ("Values") types them.
 
 A count is a whole number >= 0 given as a number or as text with Vietnamese
 thousands separators; "-" is 0, ".." / "..." / "…" is not available, blank is
@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kh_treem.values import Rejected, parse_count, parse_flag
+from kh_treem.values import MAX_COUNT, Rejected, parse_count, parse_flag
 
 COUNTS = [
     # numbers
@@ -26,6 +26,11 @@ COUNTS = [
     pytest.param(-3, Rejected("negative", "-3"), id="int-negative"),
     pytest.param(-3.0, Rejected("negative", "-3"), id="float-negative"),
     pytest.param(float("nan"), Rejected("not-a-number", "nan"), id="float-nan"),
+    pytest.param(-0.0, 0, id="float-minus-zero"),
+    pytest.param(100_000_000, 100_000_000, id="int-the-most"),
+    pytest.param(100_000_001, Rejected("count-too-large", "100000001"), id="int-over-the-most"),
+    pytest.param(1.7e308, Rejected("count-too-large", "1.7e+308"), id="float-near-its-limit"),
+    pytest.param(10**400, Rejected("count-too-large", "1" + "0" * 400), id="int-400-digits"),
     # text numbers
     pytest.param("412", 412, id="text-plain"),
     pytest.param(" 1.234 ", 1234, id="text-dot-group-padded"),
@@ -36,6 +41,9 @@ COUNTS = [
     pytest.param("12,5", Rejected("not-whole", "12,5"), id="text-decimal-comma"),
     pytest.param("412.0", Rejected("not-whole", "412.0"), id="text-decimal-point"),
     pytest.param("-5", Rejected("negative", "-5"), id="text-negative"),
+    pytest.param("-0", 0, id="text-minus-zero"),
+    pytest.param("100.000.001", Rejected("count-too-large", "100.000.001"),
+                 id="text-over-the-most"),
     pytest.param("1.23", Rejected("not-whole", "1.23"), id="text-short-group"),
     pytest.param("1.234 567", Rejected("not-a-number", "1.234 567"), id="text-mixed-separators"),
     pytest.param("khoảng 30", Rejected("not-a-number", "khoảng 30"), id="text-words"),
@@ -154,7 +162,7 @@ def _grouped(n: int, sep: str) -> str:
 
 @settings(max_examples=200, deadline=None)
 @given(
-    n=st.integers(min_value=0, max_value=10**15),
+    n=st.integers(min_value=0, max_value=MAX_COUNT),
     sep=st.sampled_from([".", " ", "\u00a0"]),
     pad=st.sampled_from(["", " ", "  "]),
 )
@@ -164,13 +172,12 @@ def test_grouped_counts_parse_back(n: int, sep: str, pad: str) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(n=st.integers(min_value=0, max_value=10**15))
+@given(n=st.integers(min_value=0, max_value=MAX_COUNT))
 def test_counts_as_numbers_and_plain_text_parse_back(n: int) -> None:
     """Any count >= 0 given as an int, a whole float or plain digits reads as itself."""
     assert parse_count(n) == n
     assert parse_count(str(n)) == n
-    if n < 2**53:
-        assert parse_count(float(n)) == n
+    assert parse_count(float(n)) == n
 
 
 @settings(max_examples=200, deadline=None)

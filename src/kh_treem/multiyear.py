@@ -44,6 +44,9 @@ Band = Literal[
 # unit -> element code -> value, for one year
 Counts = dict[str, dict[str, int]]
 
+PROGRAM_START = 2021  # the first year of the National Action Program for Children 2021-2030
+YEARS_AROUND = 5  # a form's year may be this far from the plans' years, and no farther
+
 
 @dataclass(frozen=True)
 class YearValue:
@@ -192,8 +195,15 @@ def _by_year(
     submissions: Sequence[Submission], plans: Mapping[int, Plan], problems: list[Problem]
 ) -> dict[int, list[Submission]]:
     grouped: dict[int, list[Submission]] = defaultdict(list)
+    first = max(PROGRAM_START, min(plans) - YEARS_AROUND)
+    last = max(plans) + YEARS_AROUND
     for sub in submissions:
         year = sub.year
+        if year is not None and not first <= year <= last:  # 1900 typed for 2022, ...
+            problems.append(Problem("year-out-of-range", file=sub.file, sheet=sub.sheet,
+                                    cell=sub.year_cell,
+                                    params={"found": year, "first": first, "last": last}))
+            continue
         if year is None and len(plans) == 1:
             year = next(iter(plans))
             problems.append(Problem("year-missing", file=sub.file, sheet=sub.sheet,

@@ -15,6 +15,8 @@ from functools import cache, lru_cache
 from importlib import resources
 
 _APOSTROPHES = re.compile(r"[’‘'`ʼ´]")
+# Đ and the letters that look like it (the Icelandic eth Ð, ð) are read as d.
+_LOOKALIKES = str.maketrans({"đ": "d", "Đ": "D", "Ð": "D", "ð": "d"})
 _SPACES = re.compile(r"[\s_]+")
 _UNIT_PREFIX = re.compile(r"^(?:ubnd\s+)?(?:xa|phuong|thi tran)\s+")
 
@@ -22,8 +24,11 @@ _UNIT_PREFIX = re.compile(r"^(?:ubnd\s+)?(?:xa|phuong|thi tran)\s+")
 @lru_cache(maxsize=65536)  # codes, labels and names repeat in every file of a folder
 def fold(text: str) -> str:
     """Case-, diacritics-, Unicode-form- and spacing-insensitive key of a text."""
-    decomposed = unicodedata.normalize("NFD", text).replace("đ", "d").replace("Đ", "D")
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    decomposed = unicodedata.normalize("NFD", text).translate(_LOOKALIKES)
+    # Combining marks (the tones) and invisible format characters (a zero-width space, a
+    # byte-order mark) go: what an officer cannot see must not tell two names apart.
+    bare = "".join(ch for ch in decomposed
+                   if not unicodedata.combining(ch) and unicodedata.category(ch) != "Cf")
     bare = _APOSTROPHES.sub("", bare.casefold())
     return _SPACES.sub(" ", bare).strip()
 

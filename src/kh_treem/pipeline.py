@@ -105,6 +105,12 @@ def _read(
 ) -> tuple[Plan, Intake, Assembled]:
     plan = require_units(plan if isinstance(plan, Plan) else load_plan(plan))
     intake = read_paths(paths, plan, jobs, progress)
+    years: dict[str, set[int | None]] = defaultdict(set)
+    for sub in intake.submissions:
+        years[sub.file].add(sub.year)
+    for record in intake.files:  # a file of another year only is not used (year-other)
+        if record.status == "used" and not years[record.path] & {plan.year, None}:
+            record.status, record.reason = "rejected", "year-other"
     return plan, intake, assemble(intake.submissions, plan)
 
 
@@ -209,8 +215,8 @@ def check(
             errors=sum(p.severity == "error" for p in own),
             warnings=sum(p.severity == "warning" for p in own),
         ))
-    senders: dict[str, list[str]] = {}
-    for sub in intake.submissions:
+    senders: dict[str, list[str]] = {}  # what score uses: the plan's year, or no year given
+    for sub in (s for s in intake.submissions if s.year in (plan.year, None)):
         senders.setdefault(sub.unit, [])
         if sub.file not in senders[sub.unit]:
             senders[sub.unit].append(sub.file)

@@ -237,6 +237,12 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
         "“{found}” là số âm; số liệu phải từ 0 trở lên",
         "“{found}” is negative; figures are 0 or more",
     ),
+    "count-too-large": (
+        "error",
+        "“{found}” lớn hơn dân số cả nước, không thể là số liệu của một xã; kiểm tra lại",
+        "“{found}” is more than the country's population, which no commune's figure can be;"
+        " check it",
+    ),
     "not-a-flag": (
         "error",
         "“{found}” không phải 1 (có, đạt) hoặc 0 (không, chưa đạt)",
@@ -287,6 +293,13 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
         " (ô {right_cell}); không dùng các số liệu {elements} của xã này",
         "{unit}: {left} = {left_value} (cell {left_cell}) is greater than {right} ="
         " {right_value} (cell {right_cell}); {elements} of this commune are not used",
+    ),
+    "year-out-of-range": (
+        "error",
+        "năm {found} nằm ngoài các năm đang tổng hợp ({first}–{last}); kiểm tra năm báo cáo;"
+        " số liệu trang này không được dùng",
+        "the year {found} is outside the years being rolled up ({first}–{last}); check the"
+        " reporting year; this sheet's figures are not used",
     ),
     "year-unknown": (
         "error",

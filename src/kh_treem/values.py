@@ -17,6 +17,9 @@ from kh_treem.names import fold
 # Digits in groups of three, separated by '.', a space, a no-break or a thin space.
 _GROUPED = re.compile(r"^\d{1,3}(?:([. \u00a0\u202f])\d{3})(?:\1\d{3})*$")
 _NOT_AVAILABLE = {"..", "...", "…"}
+# More than the country's population: no count of a commune can be this large (a typo, or
+# a number that would not even be a float: 1e308 children).
+MAX_COUNT = 100_000_000
 _FLAG_WORDS = {
     **dict.fromkeys(("1", "co", "dat", "x", "yes"), 1),
     **dict.fromkeys(("0", "khong", "khong dat", "chua dat", "no"), 0),
@@ -36,6 +39,14 @@ CellValue = int | None | Rejected
 
 def parse_count(raw: object) -> CellValue:
     """A whole count >= 0, None when not reported, or why it was rejected."""
+    value = _count(raw)
+    if isinstance(value, int) and value > MAX_COUNT:  # named as typed, 1e+308 as such
+        found = f"{raw:g}" if isinstance(raw, float) else str(raw).strip()
+        return Rejected("count-too-large", found)
+    return value
+
+
+def _count(raw: object) -> CellValue:
     if type(raw) is float and raw.is_integer() and raw >= 0:
         return int(raw)  # what nearly every cell of an .xlsx holds: decided first
     if raw is None or isinstance(raw, (bool, dt.date, dt.time, dt.timedelta)):
@@ -93,8 +104,8 @@ def _parse_text(raw: str) -> CellValue:
     count = _digits(text)
     if count is not None:
         return count
-    if text.startswith("-") and _digits(text[1:].strip()) is not None:
-        return Rejected("negative", text)
+    if text.startswith("-") and (negated := _digits(text[1:].strip())) is not None:
+        return 0 if negated == 0 else Rejected("negative", text)  # "-0" is 0
     if re.fullmatch(r"\d+[.,]\d+", text):
         return Rejected("not-whole", text)
     return Rejected("not-a-number", text)
