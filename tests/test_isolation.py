@@ -139,6 +139,19 @@ def test_jobs_never_start_more_workers_than_the_files_need(
     assert len(started) == 1
 
 
+@pytest.mark.parametrize(("jobs", "files", "cores", "workers"), [
+    (100_000, 10_000, 2, 4),  # -j 100000 once started a process each: two a core at most
+    (100_000, 150, 8, 1),  # one a hundred files
+    (3, 10_000, 64, 3),  # what was asked for, when it is fewer
+    (8, 0, 8, 1),  # never none
+], ids=["capped-by-cores", "capped-by-files", "as-asked", "at-least-one"])
+def test_worker_count(
+    jobs: int, files: int, cores: int, workers: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(isolation.os, "cpu_count", lambda: cores)
+    assert isolation.worker_count(jobs, files) == workers
+
+
 def test_a_bug_in_a_worker_is_kh_treems_not_the_files(
     tmp_path: Path, plan: Plan, monkeypatch: pytest.MonkeyPatch
 ) -> None:

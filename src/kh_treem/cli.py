@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 import kh_treem
-from kh_treem.formatting import decimals_for, number, target_text, value_text
+from kh_treem.formatting import decimals_for, number, printable, target_text, value_text
 from kh_treem.i18n import band_label, change_label, status_label, word
 from kh_treem.intake import FileRecord
 from kh_treem.multiyear import RollupResult
@@ -80,7 +80,8 @@ FormatOption = Annotated[Format, typer.Option(
 LangOption = Annotated[Lang, typer.Option("--lang", help="Ngôn ngữ (vi, en).")]
 DebugOption = Annotated[bool, typer.Option("--debug", help="In chi tiết lỗi nội bộ.")]
 JobsOption = Annotated[int, typer.Option(
-    "--jobs", "-j", min=0, help="Số tiến trình đọc tệp khi có nhiều tệp (0: bằng số lõi CPU).")]
+    "--jobs", "-j", min=0, help="Số tiến trình đọc tệp tối đa (0: bằng số lõi CPU). Một tiến"
+    " trình cho mỗi 100 tệp, không quá 2 tiến trình mỗi lõi.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Không hiện thanh tiến độ.")]
 # Below this many files a run takes a second or two: no progress bar.
 PROGRESS_MIN_FILES = 500
@@ -216,7 +217,7 @@ def template(
                 _fail(f"{path}: tệp vừa được tạo bởi một lần chạy khác; không ghi đè." if vi
                       else f"{path}: made by another run meanwhile; not overwritten.",
                       EXIT_USAGE)
-            typer.echo(f"Đã ghi biểu mẫu: {path}" if vi else f"Form written: {path}")
+            typer.echo(printable(f"Đã ghi biểu mẫu: {path}" if vi else f"Form written: {path}"))
     errors = any(p.severity == "error" for p in problems)
     raise typer.Exit(EXIT_INPUT_ERRORS if errors else EXIT_OK)
 
@@ -326,8 +327,18 @@ def _show(
 
 
 def _print_json(data: dict[str, Any]) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    """JSON in UTF-8 whatever the console's encoding (RFC 8259); the lone surrogates that
+    stand for a file name's undecodable bytes become JSON's own escapes (\\udcff), which
+    read back as the same name."""
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    encoded = text.encode("utf-8", "backslashreplace")
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a text-only stream (an embedding program's)
+        sys.stdout.write(encoded.decode("utf-8"))
+        return
+    sys.stdout.flush()
+    buffer.write(encoded)
+    buffer.flush()
 
 
 @contextlib.contextmanager
@@ -440,14 +451,14 @@ def _write(write: Callable[[], None], target: Path, lang: str, debug: bool) -> P
         if debug:
             raise
         reason = exc.strerror or str(exc)
-        typer.echo(f"Không ghi được bảng tổng hợp {target}: {reason}" if lang == "vi"
-                   else f"Could not write the workbook {target}: {reason}", err=True)
+        typer.echo(printable(f"Không ghi được bảng tổng hợp {target}: {reason}" if lang == "vi"
+                             else f"Could not write the workbook {target}: {reason}"), err=True)
         return None
     return target
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    typer.echo(message, err=True)
+    typer.echo(printable(message), err=True)
     raise typer.Exit(code)
 
 
@@ -481,18 +492,19 @@ def _render(result: ScoreResult, lang: str, written: Path | None) -> None:
         if t.goal != goal:
             goal = t.goal
             name = plan.goal(goal).name.get(lang)
-            rows.append((f"{word('goal', lang)} {goal}. {name}", [], ""))
-        rows.append((None, [t.id, t.name.get(lang), value_text(o, lang), target_text(t, lang),
-                            status_label(o.status, lang),
+            rows.append((printable(f"{word('goal', lang)} {goal}. {name}"), [], ""))
+        rows.append((None, [printable(t.id), printable(t.name.get(lang)), value_text(o, lang),
+                            target_text(t, lang), status_label(o.status, lang),
                             f"{len(o.units_reporting)}/{len(plan.units)}"], o.status))
     # The table says 2/3; the officer needs to know which commune is missing where.
     missing: dict[tuple[str, ...], list[str]] = {}
     for o in result.indicators:
         if o.units_missing and o.status != "no_data":
             missing.setdefault(o.units_missing, []).append(o.target.id)
-    notes = [word("missing_line", lang).format(units=", ".join(units), ids=", ".join(ids))
+    notes = [printable(word("missing_line", lang).format(units=", ".join(units),
+                                                         ids=", ".join(ids)))
              for units, ids in missing.items()]
-    titles = [plan.title.get(lang), f"{plan.area.get(lang)} · {plan.year}"]
+    titles = [printable(plan.title.get(lang)), printable(f"{plan.area.get(lang)} · {plan.year}")]
     if sys.stdout.isatty():
         _print_score_table(titles, ["#", *header], rows, notes)
     else:
@@ -503,7 +515,8 @@ def _render(result: ScoreResult, lang: str, written: Path | None) -> None:
         sys.stdout.write("\n".join(lines + notes + ([""] if notes else [])) + "\n")
     _render_problems(result.problems, lang)
     closing = word("met_line", lang).format(met=result.met, total=len(result.indicators))
-    lines = [] if written is None else [word("summary_written", lang).format(path=written)]
+    lines = [] if written is None else [
+        printable(word("summary_written", lang).format(path=written))]
     if sys.stdout.isatty():
         from rich.markup import escape
 
@@ -551,7 +564,8 @@ def _render_problems(problems: list[Problem], lang: str, stderr: bool = False) -
         # One write: a folder of 10,000 forms has 10,000 notices, and rich takes
         # a fifth of a millisecond a line where plain text needs next to nothing.
         lines = [word("problems", lang)] if problems else [word("no_problems", lang)]
-        lines += [f"{word(p.severity, lang)}: {_place(p)}{p.message(lang)}" for p in problems]
+        lines += [f"{word(p.severity, lang)}: {_place(p)}{printable(p.message(lang))}"
+                  for p in problems]
         stream.write("\n".join(lines) + "\n\n")
         return
     from rich.markup import escape
@@ -562,14 +576,15 @@ def _render_problems(problems: list[Problem], lang: str, stderr: bool = False) -
         for p in problems:
             style = SEVERITY_STYLES[p.severity]
             console.print(f"[{style}]{word(p.severity, lang)}[/]: "
-                          f"{escape(_place(p))}{escape(p.message(lang))}", soft_wrap=True)
+                          f"{escape(_place(p))}{escape(printable(p.message(lang)))}",
+                          soft_wrap=True)
     else:
         console.print(word("no_problems", lang))
     console.print()
 
 
 def _place(problem: Problem) -> str:
-    where = problem.where()
+    where = printable(problem.where())
     return f"{where}: " if where else ""
 
 
@@ -580,18 +595,19 @@ def _render_check(result: CheckResult, lang: str) -> None:
     header = [word(key, lang) for key in
               ("file", "units", "year", "values", "error", "warning", "what_became")]
     rows = [
-        [f.record.path, ", ".join(f.record.units),
+        [printable(f.record.path), printable(", ".join(f.record.units)),
          ", ".join("—" if y is None else str(y) for y in f.years),
          str(f.values), str(f.errors), str(f.warnings), word(f.record.status, lang)]
         for f in result.files
     ]
-    lines = [f"{word('check_title', lang)}: {plan.area.get(lang)} · {plan.year}", "",
+    lines = [printable(f"{word('check_title', lang)}: {plan.area.get(lang)} · {plan.year}"), "",
              *layout(header, rows, right={3, 4, 5}), ""]
     if result.units_missing:
-        lines.append(word("units_missing_line", lang).format(
-            units=", ".join(result.units_missing)))
+        lines.append(printable(word("units_missing_line", lang).format(
+            units=", ".join(result.units_missing))))
     for unit, files in result.units_sent_twice.items():
-        lines.append(word("sent_twice_line", lang).format(unit=unit, files=", ".join(files)))
+        lines.append(printable(word("sent_twice_line", lang).format(unit=unit,
+                                                                    files=", ".join(files))))
     if result.units_missing or result.units_sent_twice:
         lines.append("")
     sys.stdout.write("\n".join(lines) + "\n")
@@ -629,7 +645,7 @@ def _render_rollup(result: RollupResult, lang: str, written: Path | None) -> Non
         table.add_column(str(horizon), no_wrap=True)
     for trend in result.trends:
         t = trend.target
-        cells = [t.id, escape(t.name.get(lang))]
+        cells = [escape(printable(t.id)), escape(printable(t.name.get(lang)))]
         for year in result.years:
             v = trend.by_year[year]
             shown = "—" if v.value is None else number(v.value, decimals_for(v.value, t.target),
@@ -650,7 +666,7 @@ def _render_rollup(result: RollupResult, lang: str, written: Path | None) -> Non
     console.print()
     _render_problems(result.problems, lang)
     if written is not None:
-        console.print(escape(word("trend_written", lang).format(path=written)))
+        console.print(escape(printable(word("trend_written", lang).format(path=written))))
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ its target unless it is (86,96 %, not 87,0 %), and never to print 0 unless it is
 from __future__ import annotations
 
 import math
+import re
 from fractions import Fraction
 
 from kh_treem.i18n import word
@@ -14,6 +15,26 @@ from kh_treem.plan import Measure, Target
 from kh_treem.scoring import Outcome
 
 MAX_DECIMALS = 12
+
+# What a terminal acts on instead of showing (C0 and C1 controls, DEL, line and paragraph
+# separators, bidirectional overrides), and the lone surrogates by which Python keeps the
+# bytes of a file name that are not UTF-8 (no encoding can write them).
+_UNPRINTABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` as it may be shown: each character above written as an escape ("\\x1b",
+    "\\n"), a file name's undecodable byte as "\\xff". Every text that came in (a cell, a
+    sheet or file name) goes through here before it reaches a terminal or a workbook."""
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if "\udc80" <= char <= "\udcff":  # os.fsdecode's stand-in for one byte
+        return f"\\x{ord(char) - 0xDC00:02x}"
+    return char.encode("unicode_escape", "backslashreplace").decode("ascii")
 
 
 def rounded(value: Fraction | int, decimals: int) -> Fraction:

@@ -34,6 +34,7 @@ READ_MEMORY_BYTES = 768 * 1024 * 1024  # address space a worker may add to what 
 IN_FLIGHT = 2
 START_SECONDS = 60.0  # a spawned worker imports kh-treem anew: a second or two on a slow PC
 FILES_PER_WORKER = 100  # below this many files per worker, another costs more than it saves
+WORKERS_PER_CORE = 2  # more only share the cores, each with its own memory
 
 Progress = Callable[[int, int], None]  # (files done, files in all)
 Result = TypeVar("Result")
@@ -61,16 +62,23 @@ def read_contained(
     """``work.read(path)`` of each path, done in worker processes, given in order as soon
     as it and those before it are done (the caller works while the workers read).
 
-    ``jobs`` caps the workers; there is one per FILES_PER_WORKER files, at least one.
+    ``jobs`` caps the workers (see worker_count).
     """
     if not paths:
         return
-    count = max(1, min(jobs, len(paths) // FILES_PER_WORKER))
-    pool = _Pool(multiprocessing.get_context(start_method()), count, work)
+    pool = _Pool(multiprocessing.get_context(start_method()), worker_count(jobs, len(paths)),
+                 work)
     try:
         yield from pool.run(paths, progress)
     finally:
         pool.close()
+
+
+def worker_count(jobs: int, files: int) -> int:
+    """How many workers read ``files`` files when ``jobs`` are allowed: one for every
+    FILES_PER_WORKER files, never more than WORKERS_PER_CORE a core, at least one."""
+    cores = os.cpu_count() or 1
+    return max(1, min(jobs, files // FILES_PER_WORKER, WORKERS_PER_CORE * cores))
 
 
 class WorkerError(Exception):

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from kh_treem.atomic import atomic_path
-from kh_treem.formatting import target_text, value_text
+from kh_treem.formatting import printable, target_text, value_text
 from kh_treem.i18n import sheet_name, status_label, word
 from kh_treem.intake import FileRecord
 from kh_treem.pipeline import Outcome, ScoreResult
@@ -111,7 +111,7 @@ class BookWriter:
         if value is None:
             sheet.write_blank(row, col, None, fmt or self.text)
         elif isinstance(value, bool) or not isinstance(value, (int, float)):
-            sheet.write_string(row, col, str(value), fmt or self.text)
+            sheet.write_string(row, col, printable(str(value)), fmt or self.text)
         else:
             sheet.write_number(row, col, value,
                                fmt or (self.int if isinstance(value, int) else self.dec))
