@@ -806,3 +806,23 @@ def test_a_folder_too_deep_to_list_is_an_error_naming_it(tmp_path: Path, plan: P
     assert unusable.params["detail"] == "File name too long"
     assert str(unusable.file).startswith(str(folder))
     assert [s.unit for s in intake.submissions] == ["Ia Dom"]
+
+
+def test_a_table_with_a_header_and_no_row_says_why_it_is_not_used(
+    tmp_path: Path, plan: Plan
+) -> None:
+    path = tmp_path / "tong_hop.csv"
+    path.write_text("Năm: 2022\nXã,schools,live_births\n", encoding="utf-8")
+    intake = read_paths([path], plan)
+    [record] = intake.files
+    assert (record.status, record.reason) == ("rejected", "no-figures")
+    assert [(p.type, p.severity, p.file) for p in intake.problems] == [
+        ("no-figures", "error", str(path))]
+
+
+def test_a_form_of_an_unknown_commune_is_rejected_for_that(tmp_path: Path, plan: Plan) -> None:
+    path = write_form(tmp_path / "Ia_Grai.xlsx", "Ia Grai", {"schools": 3})
+    intake = read_paths([path], plan)
+    [record] = intake.files
+    assert (record.status, record.reason) == ("rejected", "unit-unknown")
+    assert [p.type for p in intake.problems] == ["unit-unknown"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import stat
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -164,3 +165,27 @@ def test_a_summary_written_again_keeps_its_permissions(tmp_path: Path) -> None:
     out.chmod(0o640)
     assert run("score", EXAMPLES, "-o", out).exit_code == 0
     assert stat.S_IMODE(out.stat().st_mode) == 0o640
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["score", EXAMPLES, "-o", "{out}/s.xlsx"], "Không ghi được bảng tổng hợp {out}/s.xlsx"),
+    (["rollup", EXAMPLES, "-o", "{out}/t.xlsx", "--no-horizon"],
+     "Không ghi được bảng tổng hợp {out}/t.xlsx"),
+    (["template", "--all", "-o", "{out}"], "Không ghi được biểu mẫu {out}/Ia_Dal_2022.xlsx"),
+], ids=["score", "rollup", "template"])
+def test_a_full_disk_is_exit_1_and_one_sentence(
+    args: list[object], said: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The disk fills while xlsxwriter writes the zip (it wraps the OSError in an error of
+    its own): exit 1 and one sentence, no traceback, no temporary file left."""
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def full(*_: object, **__: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(zipfile.ZipFile, "write", full)
+    result = run(*(str(a).format(out=out) for a in args))
+    assert result.exit_code == 1, result.output
+    assert result.stderr == said.format(out=out) + ": No space left on device\n"
+    assert os.listdir(out) == []

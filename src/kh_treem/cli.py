@@ -207,16 +207,19 @@ def template(
         if previous:
             figures, problems = previous_figures(previous, loaded, form_year)
             _render_problems(problems, lang.value, stderr=True)
-        folder.mkdir(parents=True, exist_ok=True)
         for name, path in targets.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
             try:
+                path.parent.mkdir(parents=True, exist_ok=True)
                 write_form(loaded, name, form_year, path,
                            figures.get(name, {}) if previous else None, overwrite=force)
             except FileExistsError:  # made by another run since the check above
                 _fail(f"{path}: tệp vừa được tạo bởi một lần chạy khác; không ghi đè." if vi
                       else f"{path}: made by another run meanwhile; not overwritten.",
                       EXIT_USAGE)
+            except OSError as exc:  # a full disk, a folder that cannot be made
+                reason = exc.strerror or str(exc)
+                _fail(f"Không ghi được biểu mẫu {path}: {reason}" if vi
+                      else f"Could not write the form {path}: {reason}", EXIT_INPUT_ERRORS)
             typer.echo(printable(f"Đã ghi biểu mẫu: {path}" if vi else f"Form written: {path}"))
     errors = any(p.severity == "error" for p in problems)
     raise typer.Exit(EXIT_INPUT_ERRORS if errors else EXIT_OK)

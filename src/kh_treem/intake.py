@@ -258,6 +258,12 @@ def _use(read: FileRead, stem: str, reader: SheetReader, intake: Intake) -> None
     else:
         intake.problems.extend(skipped)
         record.status = "used" if record.units else "rejected"
+        if not record.units:  # why: its first error (an unknown commune, ...), or no row
+            errors = [p.type for p in intake.problems if p.file == name and
+                      p.severity == "error"]
+            record.reason = errors[0] if errors else "no-figures"
+            if not errors:
+                intake.problems.append(Problem("no-figures", file=name))
     intake.files.append(record)
 
 

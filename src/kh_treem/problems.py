@@ -176,6 +176,12 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
         "no sheet is a submission (a header row with a “Mã” (code) and a “Số liệu” (value)"
         " column, or a “Xã” (unit) column and element-code columns); nothing was read",
     ),
+    "no-figures": (
+        "error",
+        "có tiêu đề của biểu hoặc bảng nhưng không có số liệu của xã nào; xin xã gửi lại bản đã"
+        " điền",
+        "a form or table header, but no commune's figures under it; ask for the filled copy",
+    ),
     "row-without-unit": (
         "error",
         "hàng có số liệu nhưng không ghi tên xã; số liệu hàng này không được dùng",

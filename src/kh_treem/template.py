@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kh_treem.atomic import atomic_path
 from kh_treem.names import fold, unit_key
 from kh_treem.plan import Element, Plan
 from kh_treem.problems import Problem
@@ -129,22 +128,17 @@ def write_form(
     "<code>" (still editable). Raises ValueError for a unit the plan does not
     list or a year the reader would not take.
     """
-    import xlsxwriter  # only the runs that write a workbook pay for it
-
     if unit not in plan.units:
         raise ValueError(f"{unit!r} is not a unit of plan {plan.id} "
                          f"({', '.join(plan.units)})")
     if not 1900 <= year <= 2200:
         raise ValueError(f"{year} is not a plausible year")
-    with atomic_path(path, overwrite) as temp:
-        book = xlsxwriter.Workbook(
-            str(temp), {"strings_to_formulas": False, "strings_to_urls": False,
-                        "strings_to_numbers": False},
-        )
-        try:
-            _FormWriter(book, plan, unit, year, path.name, previous).write()
-        finally:
-            book.close()
+    from kh_treem.workbook import write_book
+
+    # A form is a few hundred cells: no need of constant_memory's rows-in-order rule.
+    write_book(path, lambda book: _FormWriter(book, plan, unit, year, path.name,
+                                              previous).write(),
+               None, overwrite, constant_memory=False)
 
 
 class _FormWriter:

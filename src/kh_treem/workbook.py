@@ -7,6 +7,8 @@ that came in (names, notes, file names) is written as text, never as a formula.
 
 from __future__ import annotations
 
+import gc
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -32,28 +34,53 @@ def write_summary(result: ScoreResult, path: Path, lang: str = "vi") -> None:
     write_book(path, lambda book: _Writer(book, lang, result).write(), "summary")
 
 
-def write_book(path: Path, fill: Callable[[Any], None], kind: str) -> None:
-    """An xlsxwriter workbook at ``path``, filled by ``fill``, written atomically and
-    marked as kh-treem's ``kind`` of output (reading.OWN_OUTPUTS).
+def write_book(
+    path: Path, fill: Callable[[Any], None], kind: str | None, overwrite: bool = True,
+    constant_memory: bool = True,
+) -> None:
+    """An xlsxwriter workbook at ``path``, filled by ``fill``, written atomically (see
+    atomic_path for ``overwrite``) and, with a ``kind``, marked as that kind of kh-treem's
+    output (reading.OWN_OUTPUTS). A disk that refuses it raises its OSError.
 
     Text is never turned into a formula, a link or a number, whatever it starts with.
-    Each row goes to disk once the next is begun (xlsxwriter's constant_memory: a
-    province's breakdown is hundreds of thousands of cells), so ``fill`` writes every
-    sheet's rows in order.
+    With ``constant_memory`` each row goes to disk once the next is begun (a province's
+    breakdown is hundreds of thousands of cells), so ``fill`` writes every sheet's rows
+    in order.
     """
     import xlsxwriter  # only the runs that write a workbook pay for it
 
-    with atomic_path(path) as temp:
+    with atomic_path(path, overwrite) as temp:
         book = xlsxwriter.Workbook(
             str(temp), {"strings_to_formulas": False, "strings_to_urls": False,
-                        "strings_to_numbers": False, "constant_memory": True},
+                        "strings_to_numbers": False, "constant_memory": constant_memory},
         )
-        # The mark by which intake knows kh-treem's own output in a folder of submissions.
-        book.set_custom_property(OWN_MARK, kind)
+        if kind is not None:  # the mark by which intake knows kh-treem's own output
+            book.set_custom_property(OWN_MARK, kind)
         try:
             fill(book)
         finally:
-            book.close()
+            _close(book)
+
+
+def _close(book: Any) -> None:
+    from xlsxwriter.exceptions import FileCreateError
+
+    try:
+        book.close()
+        return
+    except FileCreateError as exc:  # xlsxwriter's wrapping of the disk's OSError
+        given = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else None
+        # A new error, not one whose traceback keeps xlsxwriter's half-written zip alive.
+        refused = OSError(given.errno, given.strerror) if given else OSError(str(exc))
+        del given
+        # xlsxwriter leaves its zip open: closing it when it is freed (as this block ends,
+        # or when collected) fails on the full disk again, and would be reported on stderr.
+        hook, sys.unraisablehook = sys.unraisablehook, lambda _: None
+    try:
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    raise refused
 
 
 class BookWriter:
