@@ -43,7 +43,10 @@ def test_every_bundled_plan_passes(schema: dict[str, Any], path: Path) -> None:
     (lambda p: p["targets"][0].pop("unit"), ["targets.0: required"]),
     (lambda p: p.update(year=99), ["year: minimum"]),
     (lambda p: p["title"].pop("en"), ["title: required"]),
-], ids=["misspelt-key", "direction", "kind", "code", "missing-unit", "year", "one-language"])
+    (lambda p: p["targets"][2].update(target="9,8"), ["targets.2.target: type"]),
+    (lambda p: p["rules"].append(["live_births"]), ["rules.32: minItems"]),
+], ids=["misspelt-key", "direction", "kind", "code", "missing-unit", "year", "one-language",
+        "decimal-comma", "rule-of-one"])
 def test_a_typing_mistake_is_caught_where_it_is(
     schema: dict[str, Any], change: Any, expected: list[str]
 ) -> None:

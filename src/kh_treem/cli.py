@@ -70,7 +70,8 @@ def _root() -> None:
 
 
 Paths = Annotated[list[Path], typer.Argument(
-    help="Tệp số liệu của các xã (.xlsx, .xlsm, .xls, .ods, .csv) hoặc thư mục chứa chúng.",
+    help="Tệp số liệu của các xã (.xlsx, .xlsm, .xlsb, .xls, .ods, .csv) hoặc thư mục chứa"
+    " chúng.",
     show_default=False)]
 PlanOption = Annotated[Path | None, typer.Option(
     "--plan", "-p", help="Tệp kế hoạch YAML (mặc định: kế hoạch 2022 của huyện Ia H’Drai).",

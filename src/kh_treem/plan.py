@@ -22,6 +22,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     ValidationError,
+    WithJsonSchema,
     model_validator,
 )
 
@@ -90,6 +91,7 @@ ExactNumber = Annotated[
     Fraction,
     BeforeValidator(_exact),
     PlainSerializer(lambda f: int(f) if f.denominator == 1 else float(f)),
+    WithJsonSchema({"type": "number"}),  # written as a number: 9.8, not "9,8"
 ]
 
 
@@ -196,7 +198,7 @@ class Plan(BaseModel):
     elements: list[Element] = Field(min_length=1)
     targets: list[Target] = Field(min_length=1)
     # Each rule is a chain a <= b <= c ... checked within every unit.
-    rules: list[list[str]] = Field(default_factory=list)
+    rules: list[Annotated[list[str], Field(min_length=2)]] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _references(self) -> Plan:
@@ -221,8 +223,6 @@ class Plan(BaseModel):
             if not old or any(u in self.units for u in old):
                 raise _At(("merged", new), f"{new!r} must replace units no longer in units")
         for i, chain in enumerate(self.rules):
-            if len(chain) < 2:
-                raise _At(("rules", i), "a rule compares at least two elements")
             for j, code in enumerate(chain):
                 if code not in codes:
                     raise _At(("rules", i, j), f"element {code!r} is not in elements")
