@@ -254,9 +254,12 @@ def test_unit_from_sheet_name(tmp_path: Path, plan: Plan, sheet: str, unit: str)
     assert errors(intake) == []
 
 
-def test_unit_from_file_name(tmp_path: Path, plan: Plan) -> None:
-    """With no label and a sheet called "Sheet1", the file's name (Ia_Dom.xlsx) gives the unit."""
-    path = write_form(tmp_path / "Ia_Dom.xlsx", None, {"live_births": 5})
+@pytest.mark.parametrize("name", ["Ia_Dom.xlsx", "Ia_Dom_2022.xlsx", "Ia Dom 2022.xlsx",
+                                  "Xa_Ia_Dom-2022.xlsx"])
+def test_unit_from_file_name(tmp_path: Path, plan: Plan, name: str) -> None:
+    """With no label and a sheet called "Sheet1", the file's name gives the unit, with or
+    without the year that template's names carry."""
+    path = write_form(tmp_path / name, None, {"live_births": 5})
     intake = read_paths([path], plan)
     sub = only_submission(intake)
     assert (sub.unit, sub.sheet) == ("Ia Dom", "Sheet1")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import zipfile
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ import kh_treem
 from tests.cli import run as run_cli
 from tests.forms import PLAN, write_form
 from tests.test_rollup import THREE_YEARS, horizon_file, plan_file, write_years
+
+REPO = Path(__file__).resolve().parent.parent
 
 GOAL_SHEETS = ["Mục tiêu 1", "Mục tiêu 2", "Mục tiêu 3", "Mục tiêu 4"]
 SHEETS_VI = [*GOAL_SHEETS, "Dự báo", "Vấn đề", "Tệp đã đọc"]
@@ -470,3 +473,14 @@ def test_default_outlook_is_2025_and_2030(folder: Path) -> None:
     doc = json_of(run("rollup", folder, "--format", "json"))
     assert [p["horizon"] for p in indicator(doc, "4b")["projections"]] == [2025, 2030]
     assert doc == kh_treem.rollup([folder]).to_dict("vi")
+
+
+def test_trend_charts_carry_their_values(tmp_path: Path) -> None:
+    """Each chart holds its points as well as the cells it draws (a file preview shows the
+    cached points only)."""
+    out = tmp_path / "trend.xlsx"
+    assert run("rollup", REPO / "examples", "-o", out, "--no-horizon").exit_code in (0, 1)
+    with zipfile.ZipFile(out) as book:
+        charts = [book.read(n).decode() for n in book.namelist() if n.startswith("xl/charts/")]
+    assert charts
+    assert all('<c:ptCount val="3"/>' in chart for chart in charts)

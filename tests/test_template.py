@@ -500,3 +500,10 @@ def test_form_filename_is_ascii() -> None:
     assert form_filename(unicodedata.normalize("NFD", "Ia Tơi"), 2023) == "Ia_Toi_2023.xlsx"
     assert form_filename("Thị trấn Ia H’Drai", 2022) == "Thi_tran_Ia_HDrai_2022.xlsx"
     assert form_filename("Xã Đắk Ang", 2024).isascii()
+
+
+def test_a_long_commune_name_gives_a_file_name_any_system_takes() -> None:
+    name = form_filename("Xã " + "Rất Dài " * 60, 2023)
+    assert len(name) <= 110
+    assert name.startswith("Xa_Rat_Dai_Rat_Dai")
+    assert name.endswith("_2023.xlsx")

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import shutil
 import stat
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -105,8 +107,30 @@ def test_an_output_that_is_not_what_it_should_be_is_exit_2(
 def test_template_year_out_of_range_is_exit_2(year: str, tmp_path: Path) -> None:
     result = run("template", "--unit", "Ia Dom", "--year", year, "-o", tmp_path / "f.xlsx")
     assert result.exit_code == 2, result.output
-    assert "Invalid value for '--year'" in result.stderr
+    assert result.stderr == f"--year {year}: năm báo cáo phải từ 2000 đến 2100.\n"
     assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("args", [
+    ["score", EXAMPLES, "-o", "{tmp}/bao-cao.ods"],
+    ["rollup", EXAMPLES, "-o", "{tmp}/xu-huong", "--no-horizon"],
+    ["template", "--unit", "Ia Dom", "-o", "{tmp}/Ia_Dom.xls"],
+    ["template", "--all", "-o", "{tmp}/forms.xlsx"],
+], ids=["score-ods", "rollup-no-suffix", "template-xls", "all-into-an-xlsx-name"])
+def test_an_output_named_other_than_what_is_written_is_exit_2(
+    args: list[object], tmp_path: Path
+) -> None:
+    result = run(*(str(a).replace("{tmp}", str(tmp_path)) for a in args))
+    assert result.exit_code == 2, result.output
+    assert result.stderr.count("\n") == 1
+    assert os.listdir(tmp_path) == []
+
+
+def test_an_output_in_a_folder_not_yet_there_is_written_there(tmp_path: Path) -> None:
+    out = tmp_path / "Bao cao 2022" / "tong-hop.xlsx"
+    result = run("score", EXAMPLES, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert out.is_file()
 
 
 def test_template_previous_missing_is_exit_2_and_writes_nothing(tmp_path: Path) -> None:
@@ -170,7 +194,7 @@ def test_a_summary_written_again_keeps_its_permissions(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("args", "said"), [
     (["score", EXAMPLES, "-o", "{out}/s.xlsx"], "Không ghi được bảng tổng hợp {out}/s.xlsx"),
     (["rollup", EXAMPLES, "-o", "{out}/t.xlsx", "--no-horizon"],
-     "Không ghi được bảng tổng hợp {out}/t.xlsx"),
+     "Không ghi được bảng xu hướng {out}/t.xlsx"),
     (["template", "--all", "-o", "{out}"], "Không ghi được biểu mẫu {out}/Ia_Dal_2022.xlsx"),
 ], ids=["score", "rollup", "template"])
 def test_a_full_disk_is_exit_1_and_one_sentence(
@@ -189,3 +213,20 @@ def test_a_full_disk_is_exit_1_and_one_sentence(
     assert result.exit_code == 1, result.output
     assert result.stderr == said.format(out=out) + ": No space left on device\n"
     assert os.listdir(out) == []
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full here")
+@pytest.mark.parametrize("args", [
+    ["check", str(EXAMPLES), "--format", "json"],
+    ["score", str(EXAMPLES), "--no-workbook"],
+], ids=["json", "table"])
+def test_output_onto_a_full_disk_is_exit_1_and_one_sentence(args: list[str]) -> None:
+    """`kh-treem … > file` on a full disk: exit 1 and a sentence, never exit 0 with half a
+    file (a full disk takes part of a write without an error) nor exit 3."""
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-c", "from kh_treem.cli import main; main()", *args],
+            stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert done.returncode == 1
+    assert done.stderr == ("Không ghi được kết quả ra màn hình hoặc tệp: No space left on"
+                           " device; kết quả bị cắt dở.\n")

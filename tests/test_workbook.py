@@ -5,6 +5,7 @@ Outputs go to tmp_path only; inputs are copies of examples/2022 or forms from te
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import re
@@ -19,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 import kh_treem
 from kh_treem import workbook
 from kh_treem.i18n import word
+from kh_treem.intake import FileRecord
 from kh_treem.problems import Problem
 from kh_treem.workbook import STATUS_COLOURS, write_summary
 from tests.cli import run
@@ -478,3 +480,39 @@ def test_breakdown_down_the_page_shows_each_outcome(
                 assert cell.number_format == f'#,##0.0000" ({STATUS_VI[outcome.status]})"'
             assert fill(cell) == "FF" + STATUS_COLOURS[outcome.status].lstrip("#"), where
             assert cell.border.left.style == "thin", where
+
+
+def test_a_text_longer_than_a_cell_holds_is_cut_with_a_sign(tmp_path: Path) -> None:
+    """Past 32,767 characters (UTF-16 units: an emoji is two) a cell ends in "…", never
+    silently cut; a message keeps its sentence, the value it quotes cut at 200."""
+    commune_list = ", ".join(f"Xã Số {i:05d}" for i in range(3000))  # a province's table
+    problem = Problem("not-a-number", file="t.csv", cell="C2", code="schools",
+                      params={"found": "😀" * 17_000})
+    record = FileRecord("t.csv", "used", units=[commune_list])
+    result = kh_treem.score([EXAMPLES])
+    out = tmp_path / "long.xlsx"
+    write_summary(dataclasses.replace(result, problems=[problem], files=[record]), out, "vi")
+    book = openpyxl.load_workbook(out)
+    units = book["Tệp đã đọc"]["C2"].value
+    assert units.endswith("…")
+    assert len(units.encode("utf-16-le")) // 2 == 32_767
+    assert commune_list.startswith(units[:-1])
+    message = book["Vấn đề"]["G2"].value
+    assert message == ("“" + "😀" * 199 + "…” không phải số nguyên; cần một số đếm như 412"
+                       " hoặc 1.234")
+
+
+def test_rows_past_what_a_sheet_holds_are_counted_in_its_last_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(workbook, "EXCEL_ROWS", 6)  # Excel's 1,048,576, made small
+    problems = [Problem("year-missing", file=f"f{i}.xlsx", params={"year": 2022})
+                for i in range(10)]
+    result = kh_treem.score([EXAMPLES])
+    out = tmp_path / "many.xlsx"
+    write_summary(dataclasses.replace(result, problems=problems), out, "vi")
+    rows = list(openpyxl.load_workbook(out)["Vấn đề"].iter_rows(values_only=True))
+    assert len(rows) == 6
+    assert [r[2] for r in rows[1:5]] == ["f0.xlsx", "f1.xlsx", "f2.xlsx", "f3.xlsx"]
+    assert rows[5][0] == ("… và 6 dòng nữa mà trang tính không chứa được (tối đa 1.048.576"
+                          " dòng); xem đủ bằng --format json")

@@ -94,7 +94,7 @@ def score(
     plan: PlanOption = None,
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Bảng tổng hợp .xlsx (mặc định: kh-treem-<kế hoạch>.xlsx).",
-        dir_okay=False)] = None,
+        show_default=False)] = None,
     no_workbook: Annotated[bool, typer.Option(
         "--no-workbook", help="Không ghi bảng tổng hợp.")] = False,
     fmt: FormatOption = Format.table,
@@ -148,8 +148,7 @@ def template(
     all_units: Annotated[bool, typer.Option(
         "--all", help="Lập biểu mẫu cho mọi xã của kế hoạch, vào thư mục -o.")] = False,
     year: Annotated[int | None, typer.Option(
-        "--year", "-y", min=2000, max=2100,
-        help="Năm báo cáo, từ 2000 đến 2100 (mặc định: năm của kế hoạch).",
+        "--year", "-y", help="Năm báo cáo, từ 2000 đến 2100 (mặc định: năm của kế hoạch).",
         show_default=False)] = None,
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Tệp .xlsx (một xã) hoặc thư mục (--all); mặc định: thư mục"
@@ -178,12 +177,16 @@ def template(
                   if vi else f"“{unit}” is none of the plan's communes (did you mean"
                   f" “{matcher.suggest(unit)}”?)", EXIT_USAGE)
         units = [found]
+    if year is not None and not 2000 <= year <= 2100:  # the years a plan may have
+        _fail(f"--year {year}: năm báo cáo phải từ 2000 đến 2100." if vi
+              else f"--year {year}: the reporting year is from 2000 to 2100.", EXIT_USAGE)
     form_year = year or loaded.year
     folder = output if all_units and output is not None else Path(".")
     if all_units:
-        if output is not None and _kind(output, lang) not in ("missing", "folder"):
-            _fail(f"{output}: với --all, -o là một thư mục." if vi
-                  else f"{output}: with --all, -o names a folder.", EXIT_USAGE)
+        if output is not None and (_kind(output, lang) not in ("missing", "folder")
+                                   or output.suffix.lower() == ".xlsx"):
+            _fail(f"{output}: với --all, -o phải là một thư mục." if vi
+                  else f"{output}: with --all, -o must name a folder.", EXIT_USAGE)
         targets = {u: folder / form_filename(u, form_year) for u in units}
     else:
         targets = {units[0]: output or Path(form_filename(units[0], form_year))}
@@ -238,8 +241,7 @@ def rollup(
     no_horizon: Annotated[bool, typer.Option(
         "--no-horizon", help="Không dự báo.")] = False,
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Bảng xu hướng .xlsx có biểu đồ.", dir_okay=False,
-        show_default=False)] = None,
+        "--output", "-o", help="Bảng xu hướng .xlsx có biểu đồ.", show_default=False)] = None,
     fmt: FormatOption = Format.table,
     lang: LangOption = Lang.vi,
     jobs: JobsOption = 0,
@@ -265,7 +267,7 @@ def rollup(
         if output is not None:
             trend_path = output
             written = _write(lambda: write_trend(result, trend_path, lang.value), trend_path,
-                             lang.value, debug)
+                             lang.value, debug, "trend")
         _show(result, fmt, lang.value, written)
     has_errors = any(p.severity == "error" for p in result.problems)
     failed = output is not None and written is None
@@ -273,10 +275,11 @@ def rollup(
 
 
 @plan_app.command("schema")
-def plan_schema() -> None:
+def plan_schema(lang: LangOption = Lang.vi, debug: DebugOption = False) -> None:
     """In JSON Schema của tệp kế hoạch, để trình soạn thảo kiểm tra kế hoạch khi gõ
     (kh-treem plan schema > plan.schema.json)."""
-    _print_json(json_schema())
+    with _guard(lang, debug):
+        _print_json(json_schema())
     raise typer.Exit(EXIT_OK)
 
 
@@ -341,7 +344,9 @@ def _print_json(data: dict[str, Any]) -> None:
         sys.stdout.write(encoded.decode("utf-8"))
         return
     sys.stdout.flush()
-    buffer.write(encoded)
+    view = memoryview(encoded)
+    while view:  # a full disk takes part of a write without an error; the next one says so
+        view = view[buffer.write(view):]
     buffer.flush()
 
 
@@ -350,6 +355,7 @@ def _guard(lang: Lang, debug: bool) -> Iterator[None]:
     """A bug or Ctrl-C ends the run with one sentence, not a traceback (unless --debug)."""
     try:
         yield
+        sys.stdout.flush()  # a full disk or a closed pipe is met here, not at exit
     except typer.Exit:
         raise
     except PlanError as exc:  # found once the plan met the files: still the plan's fault
@@ -365,6 +371,13 @@ def _guard(lang: Lang, debug: bool) -> Iterator[None]:
             raise
         _fail("Đã dừng theo yêu cầu; không tệp nào bị ghi dở." if lang is Lang.vi
               else "Stopped on request; no file was left half-written.", EXIT_INTERRUPTED)
+    except OSError as exc:  # the system's answer, not a bug: a full disk under `> file`
+        if debug:
+            raise
+        reason = exc.strerror or str(exc)
+        _fail(f"Không ghi được kết quả ra màn hình hoặc tệp: {reason}; kết quả bị cắt dở."
+              if lang is Lang.vi else
+              f"The output could not be written: {reason}; it is cut short.", EXIT_INPUT_ERRORS)
     except Exception:
         if debug:
             raise
@@ -390,10 +403,16 @@ def _kind(path: Path, lang: Lang) -> str:
 
 def _check_output(target: Path, lang: Lang) -> None:
     """Refuse an output path that is something other than a file (a folder, a device, a
-    FIFO: written over, it would be replaced by a file), before anything is read."""
+    FIFO: written over, it would be replaced by a file), or not named .xlsx (what is
+    written), before anything is read."""
     if _kind(target, lang) in ("folder", "other"):
         _fail(f"{target}: không phải là một tệp; chọn tên tệp khác với -o." if lang is Lang.vi
               else f"{target} is not a file; choose another -o.", EXIT_USAGE)
+    if target.suffix.lower() != ".xlsx":
+        _fail(f"{target}: bảng tính được ghi dạng .xlsx; đặt tên tệp kết thúc bằng .xlsx."
+              if lang is Lang.vi else
+              f"{target}: the workbook is written as .xlsx; give a name ending in .xlsx.",
+              EXIT_USAGE)
 
 
 def _in_folders(target: Path, paths: Sequence[Path], lang: Lang) -> bool:
@@ -447,16 +466,20 @@ def _same_file(path: Path, other: os.stat_result) -> bool:
         return False
 
 
-def _write(write: Callable[[], None], target: Path, lang: str, debug: bool) -> Path | None:
-    """Run a workbook writer; a disk that refuses is one sentence on stderr, not a crash."""
+def _write(
+    write: Callable[[], None], target: Path, lang: str, debug: bool, kind: str = "summary"
+) -> Path | None:
+    """Run a workbook writer (``kind``: summary or trend); a disk that refuses is one
+    sentence on stderr, not a crash."""
     try:
         write()
     except OSError as exc:
         if debug:
             raise
         reason = exc.strerror or str(exc)
-        typer.echo(printable(f"Không ghi được bảng tổng hợp {target}: {reason}" if lang == "vi"
-                             else f"Could not write the workbook {target}: {reason}"), err=True)
+        what = word(f"{kind}_book", lang)
+        typer.echo(printable(f"Không ghi được {what} {target}: {reason}" if lang == "vi"
+                             else f"Could not write {what} {target}: {reason}"), err=True)
         return None
     return target
 

@@ -60,6 +60,8 @@ WORDS = {
         " số liệu). Dự báo theo tốc độ tăng trưởng bình quân năm (CAGR), như báo cáo tiến độ SDG.",
         "✓ met, ✗ not met, – not applicable, ? no data; * a year without a plan (values only)."
         " Projections use the compound annual growth rate, as SDG progress reports do."),
+    "summary_book": ("bảng tổng hợp", "the summary workbook"),
+    "trend_book": ("bảng xu hướng", "the trend workbook"),
     "trend_written": ("Đã ghi bảng xu hướng: {path}", "Trend workbook written: {path}"),
     "missing_line": ("Thiếu số liệu của {units} ở chỉ tiêu {ids}",
                      "No figures from {units} for {ids}"),
@@ -79,6 +81,10 @@ WORDS = {
     "used": ("Đã dùng", "Used"),
     "skipped": ("Bỏ qua", "Skipped"),
     "rejected": ("Không dùng được", "Rejected"),
+    "rows_left_out": ("… và {count} dòng nữa mà trang tính không chứa được (tối đa 1.048.576"
+                      " dòng); xem đủ bằng --format json",
+                      "… and {count} more rows than a sheet holds (1,048,576 at most);"
+                      " --format json has them all"),
 }
 
 CHANGE = {

@@ -142,7 +142,9 @@ def _skipped(path: Path, reason: str) -> FileRecord:
     try:
         found = path.stat()
         if stat.S_ISREG(found.st_mode) and found.st_size <= limits.MAX_FILE_BYTES:
-            record.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+            # At most its size: a system file that says 0 bytes (/proc/kmsg) can block a read.
+            with open(path, "rb") as file:
+                record.sha256 = hashlib.sha256(file.read(found.st_size)).hexdigest()
             record.size = found.st_size
     except OSError:
         pass  # a lock file held by Excel: named without its hash

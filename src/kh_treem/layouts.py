@@ -27,6 +27,7 @@ UNIT_LABELS = frozenset({"don vi", "don vi bao cao", "xa", "unit"})
 UNIT_HEADERS = UNIT_LABELS | {"ten xa", "ten don vi"}
 YEAR_LABELS = frozenset({"nam", "nam bao cao", "year"})
 TOTAL_ROWS = frozenset({"tong", "tong cong", "cong", "toan huyen", "total"})
+_TRAILING_YEAR = re.compile(r"[\s_-]*\d{4}$")  # "Ia_Dom_2022" -> "Ia_Dom"
 # A header that looks like an element code: it is a typo worth naming, not a column to ignore.
 _CODE_LIKE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
 
@@ -297,8 +298,9 @@ class SheetReader:
         return unit
 
     def _unit_from_names(self, src: SheetSource) -> str | None:
-        """A form without a unit label: the sheet's name, then the file's name."""
-        for candidate in (src.sheet, src.file_stem):
+        """A form without a unit label: the sheet's name, then the file's name, with or
+        without a year after it (template names its forms Ia_Dom_2022.xlsx)."""
+        for candidate in (src.sheet, src.file_stem, _TRAILING_YEAR.sub("", src.file_stem)):
             unit = self.units.match(candidate)
             if unit is not None:
                 return unit

@@ -49,11 +49,16 @@ class Direction(enum.StrEnum):
     BELOW = "below"
 
     def satisfied(self, value: Fraction | int, target: Fraction | int) -> bool:
+        # Exactly, as whole numbers: a/b >= c/d is a*d >= c*b, denominators being positive
+        # (a Fraction's always is). The same answer as comparing the Fractions, at a third
+        # of the cost: a province's breakdown is 300,000 comparisons.
+        left = value.numerator * target.denominator
+        right = target.numerator * value.denominator
         if self is Direction.AT_LEAST:
-            return value >= target
+            return left >= right
         if self is Direction.AT_MOST:
-            return value <= target
-        return value < target
+            return left <= right
+        return left < right
 
     @property
     def sign(self) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Severity = Literal["error", "warning", "notice"]
+MAX_QUOTED = 200  # characters of a value quoted in a message
 
 # type -> (severity, Vietnamese template, English template)
 TEMPLATES: dict[str, tuple[Severity, str, str]] = {
@@ -213,12 +214,14 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
     ),
     "year-invalid": (
         "error",
-        "năm “{found}” không phải là một năm; số liệu trang này không được dùng",
-        "year “{found}” is not a year; this sheet's figures are not used",
+        "năm “{found}” không hợp lệ (cần một năm từ 1900 đến 2200); số liệu trang tính này"
+        " không được dùng",
+        "year “{found}” is not valid (a year from 1900 to 2200 is expected); this sheet's"
+        " figures are not used",
     ),
     "year-other": (
         "error",
-        "số liệu năm {found}, kế hoạch là năm {year}; số liệu trang này không được dùng",
+        "số liệu năm {found}, kế hoạch là năm {year}; số liệu trang tính này không được dùng",
         "figures of {found}, the plan is for {year}; this sheet's figures are not used",
     ),
     "code-unknown": (
@@ -303,7 +306,7 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
     "year-out-of-range": (
         "error",
         "năm {found} nằm ngoài các năm đang tổng hợp ({first}–{last}); kiểm tra năm báo cáo;"
-        " số liệu trang này không được dùng",
+        " số liệu trang tính này không được dùng",
         "the year {found} is outside the years being rolled up ({first}–{last}); check the"
         " reporting year; this sheet's figures are not used",
     ),
@@ -360,8 +363,13 @@ class Problem:
         return TEMPLATES[self.type][0]
 
     def message(self, lang: str = "vi") -> str:
+        """The sentence; a value quoted from the input is cut, with "…", at MAX_QUOTED
+        characters, so that the sentence stays readable whatever was typed in a cell."""
         _, vi, en = TEMPLATES[self.type]
-        return (en if lang == "en" else vi).format(**self.params)
+        params = {key: value[:MAX_QUOTED - 1] + "…"
+                  if isinstance(value, str) and len(value) > MAX_QUOTED else value
+                  for key, value in self.params.items()}
+        return (en if lang == "en" else vi).format(**params)
 
     def where(self) -> str:
         """`file › sheet › cell (code)`, as much of it as is known."""

@@ -37,6 +37,7 @@ PREVIOUS_SUFFIX = "_prev"
 MAX_COUNT = 10_000_000  # far above any commune's count; catches a stray extra digit
 LABEL_WIDTH, MEASURE_WIDTH, GUIDE_WIDTH = 44, 11, 70  # characters
 FONT = "Times New Roman"  # the font of Vietnamese administrative documents
+MAX_STEM = 100  # characters of a form's file name before its year
 
 # Excel's limits on a data validation's texts.
 _TITLE_LIMIT = 32
@@ -89,7 +90,8 @@ def form_filename(unit: str, year: int) -> str:
     decomposed = unicodedata.normalize("NFD", unit).replace("đ", "d").replace("Đ", "D")
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     words = _ASCII_WORDS.findall(_APOSTROPHES.sub("", bare))
-    return f"{'_'.join(words) or 'Don_vi'}_{year}.xlsx"
+    stem = "_".join(words)[:MAX_STEM].rstrip("_")  # within what any system allows a name
+    return f"{stem or 'Don_vi'}_{year}.xlsx"
 
 
 def previous_figures(

@@ -22,7 +22,10 @@ CHART_WIDTH = 480  # pixels
 
 def write_trend(result: RollupResult, path: Path, lang: str = "vi") -> None:
     """Write the trend workbook to ``path``, atomically."""
-    write_book(path, lambda book: _TrendWriter(book, lang, result).write(), "trend")
+    # Not in constant_memory: charts would be written without their cached values, which
+    # some viewers (file previews) show in place of the cells.
+    write_book(path, lambda book: _TrendWriter(book, lang, result).write(), "trend",
+               constant_memory=False)
 
 
 class _TrendWriter(BookWriter):

@@ -8,6 +8,7 @@ that came in (names, notes, file names) is written as text, never as a formula.
 from __future__ import annotations
 
 import gc
+import itertools
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -20,6 +21,9 @@ from kh_treem.intake import FileRecord
 from kh_treem.pipeline import Outcome, ScoreResult
 from kh_treem.problems import Problem
 from kh_treem.reading import OWN_MARK
+
+EXCEL_ROWS = 1_048_576  # rows a sheet holds
+MAX_CELL_TEXT = 32_767  # characters a cell holds, counted in UTF-16 units
 
 STATUS_COLOURS = {
     "met": "#C6EFCE",
@@ -49,6 +53,7 @@ def write_book(
     """
     import xlsxwriter  # only the runs that write a workbook pay for it
 
+    path.parent.mkdir(parents=True, exist_ok=True)  # -o "Bao cao 2022/tong-hop.xlsx"
     with atomic_path(path, overwrite) as temp:
         book = xlsxwriter.Workbook(
             str(temp), {"strings_to_formulas": False, "strings_to_urls": False,
@@ -81,6 +86,16 @@ def _close(book: Any) -> None:
     finally:
         sys.unraisablehook = hook
     raise refused
+
+
+def _cell_text(text: str) -> str:
+    """``text`` as a cell shows it (see printable), cut, with "…", where a cell cannot hold
+    it all (xlsxwriter would cut it without a sign)."""
+    shown = printable(text)
+    units = shown.encode("utf-16-le", "surrogatepass")
+    if len(units) <= 2 * MAX_CELL_TEXT:
+        return shown
+    return units[:2 * (MAX_CELL_TEXT - 1)].decode("utf-16-le", "ignore") + "…"
 
 
 class BookWriter:
@@ -138,7 +153,7 @@ class BookWriter:
         if value is None:
             sheet.write_blank(row, col, None, fmt or self.text)
         elif isinstance(value, bool) or not isinstance(value, (int, float)):
-            sheet.write_string(row, col, printable(str(value)), fmt or self.text)
+            sheet.write_string(row, col, _cell_text(str(value)), fmt or self.text)
         else:
             sheet.write_number(row, col, value,
                                fmt or (self.int if isinstance(value, int) else self.dec))
@@ -151,12 +166,18 @@ class BookWriter:
         sheet.write_string(row, col, status_label(status, self.lang), self.status[status])
 
     def _long_sheet(
-        self, role: str, headers: list[str], widths: list[int], rows: Iterable[list[Any]]
+        self, role: str, headers: list[str], widths: list[int], rows: Iterable[list[Any]],
+        count: int,
     ) -> None:
-        """A sheet of plain values under its header."""
+        """A sheet of ``count`` rows of plain values under its header; past the rows a sheet
+        holds, the last row says how many more there are (the JSON output has them all)."""
         sheet = self._sheet(role, headers, widths, 0)
-        for row, values in enumerate(rows, start=1):
+        room = EXCEL_ROWS - 1 if count < EXCEL_ROWS else EXCEL_ROWS - 2
+        for row, values in enumerate(itertools.islice(rows, room), start=1):
             self._row(sheet, row, values)
+        if count > room:
+            self._cell(sheet, room + 1, 0, word("rows_left_out", self.lang).format(
+                count=count - room))
 
     def _problems(self, problems: list[Problem]) -> None:
         lang = self.lang
@@ -164,7 +185,7 @@ class BookWriter:
         rows = ([word(p.severity, lang), p.type, p.file, p.sheet, p.cell, p.code,
                  p.message(lang)] for p in problems)
         self._long_sheet("problems", [word(k, lang) for k in keys],
-                         [10, 18, 30, 14, 7, 24, 70], rows)
+                         [10, 18, 30, 14, 7, 24, 70], rows, len(problems))
 
     def _files(self, files: list[FileRecord]) -> None:
         lang = self.lang
@@ -172,7 +193,7 @@ class BookWriter:
         headers += ["SHA-256", word("type", lang)]
         rows = ([f.path, word(f.status, lang), ", ".join(f.units), f.size, f.sha256, f.reason]
                 for f in files)
-        self._long_sheet("files", headers, [40, 14, 24, 12, 66, 20], rows)
+        self._long_sheet("files", headers, [40, 14, 24, 12, 66, 20], rows, len(files))
 
 
 class _Writer(BookWriter):
