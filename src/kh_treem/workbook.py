@@ -92,6 +92,8 @@ def _cell_text(text: str) -> str:
     """``text`` as a cell shows it (see printable), cut, with "…", where a cell cannot hold
     it all (xlsxwriter would cut it without a sign)."""
     shown = printable(text)
+    if len(shown) <= MAX_CELL_TEXT // 2:  # two UTF-16 units a character at most
+        return shown
     units = shown.encode("utf-16-le", "surrogatepass")
     if len(units) <= 2 * MAX_CELL_TEXT:
         return shown
