@@ -7,6 +7,7 @@ that a change to ``targets/plan_2022.yaml`` that breaks the public contract fail
 from __future__ import annotations
 
 import copy
+import os
 from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
@@ -302,6 +303,23 @@ def _blank_unit(data: dict[str, Any]) -> None:
     data["units"][1] = "  "
 
 
+def _invisible_unit(data: dict[str, Any]) -> None:
+    data["units"][1] = "\u200b"
+
+
+def _count_target_too_large(data: dict[str, Any]) -> None:
+    data["targets"][_target_index(data, "10")]["target"] = "1" + "0" * 309 + ".5"
+
+
+def _goal_too_large(data: dict[str, Any]) -> None:
+    data["goals"][0]["id"] = 10**24
+
+
+def _merged_old_unit_still_there(data: dict[str, Any]) -> None:
+    data["units"].append("Ia Mới")
+    data["merged"] = {"Ia Mới": ["xã Ia Đal"]}
+
+
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
@@ -333,6 +351,14 @@ def _blank_unit(data: dict[str, Any]) -> None:
         pytest.param(_per_mille_over_1000, ["targets.2 (3a).target (line ", "at most 1000"],
                      id="per-mille-over-1000"),
         pytest.param(_blank_unit, ["units.1 (line ", "name is empty"], id="blank-unit"),
+        pytest.param(_invisible_unit, ["units.1 (line ", "name is empty"],
+                     id="invisible-unit"),
+        pytest.param(_count_target_too_large, ["(10).target (line ", "at most 100,000,000"],
+                     id="count-target-too-large"),
+        pytest.param(_goal_too_large, ["goals.0.id (line ", "less than or equal to 99"],
+                     id="goal-too-large"),
+        pytest.param(_merged_old_unit_still_there, ["merged.Ia Mới", "no longer in units"],
+                     id="merged-old-unit-still-there"),
     ],
 )
 def test_broken_plan_names_the_key(
@@ -375,6 +401,13 @@ def test_the_line_named_is_the_line_of_the_key(tmp_path: Path) -> None:
                  id="over-1-mb"),
     pytest.param(lambda t: t.replace("year: 2022", "year: [" * 10000, 1), "not",
                  id="nested-10000-deep"),
+    pytest.param(lambda t: "\n".join(
+        ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+        + [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 12)]
+        + ["id: *a11", "units: *a11"]), "id (line 12): Input should be a valid string",
+        id="aliases-for-a-trillion-nodes"),
+    pytest.param(lambda t: t.replace('area:\n', 'area: {vi: "A", vi: "B", en: "C"}\nx:\n', 1),
+                 "not valid YAML (line", id="key-twice-on-one-line"),
 ], )
 def test_a_plan_file_that_is_no_plan_is_one_sentence(
     tmp_path: Path, change: Callable[[str], str], expected: str
@@ -418,6 +451,14 @@ def test_missing_plan_file(tmp_path: Path) -> None:
     with pytest.raises(PlanError, match="no such plan file") as info:
         load_plan(path)
     assert str(path) in str(info.value)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_given_as_a_plan_is_refused_unread(tmp_path: Path) -> None:
+    path = tmp_path / "plan.yaml"
+    os.mkfifo(path)
+    with pytest.raises(PlanError, match=r"plan\.yaml: not a file"):
+        load_plan(path)
 
 
 def test_plan_file_not_utf8(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import xml.dom.minidom
 import zipfile
 from pathlib import Path
 
@@ -230,3 +231,73 @@ def test_output_onto_a_full_disk_is_exit_1_and_one_sentence(args: list[str]) -> 
     assert done.returncode == 1
     assert done.stderr == ("Không ghi được kết quả ra màn hình hoặc tệp: No space left on"
                            " device; kết quả bị cắt dở.\n")
+
+
+@pytest.mark.parametrize("args", [
+    ["score", EXAMPLES, "--plan", "{plan}", "-o", "{plan}"],
+    ["rollup", EXAMPLES, "--plan", "{plan}", "-o", "{plan}", "--no-horizon"],
+    ["template", "--unit", "Ia Dom", "--plan", "{plan}", "-o", "{plan}", "--force"],
+], ids=["score", "rollup", "template"])
+def test_an_output_onto_the_plan_is_exit_2(args: list[object], tmp_path: Path) -> None:
+    plan = tmp_path / "plan.xlsx"  # named .xlsx: the name alone does not stop it
+    shutil.copy(REPO / "targets" / "plan_2022.yaml", plan)
+    before = plan.read_bytes()
+    result = run(*(str(a).format(plan=plan) for a in args))
+    assert result.exit_code == 2, result.output
+    assert "không ghi đè" in result.stderr
+    assert plan.read_bytes() == before
+
+
+def test_an_output_through_a_link_is_written_where_the_link_points(tmp_path: Path) -> None:
+    real = tmp_path / "real.xlsx"
+    link = tmp_path / "link.xlsx"
+    link.symlink_to(real)
+    result = run("score", EXAMPLES, "-o", link)
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink()
+    assert real.is_file()
+
+
+def test_a_loop_of_links_among_the_inputs_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    result = run("score", EXAMPLES, tmp_path / "a", "-o", tmp_path / "s.xlsx")
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert "path-unusable" in run("check", tmp_path / "a", "--format", "json").stdout
+
+
+def test_a_plan_id_the_system_cannot_name_a_file_after_is_exit_2(tmp_path: Path) -> None:
+    plan = plan_with(tmp_path, "id: ia-hdrai-2022", 'id: "ia\\0x"')
+    result = run("score", EXAMPLES, "--plan", plan)
+    assert result.exit_code == 2, result.output
+    assert "không dùng được đường dẫn này (embedded null byte)" in result.stderr
+
+
+def test_two_communes_with_one_form_name_are_exit_2(tmp_path: Path) -> None:
+    plan = plan_with(tmp_path, 'units: ["Ia Đal", "Ia Dom", "Ia Tơi"]',
+                     'units: ["Ia Đal", "Ia Dom", "Ia Tơi", "Ia-Tơi"]')
+    result = run("template", "--all", "--plan", plan, "-o", tmp_path / "out", "--force")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("Ia Tơi, Ia-Tơi: cùng một tên tệp biểu mẫu Ia_Toi_2022.xlsx")
+    assert not (tmp_path / "out").exists()
+
+
+def test_two_plans_for_one_year_is_exit_2(tmp_path: Path) -> None:
+    other = plan_with(tmp_path, "id: ia-hdrai-2022", "id: another-2022")
+    result = run("rollup", EXAMPLES, "--plan", REPO / "targets" / "plan_2022.yaml",
+                 "--plan", other, "--no-horizon")
+    assert result.exit_code == 2, result.output
+    assert "two plans for 2022" in result.stderr
+
+
+def test_a_control_character_in_a_plan_label_keeps_the_form_well_formed(
+    tmp_path: Path
+) -> None:
+    plan = plan_with(tmp_path, "Số trẻ đẻ sống trong năm", "Số trẻ đẻ sống\\vtrong năm\\x1b")
+    out = tmp_path / "f.xlsx"
+    assert run("template", "--unit", "Ia Dom", "--plan", plan, "-o", out).exit_code == 0
+    with zipfile.ZipFile(out) as book:
+        for name in book.namelist():
+            if name.endswith(".xml"):
+                xml.dom.minidom.parseString(book.read(name))  # raises if not well-formed

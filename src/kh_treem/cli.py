@@ -107,9 +107,7 @@ def score(
     loaded = _load_plan(plan, lang)
     target = output or Path(f"kh-treem-{loaded.id}.xlsx")
     if not no_workbook:
-        _check_output(target, lang)
-        if _is_input(target, paths):
-            _refuse_output(target, lang)
+        target = _check_output(target, [*paths, *([plan] if plan else [])], lang)
     with _guard(lang, debug):
         with _progress(quiet, lang) as progress:  # reading only: the bar is gone before
             result = kh_treem.score(paths, loaded, _jobs(jobs), progress)  # the workbook is made
@@ -188,10 +186,20 @@ def template(
             _fail(f"{output}: với --all, -o phải là một thư mục." if vi
                   else f"{output}: with --all, -o must name a folder.", EXIT_USAGE)
         targets = {u: folder / form_filename(u, form_year) for u in units}
+        same: dict[Path, list[str]] = {}
+        for u, path in targets.items():
+            same.setdefault(path, []).append(u)
+        for path, named in same.items():
+            if len(named) > 1:  # "Ia Tơi" and "Ia-Tơi": one would overwrite the other
+                _fail(f"{', '.join(named)}: cùng một tên tệp biểu mẫu {path.name}; đặt tên"
+                      " các xã khác nhau trong kế hoạch, hoặc lập từng biểu với --unit và -o."
+                      if vi else f"{', '.join(named)}: one form file name {path.name}; name"
+                      " the communes apart in the plan, or make each form with --unit and -o.",
+                      EXIT_USAGE)
     else:
         targets = {units[0]: output or Path(form_filename(units[0], form_year))}
-    for path in targets.values():
-        _check_output(path, lang)
+    for unit, path in targets.items():
+        targets[unit] = path = _check_output(path, [plan] if plan else [], lang)
         if _is_input(path, previous or []) or _in_folders(path, previous or [], lang):
             _fail(f"{path}: là số liệu năm trước (--previous), không ghi đè lên nó." if vi
                   else f"{path} is last year's submission (--previous); never overwritten.",
@@ -251,9 +259,8 @@ def rollup(
     """Tổng hợp nhiều năm: kết quả từng năm, xu hướng, và dự báo đến mục tiêu 2025, 2030."""
     loaded = [_load_plan(p, lang) for p in plans or []]
     if output is not None:
-        _check_output(output, lang)
-        if _is_input(output, paths):
-            _refuse_output(output, lang)
+        read = [*paths, *(plans or []), *(Path(h) for h in horizons or [] if not h.isdigit())]
+        output = _check_output(output, read, lang)
     with _guard(lang, debug), _progress(quiet, lang) as progress:
         try:
             chosen = [] if no_horizon else horizons or ["2025", "2030"]
@@ -393,26 +400,32 @@ def _kind(path: Path, lang: Lang) -> str:
         mode = path.stat().st_mode
     except FileNotFoundError:
         return "missing"
-    except OSError as exc:
-        _fail(f"{path}: không dùng được đường dẫn này ({exc.strerror})" if lang is Lang.vi
-              else f"{path}: this path cannot be used ({exc.strerror})", EXIT_USAGE)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+        reason = getattr(exc, "strerror", None) or str(exc)
+        _fail(f"{path}: không dùng được đường dẫn này ({reason})" if lang is Lang.vi
+              else f"{path}: this path cannot be used ({reason})", EXIT_USAGE)
     if stat.S_ISREG(mode):
         return "file"
     return "folder" if stat.S_ISDIR(mode) else "other"
 
 
-def _check_output(target: Path, lang: Lang) -> None:
-    """Refuse an output path that is something other than a file (a folder, a device, a
-    FIFO: written over, it would be replaced by a file), or not named .xlsx (what is
-    written), before anything is read."""
+def _check_output(target: Path, inputs: Sequence[Path], lang: Lang) -> Path:
+    """The path to write ``target`` at: a link's target (written over, the link itself would
+    be replaced). Refused before anything is read: one of ``inputs`` (files read, the plan),
+    something other than a file (a folder, a device, a FIFO), or a name not ending .xlsx."""
+    if os.path.islink(target):
+        target = Path(os.path.realpath(target))
     if _kind(target, lang) in ("folder", "other"):
         _fail(f"{target}: không phải là một tệp; chọn tên tệp khác với -o." if lang is Lang.vi
               else f"{target} is not a file; choose another -o.", EXIT_USAGE)
+    if _is_input(target, list(inputs)):
+        _refuse_output(target, lang)
     if target.suffix.lower() != ".xlsx":
         _fail(f"{target}: bảng tính được ghi dạng .xlsx; đặt tên tệp kết thúc bằng .xlsx."
               if lang is Lang.vi else
               f"{target}: the workbook is written as .xlsx; give a name ending in .xlsx.",
               EXIT_USAGE)
+    return target
 
 
 def _in_folders(target: Path, paths: Sequence[Path], lang: Lang) -> bool:
@@ -454,8 +467,8 @@ def _is_input(target: Path, paths: list[Path]) -> bool:
     try:
         mine = target.stat()
     except OSError:  # not there: only a path named but missing as well can be it
-        resolved = target.resolve()
-        return any(p.resolve() == resolved for p in paths if not os.path.exists(p))
+        resolved = os.path.realpath(target)  # (Path.resolve raises on a loop of links)
+        return any(os.path.realpath(p) == resolved for p in paths if not os.path.exists(p))
     return any(_same_file(p, mine) for p in paths)
 
 

@@ -26,6 +26,7 @@ from kh_treem.plan import (
     Element,
     Measure,
     Plan,
+    PlanError,
     Target,
     load_bundled,
     load_plan,
@@ -118,6 +119,9 @@ def rollup(
     """
     loaded = [require_units(_as_plan(p)) for p in plans] or [load_plan()]
     by_year = {p.year: p for p in loaded}
+    if len(by_year) < len(loaded):
+        twice = sorted({p.year for p in loaded if by_year[p.year] is not p})
+        raise PlanError(f"two plans for {', '.join(map(str, twice))}: one plan a year")
     reference = max(loaded, key=lambda p: p.year)  # the latest plan defines the indicators
     intake = read_paths(paths, _reading_plan(loaded), jobs, progress)
     problems = list(intake.problems)

@@ -8,6 +8,8 @@ the key at fault; it knows nothing of submissions or scoring.
 from __future__ import annotations
 
 import enum
+import os
+import stat
 from fractions import Fraction
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -28,6 +30,8 @@ from pydantic import (
 
 DEFAULT_PLAN = "plan_2022.yaml"
 MAX_PLAN_BYTES = 1024 * 1024  # the 2022 plan is 28 KB
+MAX_COUNT_TARGET = 100_000_000  # no count (persons, communes) is larger: the country's people
+MAX_CLAUSES = 10  # errors named in one message; the rest are counted
 
 
 class PlanError(Exception):
@@ -107,7 +111,9 @@ _MODEL = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 def _named(name: str) -> str:
-    if not name.strip():
+    from kh_treem.names import fold  # the key a unit is matched by
+
+    if not fold(name):  # blank, or only invisible characters
         raise ValueError("a unit's name is empty")
     return name
 
@@ -134,9 +140,12 @@ class Element(BaseModel):
     measure_unit: Text | None = None
 
 
+GoalId = Annotated[int, Field(ge=1, le=99)]  # "Mục tiêu 1"; it names a sheet of the trend
+
+
 class Goal(BaseModel):
     model_config = _MODEL
-    id: int
+    id: GoalId
     name: Text
 
 
@@ -145,7 +154,7 @@ class Target(BaseModel):
 
     model_config = _MODEL
     id: str = Field(pattern=r"^[0-9]+[a-z]?$")
-    goal: int
+    goal: GoalId
     name: Text
     words: str = Field(min_length=1, description="the plan's own sentence")
     measure: Measure = Measure.RATIO
@@ -176,6 +185,8 @@ class Target(BaseModel):
             raise _At(("target",), f"the target {self.target} is negative")
         if self.target > self.factor and self.unit in RATE_FACTORS:
             raise _At(("target",), f"a target in {self.unit} is at most {self.factor}")
+        if self.target > MAX_COUNT_TARGET:
+            raise _At(("target",), f"a target is at most {MAX_COUNT_TARGET:,}")
         return self
 
     @property
@@ -225,7 +236,7 @@ class Plan(BaseModel):
         for new, old in self.merged.items():
             if new not in self.units:
                 raise _At(("merged", new), f"{new!r} is not in units")
-            if not old or any(u in self.units for u in old):
+            if not old or _matched(old, self.units):
                 raise _At(("merged", new), f"{new!r} must replace units no longer in units")
         for i, chain in enumerate(self.rules):
             for j, code in enumerate(chain):
@@ -256,6 +267,14 @@ def _distinct_spellings(units: list[str]) -> None:
         if other != unit:
             raise _At(("units", i), f"{other!r} and {unit!r} read the same once accents,"
                       " case and a leading Xã/Phường/Thị trấn are set aside; name them apart")
+
+
+def _matched(names: list[str], units: list[str]) -> bool:
+    """Whether any of ``names`` is, as a submission would be matched, one of ``units``."""
+    from kh_treem.names import unit_key
+
+    keys = {unit_key(u) for u in units}
+    return any(unit_key(n) in keys for n in names)
 
 
 def _unique(key: str, values: list[Any]) -> None:
@@ -297,12 +316,15 @@ def load_plan(path: Path | str | None = None) -> Plan:
         return load_bundled(DEFAULT_PLAN)
     name = str(path)
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would never end
+            raise PlanError(f"{name}: not a file")
         with open(path, "rb") as file:
             data = file.read(MAX_PLAN_BYTES + 1)
     except FileNotFoundError:
         raise PlanError(f"{name}: no such plan file") from None
-    except OSError as exc:
-        raise PlanError(f"{name}: cannot be read ({exc.strerror or exc})") from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+        raise PlanError(f"{name}: cannot be read ({getattr(exc, 'strerror', None) or exc})"
+                        ) from None
     if len(data) > MAX_PLAN_BYTES:
         raise PlanError(f"{name}: over {MAX_PLAN_BYTES // 1024} KB, which no plan file is")
     try:
@@ -351,32 +373,41 @@ def _loader() -> Any:
 
     class PlanLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
         def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-            first: dict[Any, int] = {}
+            first: dict[Any, int] = {}  # key -> its line
             for key_node, _ in node.value:
                 key = key_node.value if isinstance(key_node, yaml.ScalarNode) else id(key_node)
-                line = first.setdefault(key, key_node.start_mark.line + 1)
-                if line != key_node.start_mark.line + 1:
+                if key in first:
                     raise yaml.constructor.ConstructorError(
-                        None, None, f"the key {key!r} is given twice (first on line {line})",
+                        None, None,
+                        f"the key {key!r} is given twice (first on line {first[key]})",
                         key_node.start_mark)
+                first[key] = key_node.start_mark.line + 1
             return super().construct_mapping(node, deep)
 
     return PlanLoader
 
 
-def _lines(node: Any, loc: tuple[str | int, ...] = ()) -> dict[tuple[str | int, ...], int]:
-    """The line of every key and item of the document, by its place as pydantic names it."""
+def _lines(
+    node: Any, loc: tuple[str | int, ...] = (), seen: set[int] | None = None
+) -> dict[tuple[str | int, ...], int]:
+    """The line of every key and item of the document, by its place as pydantic names it.
+    A node reached again through an alias is not walked again (a few lines of aliases
+    can stand for billions of nodes)."""
     import yaml
 
+    seen = set() if seen is None else seen
     found = {loc: node.start_mark.line + 1}
+    if id(node) in seen:
+        return found
+    seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode):
                 found[(*loc, key.value)] = key.start_mark.line + 1
-                found.update(_lines(value, (*loc, key.value)))
+                found.update(_lines(value, (*loc, key.value), seen))
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            found.update(_lines(item, (*loc, i)))
+            found.update(_lines(item, (*loc, i), seen))
     return found
 
 
@@ -401,4 +432,5 @@ def _describe(
         line = next((lines[loc[:n]] for n in range(len(loc), 0, -1) if loc[:n] in lines), None)
         where = ".".join(parts) + ("" if line is None else f" (line {line})")
         clauses.append(f"{where}: {message}" if where else message)
-    return "; ".join(clauses)
+    more = len(clauses) - MAX_CLAUSES
+    return "; ".join(clauses[:MAX_CLAUSES]) + (f"; and {more} more" if more > 0 else "")

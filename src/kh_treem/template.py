@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kh_treem.formatting import printable
 from kh_treem.names import fold, unit_key
 from kh_treem.plan import Element, Plan
 from kh_treem.problems import Problem
@@ -465,7 +466,10 @@ class _FormWriter:
 
 
 def _message(subject: str, prompt: str) -> str:
-    """A validation's input message within Excel's limit, the subject shortened if need be."""
+    """A validation's input message within Excel's limit, the subject shortened if need be
+    (and shown as printable: xlsxwriter writes a validation's text as it is, where a
+    control character is not well-formed XML)."""
+    subject = printable(subject)
     room = _MESSAGE_LIMIT - len(prompt) - 2
     if len(subject) > room:
         subject = subject[: room - 1].rstrip() + "…"
