@@ -229,8 +229,8 @@ def test_output_onto_a_full_disk_is_exit_1_and_one_sentence(args: list[str]) -> 
             [sys.executable, "-c", "from kh_treem.cli import main; main()", *args],
             stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
     assert done.returncode == 1
-    assert done.stderr == ("Không ghi được kết quả ra màn hình hoặc tệp: No space left on"
-                           " device; kết quả bị cắt dở.\n")
+    assert done.stderr == ("Hệ thống báo lỗi: No space left on device; kết quả ra màn hình"
+                           " hoặc tệp có thể bị cắt dở.\n")
 
 
 @pytest.mark.parametrize("args", [

@@ -382,9 +382,9 @@ def _guard(lang: Lang, debug: bool) -> Iterator[None]:
         if debug:
             raise
         reason = exc.strerror or str(exc)
-        _fail(f"Không ghi được kết quả ra màn hình hoặc tệp: {reason}; kết quả bị cắt dở."
+        _fail(f"Hệ thống báo lỗi: {reason}; kết quả ra màn hình hoặc tệp có thể bị cắt dở."
               if lang is Lang.vi else
-              f"The output could not be written: {reason}; it is cut short.", EXIT_INPUT_ERRORS)
+              f"The system refused: {reason}; the output may be cut short.", EXIT_INPUT_ERRORS)
     except Exception:
         if debug:
             raise
