@@ -17,6 +17,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from openpyxl.packaging.custom import CustomPropertyList
 from openpyxl.worksheet.worksheet import Worksheet
 
 import kh_treem
@@ -154,7 +155,8 @@ def test_filled_forms_score_like_the_examples(tmp_path: Path) -> None:
 
 
 def test_filled_forms_give_unit_and_year_and_skip_the_guide(tmp_path: Path) -> None:
-    """The reader takes unit and year from the form and skips the guide sheet with a notice."""
+    """The reader takes unit and year from the form and skips the guide sheet without a word
+    (the form's mark names it)."""
     figures = example_figures()
     for unit in UNITS:
         path = tmp_path / form_filename(unit, 2022)
@@ -165,9 +167,7 @@ def test_filled_forms_give_unit_and_year_and_skip_the_guide(tmp_path: Path) -> N
         (unit, 2022, FORM_SHEET) for unit in sorted(UNITS)]
     for sub in intake.submissions:
         assert {o.code: o.value for o in sub.observations} == figures[sub.unit]
-    result = kh_treem.score([tmp_path], PLAN)
-    assert [(p.type, p.sheet) for p in result.problems] == [("sheet-skipped", GUIDE_SHEET)] * 3
-    assert all(p.severity == "notice" for p in result.problems)
+    assert kh_treem.score([tmp_path], PLAN).problems == []
 
 
 def test_blank_form_reports_nothing(blank: Path) -> None:
@@ -175,7 +175,7 @@ def test_blank_form_reports_nothing(blank: Path) -> None:
     intake = read_paths([blank], PLAN)
     assert [(s.unit, s.year, s.observations) for s in intake.submissions] == [
         ("Ia Đal", 2022, [])]
-    assert [p.type for p in intake.problems] == ["sheet-skipped"]
+    assert intake.problems == []  # the guide sheet skipped by the form's mark
 
 
 # --- what the officer sees ------------------------------------------------------------------
@@ -394,7 +394,7 @@ def test_forms_with_previous_score_like_the_examples(tmp_path: Path) -> None:
         fill(path, values, skip=frozenset({"child_marriages_prev"}))
     result = kh_treem.score([folder], PLAN)
     assert outcomes(result) == outcomes(_scored_examples())
-    assert {p.type for p in result.problems} == {"sheet-skipped"}
+    assert result.problems == []
     assert next(o for o in result.indicators if o.target.id == "13").denominator == 11
 
 
@@ -486,7 +486,7 @@ def test_2023_plan_gives_the_2023_form(tmp_path: Path) -> None:
     intake = read_paths([path], plan)
     assert [(s.unit, s.year) for s in intake.submissions] == [("Ia Tơi", 2023)]
     result = kh_treem.score([path], plan)
-    assert {p.type for p in result.problems} == {"sheet-skipped", "unit-not-reported"}
+    assert {p.type for p in result.problems} == {"unit-not-reported"}
     assert result.units_reporting == ["Ia Tơi"]
 
 
@@ -507,3 +507,18 @@ def test_a_long_commune_name_gives_a_file_name_any_system_takes() -> None:
     assert len(name) <= 110
     assert name.startswith("Xa_Rat_Dai_Rat_Dai")
     assert name.endswith("_2023.xlsx")
+
+
+def test_the_forms_guide_sheet_is_skipped_without_a_word(tmp_path: Path) -> None:
+    """A form made by template carries a mark naming its guide sheet: reading skips that
+    sheet silently (a sheet of that name in a file without the mark still gets its notice)."""
+    form = tmp_path / "Ia_Dom_2022.xlsx"
+    write_form(PLAN, "Ia Dom", 2022, form)
+    intake = read_paths([form], PLAN)
+    assert [p.type for p in intake.problems] == []
+    assert [s.sheet for s in intake.submissions] == [FORM_SHEET]
+    unmarked = openpyxl.load_workbook(form)
+    unmarked.custom_doc_props = CustomPropertyList()  # the mark lost (an .xls resave loses it)
+    unmarked.save(tmp_path / "resaved.xlsx")
+    again = read_paths([tmp_path / "resaved.xlsx"], PLAN)
+    assert [(p.type, p.sheet) for p in again.problems] == [("sheet-skipped", GUIDE_SHEET)]

@@ -34,6 +34,9 @@ ACCEPTED_SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv")
 # its value says which kind. A summary or a trend in the folder is never a submission.
 OWN_MARK = "kh-treem"
 OWN_OUTPUTS = frozenset({"summary", "trend"})
+# The mark on the forms kh-treem makes: its text is the name of the form's guide sheet, which
+# is skipped without a word (every form has one; it is no submission).
+GUIDE_MARK = "kh-treem-guide"
 
 Reader = Literal["python-calamine", "ods-xml", "csv"]
 
@@ -132,13 +135,17 @@ def _read_sheets(data: bytes, archive: zipfile.ZipFile | None, read: FileRead) -
         if not _reader_failed(exc):
             raise
         if ods_tables is not None:  # a well-formed .ods python-calamine cannot parse
-            read.reader, read.own_output = "ods-xml", _own_mark(archive)
-            read.sheets = [SheetRead(t.name, t.rows, t.formulas) for t in ods_tables]
+            marks = _marks(archive)
+            read.reader = "ods-xml"
+            read.own_output = marks.get(OWN_MARK) in OWN_OUTPUTS
+            read.sheets = [SheetRead(t.name, t.rows, t.formulas) for t in ods_tables
+                           if t.name != marks.get(GUIDE_MARK)]
             return
         read.refusal = Refusal("file-unreadable", {"detail": _short(exc)})
         return
     read.reader = "python-calamine"
-    read.own_output = _own_mark(archive)
+    marks = _marks(archive)
+    read.own_output = marks.get(OWN_MARK) in OWN_OUTPUTS
     if read.own_output:
         return
     if len(names) > limits.MAX_SHEETS:
@@ -149,6 +156,8 @@ def _read_sheets(data: bytes, archive: zipfile.ZipFile | None, read: FileRead) -
     worksheets = {sheet.name for sheet in workbook.sheets_metadata
                   if sheet.typ == python_calamine.SheetTypeEnum.WorkSheet}
     for name in names:
+        if name == marks.get(GUIDE_MARK):
+            continue  # the guide sheet of a form kh-treem made
         if name in worksheets:
             read.sheets.append(_calamine_sheet(workbook, name, formulas.get(name, {}), read))
         else:  # a chart, a dialog or a macro sheet: no form, skipped with a notice
@@ -238,32 +247,33 @@ def _calamine_sheet(
         return SheetRead(name, [])
 
 
-def _own_mark(archive: zipfile.ZipFile | None) -> bool:
-    """Whether the workbook carries kh-treem's mark for a summary or a trend."""
+def _marks(archive: zipfile.ZipFile | None) -> dict[str, str]:
+    """kh-treem's custom document properties (OWN_MARK, GUIDE_MARK) and their texts."""
     if archive is None:
-        return False
+        return {}
     names = set(archive.namelist())
-    found: list[str] = []
     if "docProps/custom.xml" in names:  # .xlsx: <property name="kh-treem"><vt:lpwstr>
-        _custom_property(archive.read("docProps/custom.xml"),
-                         f"{CUSTOM_PROPERTIES} property", "name", found)
-    elif "meta.xml" in names:  # .ods: <meta:user-defined meta:name="kh-treem">
-        _custom_property(archive.read("meta.xml"), f"{ODS_META} user-defined",
-                         f"{ODS_META} name", found)
-    return bool(OWN_OUTPUTS.intersection(found))
+        return _custom_properties(archive.read("docProps/custom.xml"),
+                                  f"{CUSTOM_PROPERTIES} property", "name")
+    if "meta.xml" in names:  # .ods: <meta:user-defined meta:name="kh-treem">
+        return _custom_properties(archive.read("meta.xml"), f"{ODS_META} user-defined",
+                                  f"{ODS_META} name")
+    return {}
 
 
-def _custom_property(xml: bytes, tag: str, key: str, found: list[str]) -> None:
-    """Appends to ``found`` the text of the property named OWN_MARK."""
+def _custom_properties(xml: bytes, tag: str, key: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    current: list[str] = []  # the name of the mark being read, while inside it
     depth = 0  # >0 inside the property
 
     def start(name: str, attributes: dict[str, str]) -> None:
         nonlocal depth
         if depth:
             depth += 1
-        elif name == tag and attributes.get(key) == OWN_MARK:
+        elif name == tag and attributes.get(key) in (OWN_MARK, GUIDE_MARK):
             depth = 1
-            found.append("")
+            current[:] = [attributes[key]]
+            found[current[0]] = ""
 
     def end(name: str) -> None:
         nonlocal depth
@@ -271,10 +281,11 @@ def _custom_property(xml: bytes, tag: str, key: str, found: list[str]) -> None:
 
     def text(data: str) -> None:
         if depth:
-            found[-1] += data.strip()
+            found[current[0]] += data.strip()
 
     with contextlib.suppress(ExpatError):  # a damaged property part: no mark
         parse(xml, start, end, text)
+    return found
 
 
 def _reader_failed(exc: BaseException) -> bool:

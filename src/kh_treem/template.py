@@ -24,6 +24,7 @@ from kh_treem.formatting import printable
 from kh_treem.names import fold, unit_key
 from kh_treem.plan import Element, Plan
 from kh_treem.problems import Problem
+from kh_treem.reading import GUIDE_MARK
 
 __all__ = [
     "FORM_SHEET", "GUIDE_SHEET", "Section", "form_filename", "previous_figures", "sections",
@@ -230,6 +231,8 @@ class _FormWriter:
             "subject": f"{self._unit_name()} — {self.plan.title.vi}",
             "comments": "Biểu do kh-treem tạo từ tệp kế hoạch " + self.plan.id,
         })
+        # By this mark, reading skips the guide sheet without a notice in every form sent back.
+        self.book.set_custom_property(GUIDE_MARK, GUIDE_SHEET)
         self._form()
         self._guide()
 
