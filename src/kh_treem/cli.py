@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import io
 import json
 import os
 import stat
@@ -716,4 +717,22 @@ def main() -> None:
     # Set here, not on import, so a program that imports kh_treem keeps its plugins; whoever
     # sets it otherwise is obeyed.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    _text_streams()
     app()
+
+
+def _text_streams() -> None:
+    """Output that never fails on an encoding. Redirected to a file or a pipe, UTF-8:
+    Windows would write its ANSI code page (cp1258 on Vietnamese Windows, which has no
+    precomposed "ệ"), and a scheduled task's log would end in an error. On a console, its
+    own encoding, with escapes for what it cannot show. A closed stream (``>&-``) is
+    written to nowhere."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+        elif isinstance(stream, io.TextIOWrapper):
+            if stream.isatty():
+                stream.reconfigure(errors="backslashreplace")
+            else:
+                stream.reconfigure(encoding="utf-8", errors="backslashreplace")

@@ -1,0 +1,43 @@
+"""Output never fails on an encoding: redirected, it is UTF-8 whatever the code page.
+
+On Windows a redirected stdout is in the ANSI code page (cp1258 on Vietnamese Windows, cp1252
+elsewhere); PYTHONIOENCODING reproduces it here. Every command, in both languages, must
+exit as it would otherwise and write UTF-8 to stdout and stderr.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples" / "2022"
+
+
+@pytest.mark.parametrize("encoding", ["cp1258", "cp1252"])
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize(("args", "code"), [
+    (["check", str(EXAMPLES)], 0),
+    (["score", str(EXAMPLES), "--no-workbook"], 0),
+    (["rollup", str(REPO / "examples"), "--no-horizon"], 0),
+    (["score", "{tmp}/missing", "--no-workbook"], 1),
+    (["template", "--unit", "Ia Tơi", "-o", "{tmp}/form.xlsx"], 0),
+    (["template", "--unit", "Ia Grai"], 2),
+], ids=["check", "score", "rollup", "missing-path", "template", "unknown-commune"])
+def test_every_command_writes_utf8_whatever_the_code_page(
+    args: list[str], code: int, lang: str, encoding: str, tmp_path: Path
+) -> None:
+    env = {**os.environ, "PYTHONIOENCODING": encoding}
+    done = subprocess.run(
+        [sys.executable, "-c", "from kh_treem.cli import main; main()",
+         *(a.format(tmp=tmp_path) for a in args), "--lang", lang],
+        capture_output=True, env=env, cwd=tmp_path, timeout=120)
+    assert done.returncode == code, done.stderr.decode("utf-8", "replace")
+    out, err = done.stdout.decode("utf-8"), done.stderr.decode("utf-8")  # strict
+    assert "\\u" not in out + err  # no letter written as an escape
+    if lang == "vi":  # Vietnamese letters, which cp1258 and cp1252 lack precomposed
+        assert any(ch in "đĐ" or "\u1ea0" <= ch <= "\u1ef9" for ch in out + err)
