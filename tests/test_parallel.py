@@ -85,8 +85,11 @@ def test_workers_started_either_way_read_alike(
     folder: Path, plan: Plan, method: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Spawned workers (the only kind on Windows) read what forked ones read, and
-    kh_treem.check and score give the same result with either."""
+    kh_treem.check, score and rollup give the same result with either."""
     one = read_paths([folder], plan, jobs=1)
+    forked = [kh_treem.score([folder]).to_dict(), kh_treem.check([folder]).to_dict(),
+              kh_treem.rollup([folder], horizons=()).to_dict()]
     monkeypatch.setattr(isolation, "start_method", lambda: method)
     assert _as_data(read_paths([folder], plan, jobs=2)) == _as_data(one)
-    assert kh_treem.score([folder], jobs=2).to_dict() == kh_treem.score([folder]).to_dict()
+    assert [kh_treem.score([folder], jobs=2).to_dict(), kh_treem.check([folder], jobs=2).to_dict(),
+            kh_treem.rollup([folder], horizons=(), jobs=2).to_dict()] == forked
