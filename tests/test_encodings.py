@@ -41,3 +41,11 @@ def test_every_command_writes_utf8_whatever_the_code_page(
     assert "\\u" not in out + err  # no letter written as an escape
     if lang == "vi":  # Vietnamese letters, which cp1258 and cp1252 lack precomposed
         assert any(ch in "đĐ" or "\u1ea0" <= ch <= "\u1ef9" for ch in out + err)
+
+
+def test_python_m_kh_treem_is_the_command(tmp_path: Path) -> None:
+    """`py -m kh_treem` (Windows, where Scripts may not be on the PATH) runs kh-treem."""
+    done = subprocess.run([sys.executable, "-m", "kh_treem", "score", str(EXAMPLES),
+                           "--no-workbook"], capture_output=True, cwd=tmp_path, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.decode("utf-8").endswith("20/33 đạt\n")
