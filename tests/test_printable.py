@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import unicodedata
 from pathlib import Path
 
 import openpyxl
@@ -17,6 +18,7 @@ import pytest
 
 from kh_treem.formatting import printable
 from tests.cli import run
+from tests.forms import write_form
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "2022"
 
@@ -75,3 +77,17 @@ def test_the_workbook_is_written_with_the_names_escaped(weird: Path, tmp_path: P
     names = sorted(Path(str(row[0])).name for row in files.iter_rows(min_row=2,
                                                                        values_only=True))
     assert names == ["bad\\xffname.xlsx", "esc\\x1b[2J.xlsx", "line\\nLỗi: forged.xlsx"]
+
+
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+def test_a_file_named_in_either_unicode_form_is_read_and_shown_as_named(
+    tmp_path: Path, form: str
+) -> None:
+    """A Mac writes file names decomposed (NFD), Windows composed (NFC): the commune is found
+    from the name either way, and the name is shown as it is on the disk."""
+    name = unicodedata.normalize(form, "Ia_Tơi_2022.xlsx")
+    path = write_form(tmp_path / name, None, {"live_births": 5})
+    result = run("check", tmp_path, "--format", "json")
+    assert result.exit_code == 0, result.output
+    [record] = json.loads(result.stdout)["files"]
+    assert (record["path"], record["units"]) == (str(path), ["Ia Tơi"])
