@@ -344,10 +344,11 @@ def require_units(plan: Plan) -> Plan:
 def _parse(text: str, name: str) -> Plan:
     import yaml  # only the commands that read a plan pay for it
 
-    loader = _loader()
+    loader = _loader()(text)  # a safe loader, see _loader
     try:
-        data = yaml.load(text, Loader=loader)  # a safe loader, see _loader
-        document = yaml.compose(text, Loader=loader)
+        # Parsed once: the nodes give each key's line, then the data is built from them.
+        document = loader.get_single_node()
+        data = None if document is None else loader.construct_document(document)
         lines = {} if document is None else _lines(document)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
@@ -358,6 +359,8 @@ def _parse(text: str, name: str) -> Plan:
     except (ValueError, RecursionError) as exc:  # a number of thousands of digits, nesting
         detail = str(exc).split(";")[0]
         raise PlanError(f"{name}: not a plan file (a value no plan holds: {detail})") from None
+    finally:
+        loader.dispose()
     if not isinstance(data, dict):
         raise PlanError(f"{name}: a plan file is a mapping of keys (id, year, targets, ...)")
     try:
