@@ -20,7 +20,7 @@ from kh_treem.layouts import Submission
 from kh_treem.plan import Plan, Target, load_plan, require_units
 from kh_treem.problems import Problem
 from kh_treem.scoring import Breakdown, Outcome, score_plan, summed_counts
-from kh_treem.validation import Assembled, Figures, assemble
+from kh_treem.validation import Assembled, Figures, assemble, of_plan_year
 
 __all__ = ["CheckResult", "FileCheck", "Outcome", "ScoreResult", "check", "score"]
 
@@ -105,11 +105,9 @@ def _read(
 ) -> tuple[Plan, Intake, Assembled]:
     plan = require_units(plan if isinstance(plan, Plan) else load_plan(plan))
     intake = read_paths(paths, plan, jobs, progress)
-    years: dict[str, set[int | None]] = defaultdict(set)
-    for sub in intake.submissions:
-        years[sub.file].add(sub.year)
+    used = {sub.file for sub in intake.submissions if of_plan_year(sub, plan)}
     for record in intake.files:  # a file of another year only is not used (year-other)
-        if record.status == "used" and not years[record.path] & {plan.year, None}:
+        if record.status == "used" and record.path not in used:
             record.status, record.reason = "rejected", "year-other"
     return plan, intake, assemble(intake.submissions, plan)
 
@@ -216,7 +214,7 @@ def check(
             warnings=sum(p.severity == "warning" for p in own),
         ))
     senders: dict[str, list[str]] = {}  # what score uses: the plan's year, or no year given
-    for sub in (s for s in intake.submissions if s.year in (plan.year, None)):
+    for sub in (s for s in intake.submissions if of_plan_year(s, plan)):
         senders.setdefault(sub.unit, [])
         if sub.file not in senders[sub.unit]:
             senders[sub.unit].append(sub.file)

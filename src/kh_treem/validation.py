@@ -32,14 +32,14 @@ def assemble(submissions: Iterable[Submission], plan: Plan) -> Assembled:
     problems: list[Problem] = []
     by_unit: dict[str, list[Submission]] = defaultdict(list)
     for sub in _drop_copies(submissions, problems):
-        if sub.year is None:
-            problems.append(Problem("year-missing", file=sub.file, sheet=sub.sheet,
-                                    params={"year": plan.year}))
-        elif sub.year != plan.year:
+        if not of_plan_year(sub, plan):
             problems.append(Problem("year-other", file=sub.file, sheet=sub.sheet,
                                     cell=sub.year_cell,
                                     params={"found": sub.year, "year": plan.year}))
             continue
+        if sub.year is None:
+            problems.append(Problem("year-missing", file=sub.file, sheet=sub.sheet,
+                                    params={"year": plan.year}))
         if sub.values:  # a sheet with no usable figure does not make its unit one that reported
             by_unit[sub.unit].append(sub)
 
@@ -59,6 +59,11 @@ def assemble(submissions: Iterable[Submission], plan: Plan) -> Assembled:
             _apply_rules(unit, values, merged.__getitem__, plan, problems)
         figures[unit] = values
     return Assembled(figures, problems)
+
+
+def of_plan_year(sub: Submission, plan: Plan) -> bool:
+    """Whether assemble uses ``sub`` for ``plan``: of the plan's year, or of no year given."""
+    return sub.year in (plan.year, None)
 
 
 def _drop_copies(submissions: Iterable[Submission], problems: list[Problem]) -> list[Submission]:
