@@ -2,9 +2,10 @@
 
     python examples/yearly_rollup.py "//may-chu/LDTBXH/So lieu" bao-cao/
 
-reads every year's submissions under the shared folder, writes the trend workbook and a JSON
-file into the report folder, and exits 1 when any submission has an error, so that the task
-scheduler (cron, Windows Task Scheduler) can alert someone.
+reads every year's submissions under the shared folder and writes into the report folder the
+trend workbook, the JSON, and xu-huong-theo-nam.csv: one row an indicator, one column a year,
+for Excel (pandas: pip install 'kh-treem[pandas]'). It exits 1 when any submission has an
+error, so that the task scheduler (cron, Windows Task Scheduler) can alert someone.
 """
 
 from __future__ import annotations
@@ -23,6 +24,12 @@ def main(source: Path, reports: Path) -> int:
     write_trend(result, reports / "xu-huong.xlsx")
     with open(reports / "xu-huong.json", "w", encoding="utf-8") as out:
         json.dump(result.to_dict(), out, ensure_ascii=False, indent=2)
+    # The long table (a row a year and indicator) turned into one row an indicator.
+    frame = result.to_frame()
+    names = frame.drop_duplicates("id").set_index("id")["name"]
+    by_year = frame.pivot(index="id", columns="year", values="value").loc[names.index]
+    by_year.insert(0, "name", names)
+    by_year.to_csv(reports / "xu-huong-theo-nam.csv", encoding="utf-8-sig")
     errors = [p for p in result.problems if p.severity == "error"]
     for problem in errors:
         print(f"{problem.where()}: {problem.message()}", file=sys.stderr)

@@ -443,10 +443,10 @@ def test_unknown_option_exits_2(examples: list[Path], tmp_path: Path) -> None:
 
 
 def test_bad_format_value_exits_2(examples: list[Path]) -> None:
-    """A --format that is neither table nor json is a usage error (exit 2)."""
-    result = run("score", *examples, "--no-workbook", "--format", "csv")
+    """A --format that is none of table, json, csv is a usage error (exit 2)."""
+    result = run("score", *examples, "--no-workbook", "--format", "xml")
     assert result.exit_code == 2, result.output
-    assert "csv" in result.output
+    assert "xml" in result.output
     assert "Traceback" not in result.output
 
 

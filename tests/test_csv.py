@@ -19,9 +19,9 @@ import pytest
 import kh_treem
 from kh_treem import limits
 from kh_treem.intake import Intake, Submission, read_paths
-from kh_treem.pipeline import json_number
 from kh_treem.plan import Plan
 from kh_treem.problems import Problem
+from kh_treem.records import json_number
 from tests.expected_2022 import EXPECTED
 from tests.forms import PLAN
 

@@ -7,6 +7,9 @@ exit as it would otherwise and write UTF-8 to stdout and stderr.
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import os
 import subprocess
 import sys
@@ -24,10 +27,14 @@ EXAMPLES = REPO / "examples" / "2022"
     (["check", str(EXAMPLES)], 0),
     (["score", str(EXAMPLES), "--no-workbook"], 0),
     (["rollup", str(REPO / "examples"), "--no-horizon"], 0),
+    (["score", str(EXAMPLES), "--no-workbook", "--format", "json"], 0),
+    (["score", str(EXAMPLES), "--no-workbook", "--format", "csv"], 0),
+    (["rollup", str(REPO / "examples"), "--no-horizon", "--format", "csv"], 0),
     (["score", "{tmp}/missing", "--no-workbook"], 1),
     (["template", "--unit", "Ia Tơi", "-o", "{tmp}/form.xlsx"], 0),
     (["template", "--unit", "Ia Grai"], 2),
-], ids=["check", "score", "rollup", "missing-path", "template", "unknown-commune"])
+], ids=["check", "score", "rollup", "score-json", "score-csv", "rollup-csv", "missing-path",
+        "template", "unknown-commune"])
 def test_every_command_writes_utf8_whatever_the_code_page(
     args: list[str], code: int, lang: str, encoding: str, tmp_path: Path
 ) -> None:
@@ -41,6 +48,23 @@ def test_every_command_writes_utf8_whatever_the_code_page(
     assert "\\u" not in out + err  # no letter written as an escape
     if lang == "vi":  # Vietnamese letters, which cp1258 and cp1252 lack precomposed
         assert any(ch in "đĐ" or "\u1ea0" <= ch <= "\u1ef9" for ch in out + err)
+
+
+@pytest.mark.parametrize("encoding", ["cp1258", "cp1252"])
+def test_json_and_csv_read_back_with_the_communes_names(encoding: str, tmp_path: Path) -> None:
+    """`kh-treem score ... --format json > out.json` in a scheduled task on Windows."""
+    env = {**os.environ, "PYTHONIOENCODING": encoding}
+    outputs = {}
+    for fmt in ("json", "csv"):
+        done = subprocess.run(
+            [sys.executable, "-m", "kh_treem", "score", str(EXAMPLES), "--no-workbook",
+             "--format", fmt, *(["--by-unit"] if fmt == "csv" else [])],
+            capture_output=True, env=env, cwd=tmp_path, timeout=120)
+        assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+        outputs[fmt] = done.stdout
+    assert json.loads(outputs["json"].decode("utf-8"))["units_expected"][0] == "Ia Đal"
+    rows = csv.DictReader(io.StringIO(outputs["csv"].decode("utf-8-sig"), newline=""))
+    assert next(rows)["commune"] == "Ia Đal"
 
 
 def test_python_m_kh_treem_is_the_command(tmp_path: Path) -> None:

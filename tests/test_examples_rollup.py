@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 import sys
@@ -78,3 +79,9 @@ def test_cron_script_writes_trend_and_json(tmp_path: Path) -> None:
     assert data["years"] == [2021, 2022, 2023]
     book = openpyxl.load_workbook(tmp_path / "reports" / "xu-huong.xlsx")
     assert book.sheetnames[:4] == ["Mục tiêu 1", "Mục tiêu 2", "Mục tiêu 3", "Mục tiêu 4"]
+    with open(tmp_path / "reports" / "xu-huong-theo-nam.csv", encoding="utf-8-sig") as table:
+        rows = list(csv.reader(table))
+    assert rows[0] == ["id", "name", "2021", "2022", "2023"]
+    assert len(rows) == 1 + 33
+    assert rows[3][:2] == ["3a", "Tỷ suất tử vong trẻ sơ sinh"]
+    assert float(rows[3][3]) == 12.5  # 3a in 2022: 2 neonatal deaths per 160 live births

@@ -19,9 +19,10 @@ import pytest
 import kh_treem
 from kh_treem.intake import Intake, Submission, read_paths
 from kh_treem.layouts import SheetReader, SheetSource
-from kh_treem.pipeline import ScoreResult, json_number
+from kh_treem.pipeline import ScoreResult
 from kh_treem.plan import Plan
 from kh_treem.problems import Problem
+from kh_treem.records import json_number
 from tests.expected_2022 import EXPECTED
 from tests.forms import PLAN, write_form
 from tests.test_intake import HEADER, write_ods, write_rows

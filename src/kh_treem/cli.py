@@ -30,6 +30,7 @@ from kh_treem.names import UnitMatcher
 from kh_treem.pipeline import CheckResult, ScoreResult
 from kh_treem.plan import Plan, PlanError, json_schema, load_plan, require_units
 from kh_treem.problems import Problem
+from kh_treem.records import csv_bytes
 from kh_treem.template import form_filename, previous_figures, write_form
 from kh_treem.text_table import layout
 from kh_treem.trend_workbook import write_trend
@@ -54,6 +55,7 @@ app = typer.Typer(
 class Format(enum.StrEnum):
     table = "table"
     json = "json"
+    csv = "csv"
 
 
 class Lang(enum.StrEnum):
@@ -78,7 +80,8 @@ PlanOption = Annotated[Path | None, typer.Option(
     "--plan", "-p", help="Tệp kế hoạch YAML (mặc định: kế hoạch 2022 của huyện Ia H’Drai).",
     dir_okay=False)]
 FormatOption = Annotated[Format, typer.Option(
-    "--format", "-f", help="table: bảng trên màn hình; json: cho máy đọc.")]
+    "--format", "-f", help="table: bảng trên màn hình; json: cho máy đọc; csv: bảng phẳng"
+    " cho Excel (UTF-8 có BOM).")]
 LangOption = Annotated[Lang, typer.Option("--lang", help="Ngôn ngữ (vi, en).")]
 DebugOption = Annotated[bool, typer.Option("--debug", help="In chi tiết lỗi nội bộ.")]
 JobsOption = Annotated[int, typer.Option(
@@ -99,12 +102,17 @@ def score(
     no_workbook: Annotated[bool, typer.Option(
         "--no-workbook", help="Không ghi bảng tổng hợp.")] = False,
     fmt: FormatOption = Format.table,
+    by_unit: Annotated[bool, typer.Option(
+        "--by-unit", help="Với --format csv: một hàng cho mỗi xã và chỉ tiêu.")] = False,
     lang: LangOption = Lang.vi,
     jobs: JobsOption = 0,
     quiet: QuietOption = False,
     debug: DebugOption = False,
 ) -> None:
     """Chấm điểm các chỉ tiêu của kế hoạch từ số liệu các xã gửi về."""
+    if by_unit and fmt is not Format.csv:
+        _fail("--by-unit chỉ dùng với --format csv." if lang is Lang.vi
+              else "--by-unit goes with --format csv.", EXIT_USAGE)
     loaded = _load_plan(plan, lang)
     target = output or Path(f"kh-treem-{loaded.id}.xlsx")
     if not no_workbook:
@@ -116,7 +124,7 @@ def score(
             _refuse_output(target, lang)
         written = None if no_workbook else _write(
             lambda: write_summary(result, target, lang.value), target, lang.value, debug)
-        _show(result, fmt, lang.value, written)
+        _show(result, fmt, lang.value, written, by_unit)
     failed_write = not no_workbook and written is None
     raise typer.Exit(EXIT_INPUT_ERRORS if result.has_errors or failed_write else EXIT_OK)
 
@@ -327,12 +335,18 @@ def _plan_unusable(exc: PlanError, lang: Lang) -> NoReturn:
 
 def _show(
     result: ScoreResult | CheckResult | RollupResult, fmt: Format, lang: str,
-    written: Path | None = None,
+    written: Path | None = None, by_unit: bool = False,
 ) -> None:
-    """Every command's result as output, in one place: JSON for scripts, a table for people
-    (``written``: the workbook written beside it, if any)."""
+    """Every command's result as output, in one place: JSON for scripts, CSV for
+    spreadsheets, a table for people (``written``: the workbook written beside it, if any;
+    ``by_unit``: the CSV of a score by commune)."""
     if fmt is Format.json:
         _print_json(result.to_dict(lang))
+    elif fmt is Format.csv:
+        table = (result.to_table(lang, by_unit) if isinstance(result, ScoreResult)
+                 else result.to_table(lang))
+        _print_bytes(csv_bytes(table))
+        _render_problems(result.problems, lang, stderr=True)  # a table has no room for them
     elif isinstance(result, ScoreResult):
         _render(result, lang, written)
     elif isinstance(result, CheckResult):
@@ -346,7 +360,11 @@ def _print_json(data: dict[str, Any]) -> None:
     stand for a file name's undecodable bytes become JSON's own escapes (\\udcff), which
     read back as the same name."""
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    encoded = text.encode("utf-8", "backslashreplace")
+    _print_bytes(text.encode("utf-8", "backslashreplace"))
+
+
+def _print_bytes(encoded: bytes) -> None:
+    """Bytes to stdout as they are, whatever the console's encoding."""
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:  # a text-only stream (an embedding program's)
         sys.stdout.write(encoded.decode("utf-8"))

@@ -16,11 +16,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from kh_treem.intake import FileRecord, Progress, read_paths
 from kh_treem.layouts import Submission
-from kh_treem.pipeline import json_number, target_fields
 from kh_treem.plan import (
     Direction,
     Element,
@@ -33,8 +32,12 @@ from kh_treem.plan import (
     require_units,
 )
 from kh_treem.problems import Problem
+from kh_treem.records import TARGET_COLUMNS, Table, data_frame, json_number, target_fields
 from kh_treem.scoring import Status, score_target
 from kh_treem.validation import assemble
+
+if TYPE_CHECKING:
+    import pandas
 
 Change = Literal["better", "worse", "unchanged"]
 Band = Literal[
@@ -102,6 +105,26 @@ class RollupResult:
                        "units": f.units, "reason": f.reason, "reader": f.reader}
                       for f in self.files],
         }
+
+    def to_table(self, lang: str = "vi") -> Table:
+        """One row a year and indicator, with that year's target and status where the year
+        has a plan: what ``--format csv`` writes."""
+        rows = []
+        for trend in self.trends:
+            for year in self.years:
+                own = _target(self.plans.get(year), trend.target.id)
+                v = trend.by_year[year]
+                rows.append({
+                    "year": year, **target_fields(trend.target, lang),
+                    "target": None if own is None else json_number(own.target),
+                    "numerator": v.numerator, "denominator": v.denominator,
+                    "value": json_number(v.value), "status": v.status,
+                })
+        return Table(TARGET_COLUMNS, rows)
+
+    def to_frame(self, lang: str = "vi") -> pandas.DataFrame:
+        """:meth:`to_table` as a pandas DataFrame (``pip install 'kh-treem[pandas]'``)."""
+        return data_frame(self.to_table(lang))
 
 
 def rollup(

@@ -11,16 +11,26 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kh_treem.intake import FileRecord, Intake, Progress, read_paths
 from kh_treem.layouts import Submission
-from kh_treem.plan import Plan, Target, load_plan, require_units
+from kh_treem.plan import Plan, load_plan, require_units
 from kh_treem.problems import Problem
+from kh_treem.records import (
+    TARGET_COLUMNS,
+    UNIT_COLUMNS,
+    Table,
+    data_frame,
+    json_number,
+    target_fields,
+)
 from kh_treem.scoring import Breakdown, Outcome, score_plan, summed_counts
 from kh_treem.validation import Assembled, Figures, assemble, of_plan_year
+
+if TYPE_CHECKING:
+    import pandas
 
 __all__ = ["CheckResult", "FileCheck", "Outcome", "ScoreResult", "check", "score"]
 
@@ -65,24 +75,30 @@ class ScoreResult:
             ],
         }
 
+    def to_table(self, lang: str = "vi", by_unit: bool = False) -> Table:
+        """One row a target (``by_unit``: a commune and target, the targets counting
+        communes left out): what ``--format csv`` writes."""
+        year = self.plan.year
+        if not by_unit:
+            return Table(TARGET_COLUMNS, [_target_row(year, o, lang) for o in self.indicators])
+        return Table(UNIT_COLUMNS, [{"commune": unit, **_target_row(year, o, lang)}
+                                    for unit, outcomes in self.by_unit.items()
+                                    for o in outcomes])
 
-def json_number(value: Fraction | None) -> float | int | None:
-    """A value for JSON: rounded to 4 decimals, an int when whole."""
-    if value is None:
-        return None
-    rounded = round(value, 4)
-    return int(rounded) if rounded.denominator == 1 else float(rounded)
+    def to_frame(self, lang: str = "vi", by_unit: bool = False) -> pandas.DataFrame:
+        """:meth:`to_table` as a pandas DataFrame (``pip install 'kh-treem[pandas]'``)."""
+        return data_frame(self.to_table(lang, by_unit))
+
+
+def _target_row(year: int, o: Outcome, lang: str) -> dict[str, Any]:
+    return {"year": year, **target_fields(o.target, lang), "target": json_number(o.target.target),
+            "numerator": o.numerator, "denominator": o.denominator,
+            "value": json_number(o.value), "status": o.status}
 
 
 def _unit_outcome(o: Outcome) -> dict[str, Any]:
     return {"id": o.target.id, "numerator": o.numerator, "denominator": o.denominator,
             "value": json_number(o.value), "status": o.status}
-
-
-def target_fields(t: Target, lang: str) -> dict[str, Any]:
-    """What a JSON document says of a target before its figures."""
-    return {"id": t.id, "goal": t.goal, "name": t.name.get(lang), "unit": t.unit,
-            "direction": t.direction.value}
 
 
 def _indicator(o: Outcome, lang: str) -> dict[str, Any]:
@@ -154,6 +170,10 @@ class FileCheck:
                 "sha256": r.sha256, "reason": r.reason, "reader": r.reader}
 
 
+FILE_COLUMNS = ("path", "status", "units", "years", "values", "errors", "warnings", "sha256",
+                "reason", "reader")
+
+
 @dataclass(frozen=True)
 class CheckResult:
     plan: Plan
@@ -176,6 +196,18 @@ class CheckResult:
             "problems": [p.to_dict(lang) for p in self.problems],
             "summary": self.summary,
         }
+
+    def to_table(self, lang: str = "vi") -> Table:
+        """One row a file, as in the table of ``kh-treem check`` (``lang`` is for the
+        signature all results share: a file's row holds no words)."""
+        rows = [{**f.to_dict(), "units": "; ".join(f.record.units),
+                 "years": "; ".join("" if y is None else str(y) for y in f.years)}
+                for f in self.files]
+        return Table(FILE_COLUMNS, rows)
+
+    def to_frame(self, lang: str = "vi") -> pandas.DataFrame:
+        """:meth:`to_table` as a pandas DataFrame (``pip install 'kh-treem[pandas]'``)."""
+        return data_frame(self.to_table(lang))
 
     @property
     def summary(self) -> dict[str, int]:
