@@ -31,10 +31,10 @@ UNIT_OF = {"Ia_Dal.xlsx": "Ia Đal", "Ia_Dom.xlsx": "Ia Dom", "Ia_Toi.xlsx": "Ia
 UNITS = ["Ia Đal", "Ia Dom", "Ia Tơi"]
 VALUES_PER_FORM = 51  # every element of the 2022 plan, in each example
 
-TOP_KEYS = {"plan", "units_expected", "units_missing", "units_sent_twice", "files", "problems",
-            "summary"}
+TOP_KEYS = {"plan", "units_expected", "units_missing", "units_sent_twice", "files", "files_gone",
+            "problems", "summary"}
 FILE_KEYS = {"path", "status", "units", "years", "values", "errors", "warnings", "sha256",
-             "reason", "reader"}
+             "reason", "reader", "change"}
 
 
 def check_json(*args: object) -> tuple[int, dict[str, Any]]:

@@ -133,6 +133,10 @@ def score(
 def check(
     paths: Paths,
     plan: PlanOption = None,
+    state: Annotated[Path | None, typer.Option(
+        "--state", help="Tệp .json ghi lại các tệp đã thấy, để đánh dấu tệp mới, tệp đã thay"
+        " đổi từ lần kiểm tra trước (đặt ngoài thư mục số liệu).", show_default=False,
+        dir_okay=False)] = None,
     fmt: FormatOption = Format.table,
     lang: LangOption = Lang.vi,
     jobs: JobsOption = 0,
@@ -141,8 +145,10 @@ def check(
 ) -> None:
     """Kiểm tra các tệp số liệu (không chấm điểm): từng tệp, xã nào thiếu, xã nào gửi hai lần."""
     loaded = _load_plan(plan, lang)
+    if state is not None:
+        _check_state(state, paths, lang)
     with _guard(lang, debug), _progress(quiet, lang) as progress:
-        result = kh_treem.check(paths, loaded, _jobs(jobs), progress)
+        result = kh_treem.check(paths, loaded, _jobs(jobs), progress, state)
         _show(result, fmt, lang.value)
     raise typer.Exit(EXIT_INPUT_ERRORS if result.has_errors else EXIT_OK)
 
@@ -447,6 +453,24 @@ def _check_output(target: Path, inputs: Sequence[Path], lang: Lang) -> Path:
     return target
 
 
+def _check_state(state: Path, paths: Sequence[Path], lang: Lang) -> None:
+    """Refuse, before anything is read, a state file that is not a .json file of its own:
+    one of the inputs, or inside a folder being checked (it would be listed as a file that
+    changes every night)."""
+    vi = lang is Lang.vi
+    if state.suffix.lower() != ".json" or _kind(state, lang) in ("folder", "other"):
+        _fail(f"{state}: tệp trạng thái là một tệp .json; đặt tên kết thúc bằng .json." if vi
+              else f"{state}: the state file is a .json file; give a name ending in .json.",
+              EXIT_USAGE)
+    real = Path(os.path.realpath(state))
+    if _is_input(state, list(paths)) or any(
+            real.is_relative_to(os.path.realpath(p)) for p in paths
+            if _kind(p, lang) == "folder"):
+        _fail(f"{state}: đặt tệp trạng thái ngoài các tệp và thư mục số liệu." if vi
+              else f"{state}: keep the state file outside the files and folders checked.",
+              EXIT_USAGE)
+
+
 def _in_folders(target: Path, paths: Sequence[Path], lang: Lang) -> bool:
     """Whether ``target`` is a file already there inside one of the folders in ``paths``."""
     if _kind(target, lang) != "file":
@@ -649,29 +673,40 @@ def _place(problem: Problem) -> str:
 
 def _render_check(result: CheckResult, lang: str) -> None:
     plan = result.plan
-    # A plain table, one file a line, whatever the output: rich would take longer to lay
-    # out 10,000 rows than kh-treem takes to read the files.
-    header = [word(key, lang) for key in
-              ("file", "units", "year", "values", "error", "warning", "what_became")]
-    rows = [
-        [printable(f.record.path), printable(", ".join(f.record.units)),
-         ", ".join("—" if y is None else str(y) for y in f.years),
-         str(f.values), str(f.errors), str(f.warnings), word(f.record.status, lang)]
-        for f in result.files
-    ]
-    lines = [printable(f"{word('check_title', lang)}: {plan.area.get(lang)} · {plan.year}"), "",
-             *layout(header, rows, right={3, 4, 5}), ""]
+    # What the officer acts on first, above the files: who has not sent, who sent twice, and
+    # (with --state) what went away since the last check.
+    lines = [printable(f"{word('check_title', lang)}: {plan.area.get(lang)} · {plan.year}"), ""]
     if result.units_missing:
         lines.append(printable(word("units_missing_line", lang).format(
             units=", ".join(result.units_missing))))
     for unit, files in result.units_sent_twice.items():
         lines.append(printable(word("sent_twice_line", lang).format(unit=unit,
                                                                     files=", ".join(files))))
-    if result.units_missing or result.units_sent_twice:
+    if result.files_gone:
+        lines.append(printable(word("gone_line", lang).format(files=", ".join(
+            result.files_gone))))
+    if len(lines) > 2:
         lines.append("")
+    # A plain table, one file a line, whatever the output: rich would take longer to lay
+    # out 10,000 rows than kh-treem takes to read the files.
+    keys = ["file", "units", "year", "values", "error", "warning", "what_became"]
+    if result.since_last_run:
+        keys.append("since_last")
+    rows = [
+        [printable(f.record.path), printable(", ".join(f.record.units)),
+         ", ".join("—" if y is None else str(y) for y in f.years),
+         str(f.values), str(f.errors), str(f.warnings), word(f.record.status, lang),
+         *([word(f"file_{f.change}", lang)] if f.change else [])]
+        for f in result.files
+    ]
+    lines += [*layout([word(key, lang) for key in keys], rows, right={3, 4, 5}), ""]
     sys.stdout.write("\n".join(lines) + "\n")
     _render_problems(result.problems, lang)
     closing = word("check_line", lang).format(**result.summary)
+    if result.since_last_run:
+        changes = [f.change for f in result.files]
+        closing += word("arrivals_line", lang).format(new=changes.count("new"),
+                                                     changed=changes.count("changed"))
     if sys.stdout.isatty():
         _console().print(f"[bold]{closing}[/bold]")
     else:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kh_treem.arrivals import Change, since_last_run
 from kh_treem.intake import FileRecord, Intake, Progress, read_paths
 from kh_treem.layouts import Submission
 from kh_treem.plan import Plan, load_plan, require_units
@@ -162,16 +163,18 @@ class FileCheck:
     values: int
     errors: int
     warnings: int
+    change: Change | None = None  # since the last check with a state file; None without one
 
     def to_dict(self) -> dict[str, Any]:
         r = self.record
         return {"path": r.path, "status": r.status, "units": r.units, "years": self.years,
                 "values": self.values, "errors": self.errors, "warnings": self.warnings,
-                "sha256": r.sha256, "reason": r.reason, "reader": r.reader}
+                "sha256": r.sha256, "reason": r.reason, "reader": r.reader,
+                "change": self.change}
 
 
 FILE_COLUMNS = ("path", "status", "units", "years", "values", "errors", "warnings", "sha256",
-                "reason", "reader")
+                "reason", "reader", "change")
 
 
 @dataclass(frozen=True)
@@ -181,6 +184,8 @@ class CheckResult:
     units_missing: list[str]
     units_sent_twice: dict[str, list[str]]  # unit -> the files that sent it
     problems: list[Problem]
+    files_gone: list[str] = field(default_factory=list)  # seen by the last check, not now
+    since_last_run: bool = False  # whether the files were compared with a state file
 
     @property
     def has_errors(self) -> bool:
@@ -193,6 +198,7 @@ class CheckResult:
             "units_missing": self.units_missing,
             "units_sent_twice": self.units_sent_twice,
             "files": [f.to_dict() for f in self.files],
+            "files_gone": self.files_gone,
             "problems": [p.to_dict(lang) for p in self.problems],
             "summary": self.summary,
         }
@@ -224,10 +230,20 @@ def check(
     plan: Plan | Path | str | None = None,
     jobs: int = 1,
     progress: Progress | None = None,
+    state: Path | str | None = None,
 ) -> CheckResult:
-    """Read and validate the submissions in ``paths`` without scoring: the nightly check."""
+    """Read and validate the submissions in ``paths`` without scoring: the nightly check.
+
+    With ``state`` (a JSON file kh-treem keeps; keep it out of ``paths``), each file is
+    marked new, changed or unchanged since the last check with the same state, the files
+    gone are named, and the state is then updated.
+    """
     plan, intake, assembled = _read(paths, plan, jobs, progress)
     problems = intake.problems + assembled.problems
+    arrivals = None
+    if state is not None:
+        arrivals, state_problems = since_last_run(Path(state), intake.files)
+        problems = state_problems + problems
     by_file: dict[str, list[Submission]] = defaultdict(list)
     for sub in intake.submissions:
         by_file[sub.file].append(sub)
@@ -244,6 +260,7 @@ def check(
             values=sum(len(s.values) for s in mine),
             errors=sum(p.severity == "error" for p in own),
             warnings=sum(p.severity == "warning" for p in own),
+            change=arrivals.changes[record.path] if arrivals else None,
         ))
     senders: dict[str, list[str]] = {}  # what score uses: the plan's year, or no year given
     for sub in (s for s in intake.submissions if of_plan_year(s, plan)):
@@ -256,4 +273,6 @@ def check(
         units_missing=[u for u in plan.units if u not in senders],
         units_sent_twice={u: f for u, f in senders.items() if len(f) > 1},
         problems=problems,
+        files_gone=arrivals.gone if arrivals else [],
+        since_last_run=arrivals is not None,
     )

@@ -62,6 +62,24 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
         "bỏ qua: bảng do kh-treem ghi (tổng hợp, xu hướng), không phải số liệu của xã",
         "skipped: a workbook kh-treem wrote (summary, trend), not a submission",
     ),
+    "state-unreadable": (
+        "notice",
+        "không đọc được tệp trạng thái của lần kiểm tra trước; coi mọi tệp là mới",
+        "the state of the last check cannot be read ({detail}); every file is taken as new",
+    ),
+    "state-invalid": (
+        "notice",
+        "tệp trạng thái bị hỏng hoặc không phải do kh-treem check ghi; coi mọi tệp là mới, và"
+        " ghi lại tệp trạng thái",
+        "the state file is damaged or was not written by kh-treem check ({detail}); every file"
+        " is taken as new, and the state is written afresh",
+    ),
+    "state-unwritable": (
+        "error",
+        "không ghi được tệp trạng thái; lần kiểm tra sau sẽ so với lần đã ghi được trước đó",
+        "the state file could not be written ({detail}); the next check compares with the last"
+        " state that was written",
+    ),
     "file-empty": (
         "error",
         "tệp rỗng (0 byte); xin xã gửi lại",
