@@ -645,6 +645,36 @@ def test_diacritic_file_name_and_bare_unit_score_like_the_clean_file(
     assert b["files"][0]["status"] == "used"
 
 
+@pytest.mark.parametrize("given", [
+    r"\\may-chu\LDTBXH\So lieu 2022",  # a Windows share, as typed in a Command Prompt
+    "//may-chu/LDTBXH/So lieu 2022",  # the same with forward slashes (scheduled tasks)
+    r"D:\So lieu\Ia_Dal.xlsx",
+], ids=["unc", "unc-forward", "drive"])
+def test_a_path_that_cannot_be_found_is_named_as_the_officer_typed_it(
+    given: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("check", given)
+    assert result.exit_code == 1
+    assert f"Lỗi: {given}: không tìm thấy tệp hoặc thư mục này" in result.stdout.splitlines()
+
+
+def test_a_file_name_with_backslashes_is_read_and_shown_as_it_is(
+    examples: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Windows path kept as a file's name (a zip unpacked on the Linux server of a share)."""
+    if os.sep == "\\":
+        pytest.skip("on Windows a backslash separates folders")
+    monkeypatch.chdir(tmp_path)
+    Path("share").mkdir()
+    named = Path("share") / r"So lieu\2022\Ia_Dal.xlsx"
+    shutil.copy2(examples[0], named)
+    result = run("check", "share", "-f", "json")
+    files = json.loads(result.stdout)["files"]
+    assert [(f["path"], f["status"], f["units"]) for f in files] == [
+        (r"share/So lieu\2022\Ia_Dal.xlsx", "used", ["Ia Đal"])]
+
+
 @pytest.mark.parametrize("command", [
     pytest.param(["check"], id="check"),
     pytest.param(["score", "--no-workbook"], id="score"),
