@@ -13,11 +13,13 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 import yaml
 
 from kh_treem.multiyear import Projection, RollupResult, Trend, rollup
 from kh_treem.plan import Direction, Plan, load_plan
+from kh_treem.trend_workbook import write_trend
 from tests.forms import PLAN, write_form
 
 UNITS = ("Ia Đal", "Ia Dom", "Ia Tơi")
@@ -452,6 +454,39 @@ def test_bands(
     p = projection(rollup(paths, horizons=[h]), tid)
     assert (p.horizon, p.band) == (horizon, band)
     assert p.ratio == (None if ratio is None else pytest.approx(ratio, rel=1e-9))
+
+
+@pytest.mark.parametrize(("series", "projected", "capped"), [
+    # 5a (at least 97 %): 50 -> 80 grows 26.5 % a year; 80 x 1.265^2 = 128 % is held at 100.
+    ({2021: (50, 100), 2023: (80, 100)}, 100.0, True),
+    # 50 -> 60: 60 x 1.2 = 72 %, under the limit.
+    ({2021: (50, 100), 2023: (60, 100)}, 72.0, False),
+    # Exactly at the limit is not capped: 25 -> 50 -> (x2) 100 %.
+    ({2021: (25, 100), 2023: (50, 100)}, 100.0, False),
+])
+def test_a_percentage_is_never_projected_past_100(
+    tmp_path: Path, series: dict[int, tuple[int, int] | None], projected: float, capped: bool
+) -> None:
+    paths = single_unit(tmp_path / "in", "5a", series)
+    h = horizon_file(tmp_path / "h2025.yaml", 2025, {"5a": ("at_least", 97, "%")})
+    p = projection(rollup(paths, horizons=[h]), "5a")
+    assert (p.projected, p.capped) == (pytest.approx(projected, rel=1e-9), capped)
+
+
+def test_a_capped_projection_is_said_in_json_and_in_the_trend_workbook(
+    tmp_path: Path
+) -> None:
+    paths = single_unit(tmp_path / "in", "5a", {2021: (50, 100), 2023: (80, 100)})
+    h = horizon_file(tmp_path / "h2025.yaml", 2025, {"5a": ("at_least", 97, "%")})
+    result = rollup(paths, horizons=[h])
+    data = result.to_dict()
+    five_a = next(i for i in data["indicators"] if i["id"] == "5a")
+    assert (five_a["projection"]["projected"], five_a["projection"]["capped"]) == (100, True)
+    write_trend(result, tmp_path / "xu-huong.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "xu-huong.xlsx")["Dự báo"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0][-1] == "Ghi chú"
+    assert rows[1][-1] == "theo tốc độ này sẽ vượt 100%; ghi mức tối đa 100%"
 
 
 @pytest.mark.parametrize(

@@ -317,11 +317,12 @@ def test_workbook_outlook_sheet(trend_book: Path) -> None:
     ws = openpyxl.load_workbook(trend_book)["Dự báo"]
     rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True)}
     assert sorted(rows) == ["1", "3a", "4b", "5a"]
-    _, _, year, target, first, last, ratio, projected, band = rows["4b"]
-    assert (year, target, first, last, band) == (2025, "≤ 17", 2021, 2023, "cần đẩy nhanh")
+    _, _, year, target, first, last, ratio, projected, band, note = rows["4b"]
+    assert (year, target, first, last, band, note) == (2025, "≤ 17", 2021, 2023,
+                                                       "cần đẩy nhanh", None)
     assert ratio == pytest.approx(0.6956675664665825, rel=1e-9)
     assert projected == pytest.approx(22.5, rel=1e-9)
-    assert rows["1"][-1] == "đã đạt"
+    assert rows["1"][-2] == "đã đạt"
 
 
 def test_workbook_files_read(trend_book: Path, folder: Path) -> None:

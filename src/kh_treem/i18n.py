@@ -55,11 +55,16 @@ WORDS = {
     "ratio": ("Tỷ số tăng trưởng", "Growth ratio"),
     "projected": ("Dự báo", "Projected"),
     "band": ("Đánh giá tiến độ", "Progress"),
+    "note": ("Ghi chú", "Note"),
+    "capped": ("theo tốc độ này sẽ vượt {limit}; ghi mức tối đa {limit}",
+               "at this pace it would pass {limit}; held at {limit}"),
     "rollup_legend": (
         "✓ đạt, ✗ chưa đạt, – không áp dụng, ? chưa có số liệu; * năm không có kế hoạch (chỉ có"
-        " số liệu). Dự báo theo tốc độ tăng trưởng bình quân năm (CAGR), như báo cáo tiến độ SDG.",
+        " số liệu). Dự báo theo tốc độ tăng trưởng bình quân năm, như cách Open SDG đánh giá tiến"
+        " độ các Mục tiêu phát triển bền vững (SDG) của Liên hợp quốc.",
         "✓ met, ✗ not met, – not applicable, ? no data; * a year without a plan (values only)."
-        " Projections use the compound annual growth rate, as SDG progress reports do."),
+        " Projections use the compound annual growth rate, the progress measure of Open SDG for"
+        " the UN Sustainable Development Goals (SDG)."),
     "summary_book": ("bảng tổng hợp", "the summary workbook"),
     "trend_book": ("bảng xu hướng", "the trend workbook"),
     "trend_written": ("Đã ghi bảng xu hướng: {path}", "Trend workbook written: {path}"),

@@ -4,8 +4,9 @@
 (each submission says its year), scores every year against the plan of that
 year (a year with no plan gets values and no status), says whether each
 indicator got better or worse, and projects it to the national targets of a
-horizon year (2025, 2030) with the compound-annual-growth-rate method of the
-SDG progress reports.
+horizon year (2025, 2030) with the progress measure of Open SDG (Statistics
+Canada's, after Eurostat's): the observed compound annual growth rate over the
+one needed to reach the target.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ Band = Literal[
 # unit -> element code -> value, for one year
 Counts = dict[str, dict[str, int]]
 
+# The most a value of each unit can be: a projection never passes it.
+UPPER_LIMITS = {"%": 100.0, "‰": 1_000.0, "/100.000": 100_000.0}
 PROGRAM_START = 2021  # the first year of the National Action Program for Children 2021-2030
 YEARS_AROUND = 5  # a form's year may be this far from the plans' years, and no farther
 
@@ -75,6 +78,7 @@ class Projection:
     projected: float | None  # the value at the horizon year at the actual growth rate
     first_year: int | None
     last_year: int | None
+    capped: bool = False  # projected held at the most its unit allows (100 %)
 
 
 @dataclass(frozen=True)
@@ -391,12 +395,12 @@ def _project(target: Target, values: Mapping[int, YearValue], horizon: Plan) -> 
     points = [(y, _comparable(target, goal, v)) for y, v in sorted(values.items())]
     known = [(y, x) for y, x in points if x is not None]
 
-    def projection(band: Band, ratio: float | None = None,
-                   projected: float | None = None) -> Projection:
+    def projection(band: Band, ratio: float | None = None, projected: float | None = None,
+                   capped: bool = False) -> Projection:
         first = known[0][0] if known else None
         last = known[-1][0] if known else None
         return Projection(horizon.year, goal.target, goal.direction, band, ratio, projected,
-                          first, last)
+                          first, last, capped)
 
     if not known:
         return projection("insufficient_data")
@@ -411,11 +415,14 @@ def _project(target: Target, values: Mapping[int, YearValue], horizon: Plan) -> 
         return projection("insufficient_data")
     actual = (float(xt) / float(x0)) ** (1 / (t - t0)) - 1
     required = (float(goal.target) / float(x0)) ** (1 / (horizon.year - t0)) - 1
-    projected = float(xt) * (1 + actual) ** (horizon.year - t)
+    # From values of 0 or more, the growth is never below 0; it may pass 100 %.
+    growth = float(xt) * (1 + actual) ** (horizon.year - t)
+    projected = min(growth, UPPER_LIMITS.get(goal.unit, math.inf))
+    capped = not math.isclose(projected, growth, rel_tol=1e-9)  # float noise at the limit
     if math.isclose(required, 0, abs_tol=1e-12):
-        return projection("insufficient_data", None, projected)
+        return projection("insufficient_data", None, projected, capped)
     ratio = actual / required
-    return projection(_band(ratio), ratio, projected)
+    return projection(_band(ratio), ratio, projected, capped)
 
 
 def _band(ratio: float) -> Band:
@@ -445,7 +452,7 @@ def _trend_dict(trend: Trend, lang: str) -> dict[str, Any]:
         {"horizon": p.horizon, "target": json_number(p.target), "direction": p.direction.value,
          "band": p.band, "ratio": None if p.ratio is None else round(p.ratio, 4),
          "projected": None if p.projected is None else round(p.projected, 4),
-         "from": p.first_year, "to": p.last_year}
+         "capped": p.capped, "from": p.first_year, "to": p.last_year}
         for p in trend.projections
     ]
     return {

@@ -83,16 +83,18 @@ class _TrendWriter(BookWriter):
     def _outlook(self) -> None:
         lang = self.lang
         keys = ["id", "indicator", "horizon", "target", "first_year", "last_year", "ratio",
-                "projected", "band"]
+                "projected", "band", "note"]
         sheet = self._sheet("outlook", [word(k, lang) for k in keys],
-                            [8, 44, 9, 10, 9, 9, 10, 12, 20], 0)
+                            [8, 44, 9, 10, 9, 9, 10, 12, 20, 30], 0)
         row = 1
         for trend in self.result.trends:
             for p in trend.projections:
+                limit = f"{p.projected:g}{trend.target.unit}" if p.capped else ""
                 self._row(sheet, row, [
                     trend.target.id, trend.target.name.get(lang), p.horizon,
                     f"{p.direction.sign} {float(p.target):g}", p.first_year, p.last_year,
                     p.ratio, p.projected, band_label(p.band, lang),
+                    word("capped", lang).format(limit=limit) if p.capped else None,
                 ])
                 row += 1
 
