@@ -182,20 +182,62 @@ def test_cli_json_has_a_change_per_file_and_the_files_gone(folder: Path) -> None
     assert ([f["change"] for f in plain["files"]], plain["files_gone"]) == ([None, None], [])
 
 
-def test_cli_state_that_cannot_be_written_exits_1_after_the_table(folder: Path) -> None:
-    result = run("check", folder, "--state", "no-such-folder/da-thay.json")
+def test_cli_state_that_cannot_be_written_exits_1_after_the_table(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full_disk(self: Path, *args: object, **kwargs: object) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", full_disk)
+    result = run("check", folder, "--state", "da-thay.json")
     assert result.exit_code == 1
     assert file_row(result.output, folder / "Ia_Dal.xlsx")[-1] == "Mới"
-    assert ("Lỗi: no-such-folder/da-thay.json: không ghi được tệp trạng thái; lần kiểm tra sau"
-            " sẽ so với lần đã ghi được trước đó") in lines(result.output)
+    assert ("Lỗi: da-thay.json: không ghi được tệp trạng thái; lần kiểm tra sau sẽ so với lần"
+            " đã ghi được trước đó") in lines(result.output)
+
+
+def test_cli_state_in_a_folder_that_is_not_there_is_a_usage_error(folder: Path) -> None:
+    result = run("check", folder, "--state", "kiem-tra/da-thay.json")
+    assert result.exit_code == 2
+    assert result.stderr == ("kiem-tra/da-thay.json: không có thư mục kiem-tra để ghi tệp"
+                             " trạng thái; tạo thư mục trước.\n")
+
+
+def test_a_night_the_share_is_offline_forgets_nothing(folder: Path, plan: Plan) -> None:
+    """The folder cannot be found (exit 1, path-missing): its files are not gone, and when it
+    is back they are as they were."""
+    state = Path("da-thay.json")
+    kh_treem.check([folder], plan, state=state)
+    folder.rename("offline")
+    night = kh_treem.check([folder], plan, state=state)
+    assert [p.type for p in night.problems if p.severity == "error"] == ["path-missing"]
+    assert night.files_gone == []
+    Path("offline").rename(folder)
+    assert changes(folder, state, plan) == dict.fromkeys(EXAMPLE_FILES, "unchanged")
+
+
+def test_files_of_a_path_that_was_there_are_compared_when_another_is_not(
+    folder: Path, plan: Plan
+) -> None:
+    state = Path("da-thay.json")
+    other = Path("xa-khac")
+    other.mkdir()
+    shutil.move(folder / "Ia_Toi.xlsx", other / "Ia_Toi.xlsx")
+    kh_treem.check([folder, other], plan, state=state)
+    with_value(folder / "Ia_Dom.xlsx", "live_births", 61)
+    shutil.rmtree(other)
+    result = kh_treem.check([folder, other], plan, state=state)
+    assert {Path(f.record.path).name: f.change for f in result.files} == {
+        "Ia_Dal.xlsx": "unchanged", "Ia_Dom.xlsx": "changed"}
+    assert result.files_gone == []  # xa-khac may be back tomorrow
 
 
 @pytest.mark.parametrize(("state", "why"), [
     ("da-thay.txt", "tệp trạng thái là một tệp .json"),
     ("in/da-thay.json", "đặt tệp trạng thái ngoài các tệp và thư mục số liệu"),
-    ("in/../in/con/da-thay.json", "đặt tệp trạng thái ngoài các tệp và thư mục số liệu"),
+    ("in/../in/da-thay.json", "đặt tệp trạng thái ngoài các tệp và thư mục số liệu"),
     ("in/Ia_Dal.xlsx", "tệp trạng thái là một tệp .json"),
-], ids=["not-json", "in-the-folder", "below-the-folder", "an-input"])
+], ids=["not-json", "in-the-folder", "in-the-folder-spelt-otherwise", "an-input"])
 def test_cli_refuses_a_state_file_where_it_would_do_harm(
     folder: Path, state: str, why: str
 ) -> None:

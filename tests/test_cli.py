@@ -736,6 +736,16 @@ def test_terminal_score_table_has_every_target_and_the_closing_line(
     assert lines(out)[-1] == "20/33 đạt"
 
 
+def test_terminal_rollup_table_keeps_the_ids_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kh_treem import cli
+
+    result = kh_treem.rollup([EXAMPLES.parent])
+    out = on_terminal(monkeypatch, lambda: cli._render_rollup(result, "en", None))
+    for tid in ("11a", "11b", "20a", "20b"):
+        assert row(out, tid)[0] == tid
+    assert row(out, "11b")[-3:] == ["worse", "deterioration", "deterioration"]
+
+
 def test_terminal_check_lists_files_problems_and_the_closing_line(
     examples: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:

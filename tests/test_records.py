@@ -47,6 +47,17 @@ def test_score_csv_is_one_row_a_target_with_the_hand_computed_values() -> None:
     assert "Huong dan" in result.stderr
 
 
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_the_workbook_written_beside_data_is_said_on_stderr(fmt: str, tmp_path: Path) -> None:
+    """stdout holds only the data; the sentence about the workbook goes to stderr."""
+    book = tmp_path / "tong-hop.xlsx"
+    result = run("score", EXAMPLES / "2022", "-f", fmt, "-o", book)
+    assert result.exit_code == 0
+    assert f"Đã ghi bảng tổng hợp: {book}" in result.stderr.splitlines()
+    assert str(book) not in result.stdout
+    assert book.is_file()
+
+
 def test_score_csv_names_in_english_with_lang_en() -> None:
     result = run("score", EXAMPLES / "2022", "-f", "csv", "--no-workbook", "--lang", "en")
     _, rows = _csv_rows(result.stdout_bytes)

@@ -148,6 +148,18 @@ def test_table_in_english(folder: Path) -> None:
     assert "tốt lên" not in result.output
 
 
+def test_table_off_a_terminal_cuts_no_cell_however_narrow(tmp_path: Path) -> None:
+    """Written to a file, the table of the bundled examples keeps every id, value and word
+    whole (at 80 columns a cut "1…" could be 11a or 11b)."""
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    result = run("rollup", examples, "--lang", "en", columns=80)
+    assert result.exit_code == 0, result.output
+    assert "…" not in result.stdout
+    for tid in ("11a", "11b", "17a", "17b", "18a", "18b", "20a", "20b"):
+        assert row(result.stdout, tid)[0] == tid
+    assert row(result.stdout, "3c")[-2:] == ["limited progress", "needs acceleration"]
+
+
 def test_table_with_a_horizon_file(folder: Path, horizon: Path) -> None:
     """--horizon FILE adds a 2025 column with each projected indicator's band."""
     result = run("rollup", folder, "--horizon", horizon)
@@ -156,7 +168,7 @@ def test_table_with_a_horizon_file(folder: Path, horizon: Path) -> None:
     assert row(result.output, "1")[-1] == "đã đạt"
     assert row(result.output, "3a")[-1] == "tiến bộ chậm"
     assert row(result.output, "4b")[-1] == "cần đẩy nhanh"
-    assert row(result.output, "5a")[-1] == "đi xuống"
+    assert row(result.output, "5a")[-1] == "xấu đi"
     assert row(result.output, "13")[-1] == "xấu đi"  # no national target here: no band
 
 

@@ -57,8 +57,15 @@ class Arrivals:
     gone: list[str]
 
 
-def since_last_run(state: Path, files: Sequence[FileRecord]) -> tuple[Arrivals, list[Problem]]:
-    """Compare ``files`` with those of ``state``, then write ``files`` into it for next time."""
+def since_last_run(
+    state: Path, files: Sequence[FileRecord], complete: bool = True
+) -> tuple[Arrivals, list[Problem]]:
+    """Compare ``files`` with those of ``state``, then write ``files`` into it for next time.
+
+    ``complete``: whether every path named could be looked at. When one could not (a share
+    offline for the night), a file not found is not gone: it is kept in the state as it was,
+    so that the next complete run compares with what was really seen.
+    """
     seen, problems = _read(state)
     by_key = {s.absolute: s for s in seen}
     changes: dict[str, Change] = {}
@@ -73,9 +80,10 @@ def since_last_run(state: Path, files: Sequence[FileRecord]) -> tuple[Arrivals, 
             changes[record.path] = "unchanged"
         else:
             changes[record.path] = "changed"
-    gone = [s.path for s in seen if s.absolute not in now]
-    problems += _write(state, files)
-    return Arrivals(changes, gone), problems
+    unseen = [s for s in seen if s.absolute not in now]
+    kept = [] if complete else unseen
+    problems += _write(state, [*(_seen(f) for f in files), *kept])
+    return Arrivals(changes, [s.path for s in unseen] if complete else []), problems
 
 
 def _key(path: str) -> str:
@@ -105,10 +113,14 @@ def _read(state: Path) -> tuple[list[_Seen], list[Problem]]:
     return [], [Problem("state-invalid", file=str(state), params={"detail": detail})]
 
 
-def _write(state: Path, files: Sequence[FileRecord]) -> list[Problem]:
-    content = {"kind": STATE_KIND, "version": STATE_VERSION, "files": [
-        {"path": f.path, "absolute": _key(f.path), "size": f.size, "sha256": f.sha256}
-        for f in files]}
+def _seen(record: FileRecord) -> _Seen:
+    return _Seen(path=record.path, absolute=_key(record.path), size=record.size,
+                 sha256=record.sha256)
+
+
+def _write(state: Path, files: Sequence[_Seen]) -> list[Problem]:
+    content = {"kind": STATE_KIND, "version": STATE_VERSION,
+               "files": [f.model_dump() for f in files]}
     # ASCII: a name's undecodable bytes (lone surrogates) are escapes json.loads reads back.
     text = json.dumps(content, indent=1)
     try:

@@ -346,6 +346,9 @@ def _show(
     """Every command's result as output, in one place: JSON for scripts, CSV for
     spreadsheets, a table for people (``written``: the workbook written beside it, if any;
     ``by_unit``: the CSV of a score by commune)."""
+    if fmt in (Format.json, Format.csv) and written is not None:  # stdout is for the data
+        key = "summary_written" if isinstance(result, ScoreResult) else "trend_written"
+        typer.echo(printable(word(key, lang).format(path=written)), err=True)
     if fmt is Format.json:
         _print_json(result.to_dict(lang))
     elif fmt is Format.csv:
@@ -462,6 +465,10 @@ def _check_state(state: Path, paths: Sequence[Path], lang: Lang) -> None:
         _fail(f"{state}: tệp trạng thái là một tệp .json; đặt tên kết thúc bằng .json." if vi
               else f"{state}: the state file is a .json file; give a name ending in .json.",
               EXIT_USAGE)
+    if _kind(state.parent, lang) != "folder":
+        _fail(f"{state}: không có thư mục {state.parent} để ghi tệp trạng thái; tạo thư mục"
+              " trước." if vi else f"{state}: there is no folder {state.parent} to keep the"
+              " state in; make it first.", EXIT_USAGE)
     real = Path(os.path.realpath(state))
     if _is_input(state, list(paths)) or any(
             real.is_relative_to(os.path.realpath(p)) for p in paths
@@ -721,46 +728,72 @@ BAND_STYLES = {"achieved": "green", "on_track": "green", "needs_acceleration": "
 
 
 def _render_rollup(result: RollupResult, lang: str, written: Path | None) -> None:
-    from rich import box
-    from rich.markup import escape
-    from rich.table import Table
-
-    console = _console()
-    table = Table(title=word("rollup_title", lang), box=box.SIMPLE_HEAD, padding=(0, 1),
-                  pad_edge=False)
-    table.add_column("#", justify="right", no_wrap=True)
-    table.add_column(word("indicator", lang), ratio=1)
-    for year in result.years:
-        mark = "" if year in result.plans else "*"
-        table.add_column(f"{year}{mark}", justify="right", no_wrap=True)
-    table.add_column(word("change", lang), no_wrap=True)
     horizons = sorted({p.horizon for t in result.trends for p in t.projections})
-    for horizon in horizons:
-        table.add_column(str(horizon), no_wrap=True)
+    header = ["#", word("indicator", lang),
+              *(f"{year}{'' if year in result.plans else '*'}" for year in result.years),
+              word("change", lang), *map(str, horizons)]
+    # Each cell as (text, style or ""): plain text off a terminal, coloured on one.
+    rows: list[list[tuple[str, str]]] = []
     for trend in result.trends:
         t = trend.target
-        cells = [escape(printable(t.id)), escape(printable(t.name.get(lang)))]
+        cells = [(printable(t.id), ""), (printable(t.name.get(lang)), "")]
         for year in result.years:
             v = trend.by_year[year]
             shown = "—" if v.value is None else number(v.value, decimals_for(v.value, t.target),
                                                        lang)
-            if v.status is not None:
-                style = STATUS_STYLES[v.status]
-                shown = f"{shown} [{style}]{STATUS_MARKS[v.status]}[/]"
-            cells.append(shown)
+            cells.append((shown, "") if v.status is None else
+                         (f"{shown} {STATUS_MARKS[v.status]}", STATUS_STYLES[v.status]))
         change = trend.change
-        cells.append(f"[{CHANGE_STYLES[change]}]{change_label(change, lang)}[/]" if change else "")
+        cells.append((change_label(change, lang), CHANGE_STYLES[change]) if change else ("", ""))
         by_horizon = {p.horizon: p for p in trend.projections}
         for horizon in horizons:
             p = by_horizon.get(horizon)
-            cells.append(f"[{BAND_STYLES[p.band]}]{band_label(p.band, lang)}[/]" if p else "")
-        table.add_row(*cells)
-    console.print(table)
-    console.print(escape(word("rollup_legend", lang)), soft_wrap=True)
+            cells.append((band_label(p.band, lang), BAND_STYLES[p.band]) if p else ("", ""))
+        rows.append(cells)
+    legend = word("rollup_legend", lang)
+    closing = [] if written is None else [
+        printable(word("trend_written", lang).format(path=written))]
+    if not sys.stdout.isatty():
+        # For a file or a script: every cell whole (a cut "1…" could be 11a or 11b).
+        lines = [word("rollup_title", lang), "",
+                 *layout(header, [[text for text, _ in row] for row in rows],
+                         right=range(2, 2 + len(result.years))), "", legend, ""]
+        sys.stdout.write("\n".join(lines) + "\n")
+        _render_problems(result.problems, lang)
+        if closing:
+            sys.stdout.write("\n".join(closing) + "\n")
+        return
+    _print_rollup_table(word("rollup_title", lang), header, rows, len(result.years))
+    from rich.markup import escape
+
+    console = _console()
+    console.print(escape(legend), soft_wrap=True)
     console.print()
     _render_problems(result.problems, lang)
-    if written is not None:
-        console.print(escape(printable(word("trend_written", lang).format(path=written))))
+    for line in closing:
+        console.print(escape(line))
+
+
+def _print_rollup_table(
+    title: str, header: list[str], rows: list[list[tuple[str, str]]], years: int
+) -> None:
+    """The rollup table on a terminal: the names wrap, the ids are never cut, in colour."""
+    from rich import box
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=escape(title), box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False)
+    widest_id = max((len(row[0][0]) for row in rows), default=1)
+    for i, name in enumerate(header):
+        if i == 1:
+            table.add_column(escape(name), ratio=1)
+        else:
+            table.add_column(escape(name), justify="right" if i == 0 or i < 2 + years else "left",
+                             no_wrap=True, min_width=widest_id if i == 0 else None)
+    for row in rows:
+        table.add_row(*(f"[{style}]{escape(text)}[/]" if style else escape(text)
+                        for text, style in row))
+    _console().print(table)
 
 
 def main() -> None:

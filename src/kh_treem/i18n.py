@@ -108,10 +108,10 @@ CHANGE = {
 
 BAND = {
     "achieved": ("đã đạt", "achieved"),
-    "on_track": ("đúng hướng", "on track"),
+    "on_track": ("đúng tiến độ", "on track"),
     "needs_acceleration": ("cần đẩy nhanh", "needs acceleration"),
     "limited_progress": ("tiến bộ chậm", "limited progress"),
-    "deterioration": ("đi xuống", "deterioration"),
+    "deterioration": ("xấu đi", "deterioration"),
     "not_achieved": ("không đạt", "not achieved"),
     "insufficient_data": ("chưa đủ số liệu", "insufficient data"),
 }

@@ -242,7 +242,8 @@ def check(
     problems = intake.problems + assembled.problems
     arrivals = None
     if state is not None:
-        arrivals, state_problems = since_last_run(Path(state), intake.files)
+        unreachable = any(p.type in ("path-missing", "path-unusable") for p in intake.problems)
+        arrivals, state_problems = since_last_run(Path(state), intake.files, not unreachable)
         problems = state_problems + problems
     by_file: dict[str, list[Submission]] = defaultdict(list)
     for sub in intake.submissions:
