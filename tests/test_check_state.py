@@ -25,8 +25,15 @@ from tests.test_check import EXAMPLE_FILES, EXAMPLES, file_row, lines, with_valu
 folder = test_check.folder
 
 
+def checked(paths: list[Path], plan: Plan, state: Path) -> kh_treem.CheckResult:
+    """A check with a state file, reported, then remembered (as the command does)."""
+    result = kh_treem.check(paths, plan, state=state)
+    assert result.save_state() == []
+    return result
+
+
 def changes(folder: Path, state: Path, plan: Plan) -> dict[str, str | None]:
-    result = kh_treem.check([folder], plan, state=state)
+    result = checked([folder], plan, state)
     return {Path(f.record.path).name: f.change for f in result.files}
 
 
@@ -42,7 +49,7 @@ def test_one_file_edited_and_one_added_are_one_changed_and_one_new(
     folder: Path, plan: Plan
 ) -> None:
     state = Path("da-thay.json")
-    kh_treem.check([folder], plan, state=state)
+    checked([folder], plan, state)
     with_value(folder / "Ia_Dom.xlsx", "live_births", 61)
     shutil.copy2(EXAMPLES / "Ia_Dal.xlsx", folder / "Ia_Dal_ban_sua.xlsx")
     assert changes(folder, state, plan) == {
@@ -52,11 +59,11 @@ def test_one_file_edited_and_one_added_are_one_changed_and_one_new(
 
 def test_a_file_that_went_away_is_named(folder: Path, plan: Plan) -> None:
     state = Path("da-thay.json")
-    kh_treem.check([folder], plan, state=state)
+    checked([folder], plan, state)
     (folder / "Ia_Toi.xlsx").unlink()
-    result = kh_treem.check([folder], plan, state=state)
+    result = checked([folder], plan, state)
     assert result.files_gone == [str(folder / "Ia_Toi.xlsx")]
-    again = kh_treem.check([folder], plan, state=state)  # said once: the state forgets it
+    again = checked([folder], plan, state)  # said once: the state forgets it
     assert again.files_gone == []
 
 
@@ -65,9 +72,9 @@ def test_a_file_is_the_same_file_whatever_folder_the_task_starts_in(
 ) -> None:
     """Known by its absolute path, shown as given."""
     state = Path("da-thay.json").absolute()
-    kh_treem.check([folder], plan, state=state)
+    checked([folder], plan, state)
     monkeypatch.chdir(folder)
-    result = kh_treem.check([Path(".")], plan, state=state)
+    result = checked([Path(".")], plan, state)
     assert {f.record.path: f.change for f in result.files} == dict.fromkeys(
         EXAMPLE_FILES, "unchanged")
     assert result.files_gone == []
@@ -97,7 +104,7 @@ def test_a_state_that_cannot_be_read_is_a_notice_and_a_fresh_start(
 ) -> None:
     state = Path("da-thay.json")
     state.write_bytes(content)
-    result = kh_treem.check([folder], plan, state=state)
+    result = checked([folder], plan, state)
     assert [f.change for f in result.files] == ["new"] * 3
     notices = [p for p in result.problems if p.type == "state-invalid"]
     assert [(p.severity, p.file) for p in notices] == [("notice", "da-thay.json")]
@@ -110,7 +117,7 @@ def test_a_state_that_cannot_be_written_is_an_error_and_the_last_one_stays(
     folder: Path, plan: Plan, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     state = Path("da-thay.json")
-    kh_treem.check([folder], plan, state=state)
+    checked([folder], plan, state)
     before = state.read_bytes()
     (folder / "Ia_Toi.xlsx").unlink()
 
@@ -119,11 +126,65 @@ def test_a_state_that_cannot_be_written_is_an_error_and_the_last_one_stays(
 
     monkeypatch.setattr(Path, "write_text", full_disk)
     result = kh_treem.check([folder], plan, state=state)
-    assert [(p.type, p.severity) for p in result.problems if p.file == "da-thay.json"] == [
-        ("state-unwritable", "error")]
     assert result.files_gone == [str(folder / "Ia_Toi.xlsx")]  # the check itself is whole
+    assert [(p.type, p.severity, p.file) for p in result.save_state()] == [
+        ("state-unwritable", "error", "da-thay.json")]
     assert state.read_bytes() == before
     assert sorted(p.name for p in Path(".").iterdir()) == ["da-thay.json", "in"]  # no temp
+
+
+def test_a_check_not_saved_is_compared_again(folder: Path, plan: Plan) -> None:
+    """A report lost (a full disk under `> report`, Ctrl-C): the state stays as it was, and
+    the next night says again what arrived."""
+    state = Path("da-thay.json")
+    checked([folder], plan, state)
+    (folder / "Ia_Toi.xlsx").unlink()
+    assert kh_treem.check([folder], plan, state=state).files_gone  # never saved
+    assert checked([folder], plan, state).files_gone == [str(folder / "Ia_Toi.xlsx")]
+
+
+@pytest.mark.parametrize("where", ["an-input", "a-fifo", "a-link"])
+def test_the_library_never_writes_a_state_over_an_input_or_a_device(
+    folder: Path, plan: Plan, where: str
+) -> None:
+    if where == "an-input":
+        state = folder / "Ia_Dal.xlsx"
+        before = state.read_bytes()
+    elif where == "a-fifo":
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("no FIFOs on Windows")
+        state = Path("ong.json")
+        os.mkfifo(state)
+    else:  # a link is written through, to its target
+        Path("that.json").write_text("{}", encoding="utf-8")
+        state = Path("link.json")
+        state.symlink_to("that.json")
+    result = kh_treem.check([folder], plan, state=state)
+    saved = result.save_state()
+    if where == "a-link":
+        assert saved == []
+        assert state.is_symlink()
+        assert json.loads(Path("that.json").read_text(encoding="utf-8"))["files"]
+        return
+    assert [p.type for p in saved] == ["state-unwritable"]
+    if where == "an-input":
+        assert state.read_bytes() == before
+    else:
+        assert state.is_fifo()
+
+
+def test_a_file_too_large_to_hash_is_compared_by_its_size(tmp_path: Path, plan: Plan) -> None:
+    big = tmp_path / "big"
+    big.mkdir()
+    photo = big / "anh.zip"  # skipped (not a submission), over the size a file is hashed at
+    with open(photo, "wb") as file:
+        file.truncate(60 * 1024 * 1024)
+    state = tmp_path / "da-thay.json"
+    checked([big], plan, state)
+    assert [f.change for f in checked([big], plan, state).files] == ["unchanged"]
+    with open(photo, "r+b") as file:
+        file.truncate(70 * 1024 * 1024)
+    assert [f.change for f in checked([big], plan, state).files] == ["changed"]
 
 
 def test_a_file_name_the_system_cannot_decode_keeps_its_state(
@@ -134,8 +195,8 @@ def test_a_file_name_the_system_cannot_decode_keeps_its_state(
     odd = os.fsdecode(b"in/Ia_Dal_\xff.xlsx")
     shutil.copy2(EXAMPLES / "Ia_Dal.xlsx", odd)
     state = Path("da-thay.json")
-    kh_treem.check([folder], plan, state=state)
-    again = kh_treem.check([folder], plan, state=state)
+    checked([folder], plan, state)
+    again = checked([folder], plan, state)
     assert {f.change for f in again.files} == {"unchanged"}
     assert [p.type for p in again.problems if p.type.startswith("state-")] == []
 
@@ -182,6 +243,32 @@ def test_cli_json_has_a_change_per_file_and_the_files_gone(folder: Path) -> None
     assert ([f["change"] for f in plain["files"]], plain["files_gone"]) == ([None, None], [])
 
 
+def test_cli_gone_files_are_said_on_stderr_with_csv(folder: Path) -> None:
+    run("check", folder, "--state", "da-thay.json")
+    (folder / "Ia_Toi.xlsx").unlink()
+    result = run("check", folder, "--state", "da-thay.json", "-f", "csv")
+    assert (f"Không còn thấy (có ở lần kiểm tra trước): {folder / 'Ia_Toi.xlsx'}"
+            in result.stderr.splitlines())
+
+
+def test_cli_plan_file_is_never_the_state(folder: Path) -> None:
+    plan = Path("ke-hoach.json")
+    plan.write_text("{}", encoding="utf-8")
+    result = run("check", folder, "--plan", plan, "--state", plan)
+    assert result.exit_code == 2
+    assert plan.read_text(encoding="utf-8") == "{}"
+
+
+def test_cli_an_unusable_input_path_does_not_stop_the_check_with_a_state(
+    folder: Path
+) -> None:
+    loop = Path("vong")
+    loop.symlink_to("vong")
+    result = run("check", folder, loop, "--state", "da-thay.json")
+    assert result.exit_code == 1  # the loop is one error line; the rest is checked
+    assert file_row(result.output, folder / "Ia_Dal.xlsx")[-1] == "Mới"
+
+
 def test_cli_state_that_cannot_be_written_exits_1_after_the_table(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -207,9 +294,9 @@ def test_a_night_the_share_is_offline_forgets_nothing(folder: Path, plan: Plan) 
     """The folder cannot be found (exit 1, path-missing): its files are not gone, and when it
     is back they are as they were."""
     state = Path("da-thay.json")
-    kh_treem.check([folder], plan, state=state)
+    checked([folder], plan, state)
     folder.rename("offline")
-    night = kh_treem.check([folder], plan, state=state)
+    night = checked([folder], plan, state)
     assert [p.type for p in night.problems if p.severity == "error"] == ["path-missing"]
     assert night.files_gone == []
     Path("offline").rename(folder)
@@ -223,10 +310,10 @@ def test_files_of_a_path_that_was_there_are_compared_when_another_is_not(
     other = Path("xa-khac")
     other.mkdir()
     shutil.move(folder / "Ia_Toi.xlsx", other / "Ia_Toi.xlsx")
-    kh_treem.check([folder, other], plan, state=state)
+    checked([folder, other], plan, state)
     with_value(folder / "Ia_Dom.xlsx", "live_births", 61)
     shutil.rmtree(other)
-    result = kh_treem.check([folder, other], plan, state=state)
+    result = checked([folder, other], plan, state)
     assert {Path(f.record.path).name: f.change for f in result.files} == {
         "Ia_Dal.xlsx": "unchanged", "Ia_Dom.xlsx": "changed"}
     assert result.files_gone == []  # xa-khac may be back tomorrow

@@ -151,3 +151,17 @@ def test_to_frame_without_pandas_says_how_to_install_it(
     monkeypatch.setitem(sys.modules, "pandas", None)  # as if it were not installed
     with pytest.raises(ImportError, match=r"pip install 'kh-treem\[pandas\]'"):
         result.to_frame()
+
+
+def test_text_excel_would_take_for_a_formula_is_written_as_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file named like a formula (run from its folder, the path is the bare name): the
+    cell starts with an apostrophe, as Excel marks text; counts stay numbers."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("=HYPERLINK(x).txt", "+1.txt", "@SUM.txt", "-2.txt"):
+        Path(name).write_text("x", encoding="utf-8")
+    _, rows = _csv_rows(run("check", ".", "-f", "csv").stdout_bytes)
+    assert sorted(r["path"] for r in rows) == ["'+1.txt", "'-2.txt", "'=HYPERLINK(x).txt",
+                                               "'@SUM.txt"]
+    assert {r["values"] for r in rows} == {"0"}

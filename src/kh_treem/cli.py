@@ -146,11 +146,15 @@ def check(
     """Kiểm tra các tệp số liệu (không chấm điểm): từng tệp, xã nào thiếu, xã nào gửi hai lần."""
     loaded = _load_plan(plan, lang)
     if state is not None:
-        _check_state(state, paths, lang)
+        _check_state(state, [*paths, *([plan] if plan else [])], lang)
     with _guard(lang, debug), _progress(quiet, lang) as progress:
         result = kh_treem.check(paths, loaded, _jobs(jobs), progress, state)
         _show(result, fmt, lang.value)
-    raise typer.Exit(EXIT_INPUT_ERRORS if result.has_errors else EXIT_OK)
+        sys.stdout.flush()  # the report is out before the state forgets what it said
+        unsaved = result.save_state()
+        if unsaved:
+            _render_problems(unsaved, lang.value, stderr=True)
+    raise typer.Exit(EXIT_INPUT_ERRORS if result.has_errors or unsaved else EXIT_OK)
 
 
 @app.command()
@@ -355,6 +359,9 @@ def _show(
         table = (result.to_table(lang, by_unit) if isinstance(result, ScoreResult)
                  else result.to_table(lang))
         _print_bytes(csv_bytes(table))
+        if isinstance(result, CheckResult) and result.files_gone:  # no row to be in
+            typer.echo(printable(word("gone_line", lang).format(
+                files=", ".join(result.files_gone))), err=True)
         _render_problems(result.problems, lang, stderr=True)  # a table has no room for them
     elif isinstance(result, ScoreResult):
         _render(result, lang, written)
@@ -461,18 +468,21 @@ def _check_state(state: Path, paths: Sequence[Path], lang: Lang) -> None:
     one of the inputs, or inside a folder being checked (it would be listed as a file that
     changes every night)."""
     vi = lang is Lang.vi
-    if state.suffix.lower() != ".json" or _kind(state, lang) in ("folder", "other"):
+    if state.suffix.lower() != ".json":
         _fail(f"{state}: tệp trạng thái là một tệp .json; đặt tên kết thúc bằng .json." if vi
               else f"{state}: the state file is a .json file; give a name ending in .json.",
               EXIT_USAGE)
+    if _kind(state, lang) in ("folder", "other"):
+        _fail(f"{state}: không phải là một tệp; chọn tên tệp khác cho --state." if vi
+              else f"{state} is not a file; choose another --state.", EXIT_USAGE)
     if _kind(state.parent, lang) != "folder":
         _fail(f"{state}: không có thư mục {state.parent} để ghi tệp trạng thái; tạo thư mục"
               " trước." if vi else f"{state}: there is no folder {state.parent} to keep the"
               " state in; make it first.", EXIT_USAGE)
     real = Path(os.path.realpath(state))
+    # os.path.isdir, not _kind: an input path the system cannot use is the check's to report.
     if _is_input(state, list(paths)) or any(
-            real.is_relative_to(os.path.realpath(p)) for p in paths
-            if _kind(p, lang) == "folder"):
+            real.is_relative_to(os.path.realpath(p)) for p in paths if os.path.isdir(p)):
         _fail(f"{state}: đặt tệp trạng thái ngoài các tệp và thư mục số liệu." if vi
               else f"{state}: keep the state file outside the files and folders checked.",
               EXIT_USAGE)

@@ -141,11 +141,12 @@ def _skipped(path: Path, reason: str) -> FileRecord:
     record = FileRecord(str(path), "skipped", reason=reason)
     try:
         found = path.stat()
+        if stat.S_ISREG(found.st_mode):
+            record.size = found.st_size
         if stat.S_ISREG(found.st_mode) and found.st_size <= limits.MAX_FILE_BYTES:
             # At most its size: a system file that says 0 bytes (/proc/kmsg) can block a read.
             with open(path, "rb") as file:
                 record.sha256 = hashlib.sha256(file.read(found.st_size)).hexdigest()
-            record.size = found.st_size
     except OSError:
         pass  # a lock file held by Excel: named without its hash
     return record

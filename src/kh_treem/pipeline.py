@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kh_treem.arrivals import Change, since_last_run
+from kh_treem.arrivals import Arrivals, Change, compare
 from kh_treem.intake import FileRecord, Intake, Progress, read_paths
 from kh_treem.layouts import Submission
 from kh_treem.plan import Plan, load_plan, require_units
@@ -184,8 +184,21 @@ class CheckResult:
     units_missing: list[str]
     units_sent_twice: dict[str, list[str]]  # unit -> the files that sent it
     problems: list[Problem]
-    files_gone: list[str] = field(default_factory=list)  # seen by the last check, not now
-    since_last_run: bool = False  # whether the files were compared with a state file
+    arrivals: Arrivals | None = None  # what changed since the last check with a state file
+
+    @property
+    def since_last_run(self) -> bool:
+        return self.arrivals is not None
+
+    @property
+    def files_gone(self) -> list[str]:
+        """The files the last check saw that are not there now."""
+        return self.arrivals.gone if self.arrivals else []
+
+    def save_state(self) -> list[Problem]:
+        """Remember this check's files in its state file, for the next check to compare with:
+        call it once the result has been reported (nothing to do without a state file)."""
+        return self.arrivals.save() if self.arrivals else []
 
     @property
     def has_errors(self) -> bool:
@@ -235,15 +248,16 @@ def check(
     """Read and validate the submissions in ``paths`` without scoring: the nightly check.
 
     With ``state`` (a JSON file kh-treem keeps; keep it out of ``paths``), each file is
-    marked new, changed or unchanged since the last check with the same state, the files
-    gone are named, and the state is then updated.
+    marked new, changed or unchanged since the last check with the same state and the files
+    gone are named; ``result.save_state()`` then updates the state, once the result has been
+    reported.
     """
     plan, intake, assembled = _read(paths, plan, jobs, progress)
     problems = intake.problems + assembled.problems
     arrivals = None
     if state is not None:
         unreachable = any(p.type in ("path-missing", "path-unusable") for p in intake.problems)
-        arrivals, state_problems = since_last_run(Path(state), intake.files, not unreachable)
+        arrivals, state_problems = compare(Path(state), intake.files, not unreachable)
         problems = state_problems + problems
     by_file: dict[str, list[Submission]] = defaultdict(list)
     for sub in intake.submissions:
@@ -274,6 +288,5 @@ def check(
         units_missing=[u for u in plan.units if u not in senders],
         units_sent_twice={u: f for u, f in senders.items() if len(f) > 1},
         problems=problems,
-        files_gone=arrivals.gone if arrivals else [],
-        since_last_run=arrivals is not None,
+        arrivals=arrivals,
     )

@@ -44,13 +44,22 @@ def target_fields(t: Target, lang: str) -> dict[str, Any]:
             "direction": t.direction.value}
 
 
+# A text cell starting with one of these is a formula to Excel: a file named "=HYPERLINK(...)"
+# would be a link in the officer's spreadsheet.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def csv_bytes(table: Table) -> bytes:
     """The table as CSV in UTF-8 with a byte-order mark, the mark by which Excel knows the
-    encoding (without it, Excel reads "Ia Đal" in the PC's code page)."""
+    encoding (without it, Excel reads "Ia Đal" in the PC's code page). Text that Excel would
+    take for a formula is written after an apostrophe, as Excel itself marks text; numbers
+    are written as they are."""
     text = io.StringIO(newline="")
     writer = csv.DictWriter(text, fieldnames=table.columns, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(table.rows)
+    writer.writerows({key: f"'{value}" if isinstance(value, str)
+                      and value.startswith(FORMULA_STARTS) else value
+                      for key, value in row.items()} for row in table.rows)
     return text.getvalue().encode("utf-8-sig", "backslashreplace")
 
 
