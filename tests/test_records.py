@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -165,3 +167,21 @@ def test_text_excel_would_take_for_a_formula_is_written_as_text(
     assert sorted(r["path"] for r in rows) == ["'+1.txt", "'-2.txt", "'=HYPERLINK(x).txt",
                                                "'@SUM.txt"]
     assert {r["values"] for r in rows} == {"0"}
+
+
+@pytest.mark.parametrize("args", [["score", "--no-workbook"],
+                                  ["score", "--no-workbook", "--by-unit"],
+                                  ["check"]], ids=["score", "by-unit", "check"])
+def test_a_csv_kh_treem_wrote_into_the_folder_is_skipped_as_its_own(
+    args: list[str], tmp_path: Path
+) -> None:
+    """`kh-treem score FOLDER -f csv > FOLDER/ket-qua.csv`, run again: not a submission."""
+    folder = tmp_path / "in"
+    shutil.copytree(EXAMPLES / "2022", folder)
+    command, *options = args
+    written = run(command, folder, "-f", "csv", *options)
+    (folder / "ket-qua.csv").write_bytes(written.stdout_bytes)
+    again = run("check", folder, "-f", "json")
+    assert again.exit_code == 0, again.output
+    own = [f for f in json.loads(again.stdout)["files"] if f["path"].endswith("ket-qua.csv")]
+    assert [(f["status"], f["reason"]) for f in own] == [("skipped", "skipped-own-summary")]

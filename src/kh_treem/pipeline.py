@@ -20,6 +20,7 @@ from kh_treem.layouts import Submission
 from kh_treem.plan import Plan, load_plan, require_units
 from kh_treem.problems import Problem
 from kh_treem.records import (
+    FILE_COLUMNS,
     TARGET_COLUMNS,
     UNIT_COLUMNS,
     Table,
@@ -171,10 +172,6 @@ class FileCheck:
                 "values": self.values, "errors": self.errors, "warnings": self.warnings,
                 "sha256": r.sha256, "reason": r.reason, "reader": r.reader,
                 "change": self.change}
-
-
-FILE_COLUMNS = ("path", "status", "units", "years", "values", "errors", "warnings", "sha256",
-                "reason", "reader", "change")
 
 
 @dataclass(frozen=True)

@@ -59,8 +59,9 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
     ),
     "skipped-own-summary": (
         "notice",
-        "bỏ qua: bảng do kh-treem ghi (tổng hợp, xu hướng), không phải số liệu của xã",
-        "skipped: a workbook kh-treem wrote (summary, trend), not a submission",
+        "bỏ qua: tệp do kh-treem ghi (bảng tổng hợp, bảng xu hướng, CSV), không phải số liệu"
+        " của xã",
+        "skipped: a file kh-treem wrote (summary, trend, CSV), not a submission",
     ),
     "state-unreadable": (
         "notice",

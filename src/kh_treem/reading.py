@@ -24,6 +24,7 @@ from kh_treem import limits, ods
 from kh_treem.formulas import FormulaCell, SheetFormulas, xls_formulas, xlsx_formulas
 from kh_treem.limits import Refusal
 from kh_treem.problems import Problem
+from kh_treem.records import OWN_HEADERS
 from kh_treem.tabular import read_csv
 from kh_treem.xml_events import CUSTOM_PROPERTIES, ODS_META, DoctypeFound, parse
 
@@ -94,6 +95,7 @@ def _read_csv(data: bytes, read: FileRead) -> None:
         read.refusal = Refusal("too-many-rows", {"rows": table.row_count,
                                                  "limit": limits.MAX_ROWS})
     else:
+        read.own_output = bool(table.rows) and tuple(table.rows[0]) in OWN_HEADERS
         read.sheets.append(SheetRead("", table.rows))
 
 
