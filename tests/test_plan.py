@@ -130,6 +130,15 @@ def test_bundled_plan_identity(bundled: Plan) -> None:
     assert [g.id for g in bundled.goals] == [1, 2, 3, 4]
 
 
+def test_bundled_plan_names_its_issuer_and_signers(bundled: Plan) -> None:
+    """The header block and signatures of the documents come from the plan, not the code."""
+    issuer = bundled.issuer
+    assert issuer is not None
+    assert (issuer.parent.vi, issuer.name.vi, issuer.place.vi) == (
+        "UBND HUYỆN IA H’DRAI", "PHÒNG LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", "Ia H’Drai")
+    assert [s.role.vi for s in issuer.signers] == ["NGƯỜI LẬP BIỂU", "TRƯỞNG PHÒNG"]
+
+
 def test_bundled_plan_is_the_targets_file(bundled: Plan) -> None:
     """load_plan() with no path reads targets/plan_2022.yaml (the reference plan file)."""
     assert load_plan(PLAN_FILE) == bundled
@@ -320,9 +329,25 @@ def _merged_old_unit_still_there(data: dict[str, Any]) -> None:
     data["merged"] = {"Ia Mới": ["xã Ia Đal"]}
 
 
+def _no_signer(data: dict[str, Any]) -> None:
+    data["issuer"]["signers"] = []
+
+
+def _four_signers(data: dict[str, Any]) -> None:
+    data["issuer"]["signers"] *= 2
+
+
+def _issuer_without_place(data: dict[str, Any]) -> None:
+    del data["issuer"]["place"]
+
+
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
+        pytest.param(_no_signer, ["issuer.signers (line ", "at least 1"], id="no-signer"),
+        pytest.param(_four_signers, ["issuer.signers (line ", "at most 3"], id="four-signers"),
+        pytest.param(_issuer_without_place, ["issuer.place", "Field required"],
+                     id="issuer-without-place"),
         pytest.param(_unknown_numerator, ["targets.3 (3b)", "infant_death"],
                      id="target-unknown-numerator"),
         pytest.param(_unknown_denominator, ["targets.30 (22)", "children_7_plus"],

@@ -149,6 +149,25 @@ class Goal(BaseModel):
     name: Text
 
 
+class Signer(BaseModel):
+    """One signature of a document: the role above the space to sign, the name under it."""
+
+    model_config = _MODEL
+    role: Text  # "NGƯỜI LẬP BIỂU", "TRƯỞNG PHÒNG"
+    name: str | None = None  # printed under the space, when the plan names the signer
+
+
+class Issuer(BaseModel):
+    """Who issues the documents kh-treem writes from the plan: the header block (the body
+    above the office, the office) and the place before the date, and who signs them."""
+
+    model_config = _MODEL
+    parent: Text  # "UBND HUYỆN IA H’DRAI"
+    name: Text  # "PHÒNG LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"
+    place: Text  # "Ia H’Drai", as in "Ia H’Drai, ngày ... tháng ... năm ..."
+    signers: list[Signer] = Field(min_length=1, max_length=3)
+
+
 class Target(BaseModel):
     """One scorable target of the plan."""
 
@@ -215,6 +234,9 @@ class Plan(BaseModel):
     targets: list[Target] = Field(min_length=1)
     # Each rule is a chain a <= b <= c ... checked within every unit.
     rules: list[Annotated[list[str], Field(min_length=2)]] = Field(default_factory=list)
+    # Who issues the summary and the report; a plan without it gives documents without a
+    # header block or signatures (horizon plans have none).
+    issuer: Issuer | None = None
 
     @model_validator(mode="after")
     def _references(self) -> Plan:
