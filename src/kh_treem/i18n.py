@@ -6,6 +6,8 @@ texts come from the plan file. This is the rest: statuses, headings, sheet names
 
 from __future__ import annotations
 
+from datetime import date
+
 LANGS = ("vi", "en")
 
 STATUS = {
@@ -125,6 +127,30 @@ SHEETS = {
     "files": ("Tệp đã đọc", "Files read"),
     "outlook": ("Dự báo", "Outlook"),
 }
+
+# The header block and closing of a Vietnamese administrative document (Nghị định
+# 30/2020/NĐ-CP): the national name and motto on the right, above the place and date.
+DOCUMENT = {
+    "national_name": ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "SOCIALIST REPUBLIC OF VIET NAM"),
+    "motto": ("Độc lập - Tự do - Hạnh phúc", "Independence - Freedom - Happiness"),
+    # The day is left for the hand that signs; the month and year are those of writing.
+    "place_date": ("{place}, ngày ...... tháng {month} năm {year}",
+                   "{place}, ...... {month_name} {year}"),
+    "signature": ("(Ký, ghi rõ họ tên)", "(Signature and full name)"),
+}
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December")
+
+
+def document_word(key: str, lang: str) -> str:
+    return pick(DOCUMENT[key], lang)
+
+
+def place_date(place: str, when: date, lang: str) -> str:
+    """"Ia H’Drai, ngày ...... tháng 12 năm 2026": the line above a document's title."""
+    return document_word("place_date", lang).format(
+        place=place, month=when.month, month_name=MONTH_NAMES[when.month - 1], year=when.year)
+
 
 def pick(pair: tuple[str, str], lang: str) -> str:
     return pair[1] if lang == "en" else pair[0]
