@@ -319,15 +319,3 @@ def test_unit_matcher_exact_and_folded_spellings(typed: str, unit: str | None) -
     assert matcher.match(typed) == unit  # remembered
     assert matcher.match("IA DOM") == "Ia Dom"
 
-
-@pytest.mark.parametrize(("lang", "expected"), [
-    ("vi", "Ia H’Drai, ngày ...... tháng 3 năm 2027"),
-    ("en", "Ia H'Drai, ...... March 2027"),
-])
-def test_place_and_date_line_leaves_the_day_to_the_signer(lang: str, expected: str) -> None:
-    from datetime import date
-
-    from kh_treem.i18n import place_date
-
-    place = "Ia H’Drai" if lang == "vi" else "Ia H'Drai"
-    assert place_date(place, date(2027, 3, 9), lang) == expected
