@@ -3,7 +3,8 @@
 tests/data/summary/ holds the summaries written for examples/2022 before the writer was
 rewritten with xlsxwriter alone (issue 15): the breakdown across the page (3 communes,
 every target) in both languages, and down the page (3 communes, 4 targets), written by the
-code of commit 2493a2f. A change of content or format in any cell shows here; a deliberate
+code of commit 2493a2f (the district sheet, rewritten as a document since, is left out). A
+change of content or format in any other cell shows here; a deliberate
 one, or a change to examples/2022 (even to its README, whose SHA-256 the files sheet shows),
 means writing the files again (see ``test_summary_is_unchanged_cell_by_cell``).
 """
@@ -64,5 +65,7 @@ def test_summary_is_unchanged_cell_by_cell(
     write_summary(kh_treem.score(["examples/2022"], plan), out, lang)
     written, before = _cells(out), _cells(KEPT / kept)
     assert written["sheets"] == before["sheets"]
-    for sheet in before["sheets"]:
+    # The first sheet became a document in issue 18 (header block, goal rows, signatures):
+    # tests/test_workbook.py checks it; the other sheets are as they were.
+    for sheet in before["sheets"][1:]:
         assert written[sheet] == before[sheet], sheet

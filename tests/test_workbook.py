@@ -10,6 +10,7 @@ import hashlib
 import os
 import re
 import shutil
+from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -113,47 +114,87 @@ def test_write_summary_writes_what_the_cli_writes(
 # --- the district sheet ------------------------------------------------------------------------
 
 
+HEADER_ROW = 9  # below the header block (3 rows), a blank, the title (3 rows), a blank
+DISTRICT_HEADER = ["Chỉ tiêu", "Nội dung", "Tử số", "Mẫu số", "Kết quả", "Kế hoạch",
+                   "Đánh giá", "Xã báo cáo", "Xã thiếu số liệu"]
+
+
 def district_rows(ws: Worksheet) -> list[tuple[Any, ...]]:
-    """The indicator rows of the district sheet: every row below the header with a target id."""
-    return [tuple(c for c in r) for r in ws.iter_rows(min_row=5) if r[1].value is not None]
+    """The target rows of the district sheet: the rows below the header whose first cell is
+    a target id (goal rows, the closing line and the signatures are not)."""
+    return [tuple(r) for r in ws.iter_rows(min_row=HEADER_ROW + 1)
+            if isinstance(r[0].value, str) and r[0].value in IDS]
 
 
-def test_district_sheet_has_33_rows_of_numbers(vi_book: openpyxl.Workbook) -> None:
-    """The district sheet: header on row 4, 33 rows whose counts and values are numbers."""
+def test_district_sheet_has_the_header_block_of_an_administrative_document(
+    tmp_path: Path
+) -> None:
+    """Issuer on the left, national name and motto on the right, the place and date under
+    them, from the plan's issuer; then the title, the plan and the area with the year."""
+    out = tmp_path / "tong-hop.xlsx"
+    write_summary(kh_treem.score([EXAMPLES]), out, "vi", today=date(2027, 1, 15))
+    ws = openpyxl.load_workbook(out)["Tổng hợp"]
+    assert [ws["A1"].value, ws["A2"].value] == ["UBND HUYỆN IA H’DRAI",
+                                                "PHÒNG LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"]
+    assert [ws["E1"].value, ws["E2"].value, ws["E3"].value] == [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+        "Ia H’Drai, ngày ...... tháng 1 năm 2027"]
+    assert (ws["A2"].font.b, ws["E1"].font.b, ws["E2"].font.u, ws["E3"].font.i) == (
+        True, True, "single", True)
+    assert [ws["A5"].value, ws["A6"].value, ws["A7"].value] == [
+        "BIỂU TỔNG HỢP KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", PLAN.title.get("vi"),
+        f"{PLAN.area.get('vi')} · 2022"]
+    assert {"A1:C1", "E1:I1", "A5:I5"} <= {str(r) for r in ws.merged_cells.ranges}
+
+
+def test_district_sheet_has_33_rows_of_numbers_under_their_goals(
+    vi_book: openpyxl.Workbook
+) -> None:
     ws = vi_book["Tổng hợp"]
-    assert [c.value for c in ws[4]] == [
-        "Mục tiêu", "Chỉ tiêu", "Nội dung", "Tử số", "Mẫu số", "Giá trị (số)", "Kết quả",
-        "Kế hoạch", "Đánh giá", "Xã báo cáo", "Xã thiếu số liệu"]
+    assert [c.value for c in ws[HEADER_ROW]] == DISTRICT_HEADER
     rows = district_rows(ws)
-    assert len(rows) == 33
-    assert [r[1].value for r in rows] == IDS
-    assert all(r[1].data_type == "s" for r in rows)
-    assert [r[0].value for r in rows] == [t.goal for t in PLAN.targets]
-    for r, (tid, num, den, value, _) in zip(rows, EXPECTED, strict=True):
-        assert (r[3].value, r[3].data_type) == (num, "n"), tid
-        if den is None:
-            assert r[4].value is None, tid
-        else:
-            assert (r[4].value, r[4].data_type) == (den, "n"), tid
-        if value is None:
-            assert r[5].value is None, tid
-        else:
-            assert r[5].data_type == "n", tid
-            assert r[5].value == pytest.approx(value, abs=5e-5), tid
-        assert r[9].value == "3/3", tid
-    assert ws.cell(39, 1).value == "20/33 đạt"
+    assert [r[0].value for r in rows] == IDS
+    for r, (tid, num, den, _, _) in zip(rows, EXPECTED, strict=True):
+        assert (r[2].value, r[2].data_type) == (num, "n"), tid
+        assert r[3].value == den, tid
+        assert r[7].value == "3/3", tid
+    assert rows[2][4].value == "12,5‰"  # 3a: 2 deaths per 160 live births
+    assert rows[2][5].value == "< 9,8‰"
+    # A row per goal, before its first target: "Mục tiêu 2. Về bảo vệ trẻ em".
+    goal_rows = [r[0].value for r in ws.iter_rows(min_row=HEADER_ROW + 1)
+                 if isinstance(r[0].value, str) and r[0].value.startswith("Mục tiêu ")]
+    assert goal_rows == [f"Mục tiêu {g.id}. {g.name.vi}" for g in PLAN.goals]
 
 
-def test_district_sheet_title_rows_above_the_header(vi_book: openpyxl.Workbook) -> None:
-    """The plan's title and its area and year stand in A1 and A2, above the header row.
-
-    The summary is written row by row (xlsxwriter's constant memory), where a row
-    written after a later one would be lost.
-    """
+def test_district_sheet_closes_with_the_count_and_the_signatures(
+    vi_book: openpyxl.Workbook
+) -> None:
     ws = vi_book["Tổng hợp"]
-    assert ws["A1"].value == PLAN.title.get("vi")
-    assert ws["A2"].value == f"{PLAN.area.get('vi')} · {PLAN.year}"
-    assert ws["A4"].value == "Mục tiêu"
+    below = [[c.value for c in r if c.value is not None]
+             for r in ws.iter_rows(min_row=HEADER_ROW + 1 + 33 + 4)]
+    texts = [cells for cells in below if cells]
+    assert texts[:3] == [["20/33 đạt"], ["NGƯỜI LẬP BIỂU", "TRƯỞNG PHÒNG"],
+                         ["(Ký, ghi rõ họ tên)", "(Ký, ghi rõ họ tên)"]]
+
+
+def test_district_sheet_prints_one_page_wide_in_12_point_with_rows_that_hold_their_text(
+    vi_book: openpyxl.Workbook
+) -> None:
+    ws = vi_book["Tổng hợp"]
+    setup = ws.page_setup
+    assert (setup.orientation, int(setup.paperSize)) == ("landscape", 9)
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert (setup.fitToWidth or 1, setup.fitToHeight) == (1, 0)  # 1 is left unwritten
+    assert (ws.print_title_rows or "").replace("$", "") == f"{HEADER_ROW}:{HEADER_ROW}"
+    # The columns fill A4 landscape's width at about 130 characters: printed unshrunk.
+    assert sum(ws.column_dimensions[c].width for c in "ABCDEFGHI") < 140
+    rows = district_rows(ws)
+    assert {c.font.sz for r in rows for c in r} == {12}
+    assert {c.font.name for r in rows for c in r} == {"Times New Roman"}
+    heights = {r[0].value: ws.row_dimensions[r[0].row].height for r in rows}
+    # A name that takes two lines gets a row twice as high as one that takes one.
+    assert heights["24"] >= 2 * heights["3a"]
+    assert heights["20a"] >= 2 * heights["3a"]
 
 
 def test_district_sheet_statuses_are_coloured_text(vi_book: openpyxl.Workbook) -> None:
@@ -161,7 +202,7 @@ def test_district_sheet_statuses_are_coloured_text(vi_book: openpyxl.Workbook) -
     rows = district_rows(vi_book["Tổng hợp"])
     colours: dict[str, set[str | None]] = {}
     for r, (tid, *_, status) in zip(rows, EXPECTED, strict=True):
-        cell = r[8]
+        cell = r[6]
         assert (cell.value, cell.data_type) == (STATUS_VI[status], "s"), tid
         colours.setdefault(status, set()).add(fill(cell))
     assert set(colours) == {"met", "not_met", "not_applicable"}
@@ -170,13 +211,27 @@ def test_district_sheet_statuses_are_coloured_text(vi_book: openpyxl.Workbook) -
 
 
 def test_district_sheet_in_english(en_book: openpyxl.Workbook) -> None:
-    """The English district sheet has English headers, statuses and closing line."""
+    """The English district sheet: English header block, headers, statuses, closing line."""
     ws = en_book["District"]
-    assert [c.value for c in ws[4]][:3] == ["Goal", "Target", "Indicator"]
+    assert ws["E1"].value == "SOCIALIST REPUBLIC OF VIET NAM"
+    assert [c.value for c in ws[HEADER_ROW]][:2] == ["Target", "Indicator"]
     rows = district_rows(ws)
-    assert [r[8].value for r in rows] == [STATUS_EN[e[4]] for e in EXPECTED]
-    assert rows[0][2].value == "Child-friendly communes"
-    assert ws.cell(39, 1).value == "20/33 met"
+    assert [r[6].value for r in rows] == [STATUS_EN[e[4]] for e in EXPECTED]
+    assert rows[0][1].value == "Child-friendly communes"
+    assert any(c.value == "20/33 met" for r in ws.iter_rows() for c in r)
+
+
+def test_a_plan_without_an_issuer_gives_a_sheet_without_header_block_or_signatures(
+    tmp_path: Path
+) -> None:
+    plan = PLAN.model_copy(update={"issuer": None})
+    out = tmp_path / "tong-hop.xlsx"
+    write_summary(kh_treem.score([EXAMPLES], plan), out, "vi")
+    ws = openpyxl.load_workbook(out)["Tổng hợp"]
+    assert ws["A1"].value == "BIỂU TỔNG HỢP KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU"
+    everything = {c.value for r in ws.iter_rows() for c in r}
+    assert not {"TRƯỞNG PHÒNG", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"} & everything
+    assert "20/33 đạt" in everything
 
 
 # --- the by-commune sheet ----------------------------------------------------------------------
@@ -334,7 +389,7 @@ def test_every_sheet_prints_landscape_a4_with_header_repeated(
 ) -> None:
     """Each sheet is set for A4 landscape with its header row repeated on every page."""
     book = vi_book if lang == "vi" else en_book
-    header_rows = ["4:4", "1:1", "1:1", "1:1", "1:1"]
+    header_rows = [f"{HEADER_ROW}:{HEADER_ROW}", "1:1", "1:1", "1:1", "1:1"]
     for ws, rows in zip(book.worksheets, header_rows, strict=True):
         assert ws.page_setup.orientation == "landscape", ws.title
         assert int(ws.page_setup.paperSize) == 9, ws.title

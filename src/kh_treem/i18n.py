@@ -46,6 +46,8 @@ WORDS = {
     "problems": ("Các vấn đề trong số liệu", "Problems in the input"),
     "no_problems": ("Không có vấn đề gì trong số liệu.", "No problems in the input."),
     "met_line": ("{met}/{total} đạt", "{met}/{total} met"),
+    "summary_heading": ("BIỂU TỔNG HỢP KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU",
+                        "SUMMARY OF THE RESULTS AGAINST THE TARGETS"),
     "summary_written": ("Đã ghi bảng tổng hợp: {path}", "Summary workbook written: {path}"),
     "communes": ("xã", "communes"),
     "rollup_title": ("Kết quả thực hiện qua các năm", "Results across the years"),

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import gc
 import itertools
+import math
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from kh_treem.atomic import atomic_path
 from kh_treem.formatting import printable, target_text, value_text
-from kh_treem.i18n import sheet_name, status_label, word
+from kh_treem.i18n import document_word, place_date, sheet_name, status_label, word
 from kh_treem.intake import FileRecord
 from kh_treem.pipeline import Outcome, ScoreResult
+from kh_treem.plan import Signer
 from kh_treem.problems import Problem
 from kh_treem.reading import OWN_MARK
 
@@ -33,9 +36,13 @@ STATUS_COLOURS = {
 }
 
 
-def write_summary(result: ScoreResult, path: Path, lang: str = "vi") -> None:
-    """Write the summary workbook to ``path``, atomically."""
-    write_book(path, lambda book: _Writer(book, lang, result).write(), "summary")
+def write_summary(
+    result: ScoreResult, path: Path, lang: str = "vi", today: date | None = None
+) -> None:
+    """Write the summary workbook to ``path``, atomically; ``today`` is the date of its
+    place-and-date line (default: the day it is written)."""
+    write_book(path, lambda book: _Writer(book, lang, result, today or date.today()).write(),
+               "summary")
 
 
 def write_book(
@@ -98,6 +105,60 @@ def _cell_text(text: str) -> str:
     if len(units) <= 2 * MAX_CELL_TEXT:
         return shown
     return units[:2 * (MAX_CELL_TEXT - 1)].decode("utf-16-le", "ignore") + "…"
+
+
+# The district sheet's columns, in widths of a character: about 130 fill A4 landscape
+# within its margins, so the sheet prints one page wide without being shrunk.
+DISTRICT_WIDTHS = (7, 40, 11, 11, 16, 12, 13, 10, 15)
+SIGNATURE_ROOM = 4  # blank rows to sign in
+LINE_HEIGHT = 16.5  # points a line of 12-point text takes
+
+
+def _height(text: str, width: float, size: float) -> float:
+    """The height, in points, of a row whose cell ``width`` characters wide wraps ``text`` of
+    ``size`` points in Times New Roman: the lines it takes at about 1.25 characters a width
+    unit at 12 points (the unit is a digit of the default font, wider than Times), at least
+    one."""
+    per_line = max(1.0, width * 1.25 * 12 / size)
+    lines = sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+    return lines * LINE_HEIGHT * size / 12
+
+
+def _print_as_document(sheet: Any) -> None:
+    """A4 landscape, one page wide, the margins of an administrative document (inches)."""
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.8, right=0.6, top=0.8, bottom=0.8)
+    sheet.center_horizontally()
+
+
+class _DocumentFormats:
+    """The formats of the district sheet: Times New Roman, as administrative documents."""
+
+    def __init__(self, book: Any) -> None:
+        base = {"font_name": "Times New Roman", "font_size": 12}
+
+        def fmt(**props: Any) -> Any:
+            return book.add_format({**base, **props})
+
+        self.center = fmt(align="center", valign="top", text_wrap=True)
+        self.center_bold = fmt(align="center", valign="top", bold=True, text_wrap=True)
+        self.center_bold_underlined = fmt(align="center", valign="top", bold=True,
+                                          underline=1)
+        self.center_italic = fmt(align="center", valign="top", italic=True, text_wrap=True)
+        self.heading = fmt(align="center", bold=True, font_size=14)
+        self.subheading = fmt(align="center", valign="top", bold=True, font_size=13,
+                              text_wrap=True)
+        self.bold = fmt(bold=True)
+        self.head = fmt(bold=True, bg_color="#D9E1F2", border=1, text_wrap=True,
+                        align="center", valign="vcenter")
+        self.goal = fmt(bold=True, bg_color="#F2F2F2", border=1, text_wrap=True,
+                        valign="top")
+        self.text = fmt(text_wrap=True, valign="top", border=1, indent=1)
+        self.int = fmt(num_format="#,##0", valign="top", border=1)
+        self.status = {s: fmt(bg_color=c, border=1, valign="top")
+                       for s, c in STATUS_COLOURS.items()}
 
 
 class BookWriter:
@@ -201,9 +262,10 @@ class BookWriter:
 class _Writer(BookWriter):
     """The summary of one year's scoring."""
 
-    def __init__(self, book: Any, lang: str, result: ScoreResult) -> None:
+    def __init__(self, book: Any, lang: str, result: ScoreResult, today: date) -> None:
         super().__init__(book, lang)
         self.result = result
+        self.today = today
         self.labels = {s: status_label(s, lang) for s in STATUS_COLOURS}
         # A value followed by its status in words, "7,2816 (Đạt)", the cell still a number.
         self.judged = {
@@ -220,27 +282,98 @@ class _Writer(BookWriter):
         self._files(self.result.files)
 
     def _district(self) -> None:
+        """The first sheet as a document an officer files: the header block of an
+        administrative document (from the plan's issuer), the title, the targets under a
+        row per goal, the count met, and the signatures. Row heights are set from the text
+        they wrap (a spreadsheet does not grow a row by itself when printing)."""
         r, lang, plan = self.result, self.lang, self.result.plan
-        headers = [word(key, lang) for key in (
-            "goal", "id", "indicator", "numerator", "denominator", "value_number", "value",
-            "target", "status", "reporting", "missing")]
-        titles = [(plan.title.get(lang), self.title),
-                  (f"{plan.area.get(lang)} · {plan.year}", self.bold)]
-        sheet = self._sheet("district", headers, [8, 8, 48, 11, 11, 12, 22, 14, 16, 10, 24], 3,
-                            titles)
-        row = 4
+        keys = ("id", "indicator", "numerator", "denominator", "value", "target", "status",
+                "reporting", "missing")
+        widths = DISTRICT_WIDTHS
+        last = len(keys) - 1
+        doc = _DocumentFormats(self.book)
+        sheet = self.book.add_worksheet(sheet_name("district", lang))
+        _print_as_document(sheet)
+        for col, width in enumerate(widths):
+            sheet.set_column(col, col, width)
+        row = 0
+        issuer = plan.issuer
+        if issuer is not None:  # left: who issues it; right: the national name and motto
+            left, right = (0, 2), (4, last)
+            for text_left, fmt_left, text_right, fmt_right in (
+                (issuer.parent.get(lang), doc.center, document_word("national_name", lang),
+                 doc.center_bold),
+                (issuer.name.get(lang), doc.center_bold, document_word("motto", lang),
+                 doc.center_bold_underlined),
+                ("", doc.center, place_date(issuer.place.get(lang), self.today, lang),
+                 doc.center_italic),
+            ):
+                sheet.merge_range(row, left[0], row, left[1], text_left, fmt_left)
+                sheet.merge_range(row, right[0], row, right[1], text_right, fmt_right)
+                row += 1
+            row += 1
+        sheet.merge_range(row, 0, row, last, word("summary_heading", lang), doc.heading)
+        sheet.set_row(row + 1, _height(plan.title.get(lang), sum(widths), 13))
+        sheet.merge_range(row + 1, 0, row + 1, last, plan.title.get(lang), doc.subheading)
+        sheet.merge_range(row + 2, 0, row + 2, last, f"{plan.area.get(lang)} · {plan.year}",
+                          doc.center_italic)
+        row += 4
+        header_row = row
+        # Bold letters are wider: the headings are measured in a narrower column.
+        sheet.set_row(row, max(_height(word(key, lang), width / 1.2, 12)
+                               for key, width in zip(keys, widths, strict=True)))
+        for col, key in enumerate(keys):
+            sheet.write_string(row, col, word(key, lang), doc.head)
+        sheet.repeat_rows(header_row)
+        sheet.freeze_panes(header_row + 1, 0)
+        row += 1
+        goal = None
         for o in r.indicators:
             t = o.target
-            self._row(sheet, row, [
-                t.goal, t.id, t.name.get(lang), o.numerator, o.denominator,
-                None if o.value is None else float(o.value), value_text(o, lang),
-                target_text(t, lang), None,
-                f"{len(o.units_reporting)}/{len(plan.units)}", ", ".join(o.units_missing),
-            ])
-            self._status(sheet, row, 8, o.status)
+            if t.goal != goal:
+                goal = t.goal
+                text = f"{word('goal', lang)} {goal}. {plan.goal(goal).name.get(lang)}"
+                sheet.set_row(row, _height(text, sum(widths), 12))
+                sheet.merge_range(row, 0, row, last, _cell_text(text), doc.goal)
+                row += 1
+            name, missing = t.name.get(lang), ", ".join(o.units_missing)
+            sheet.set_row(row, max(_height(name, widths[1], 12),
+                                   _height(missing, widths[8], 12)))
+            values = [t.id, name, o.numerator, o.denominator, value_text(o, lang),
+                      target_text(t, lang), None, f"{len(o.units_reporting)}/{len(plan.units)}",
+                      missing]
+            for col, value in enumerate(values):
+                self._cell(sheet, row, col, value, doc.int if isinstance(value, int)
+                           else doc.text)
+            sheet.write_string(row, 6, status_label(o.status, lang), doc.status[o.status])
             row += 1
-        sheet.write_string(row + 1, 0, word("met_line", lang).format(
-            met=r.met, total=len(r.indicators)), self.bold)
+        sheet.merge_range(row + 1, 0, row + 1, last, word("met_line", lang).format(
+            met=r.met, total=len(r.indicators)), doc.bold)
+        if issuer is not None:
+            self._signatures(sheet, row + 3, issuer.signers, widths, doc)
+
+    def _signatures(
+        self, sheet: Any, row: int, signers: Sequence[Signer], widths: Sequence[int],
+        doc: _DocumentFormats,
+    ) -> None:
+        """Each signer over an equal share of the columns: the role, "(Ký, ghi rõ họ tên)",
+        room to sign, the name if the plan gives one."""
+        lang, columns = self.lang, len(widths)
+        share = columns // len(signers)
+        spans = [(i * share, columns - 1 if i == len(signers) - 1 else (i + 1) * share - 1)
+                 for i in range(len(signers))]
+        lines = [
+            ([s.role.get(lang) for s in signers], doc.center_bold),
+            ([document_word("signature", lang)] * len(signers), doc.center_italic),
+        ]
+        for texts, fmt in lines:
+            for (first, last), text in zip(spans, texts, strict=True):
+                sheet.merge_range(row, first, row, last, text, fmt)
+            row += 1
+        row += SIGNATURE_ROOM
+        if any(s.name for s in signers):
+            for (first, last), signer in zip(spans, signers, strict=True):
+                sheet.merge_range(row, first, row, last, signer.name or "", doc.center_bold)
 
     def _by_unit(self) -> None:
         """One cell per indicator and commune: its value as a number, its status as the
