@@ -186,8 +186,11 @@ def test_district_sheet_prints_one_page_wide_in_12_point_with_rows_that_hold_the
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert (setup.fitToWidth or 1, setup.fitToHeight) == (1, 0)  # 1 is left unwritten
     assert (ws.print_title_rows or "").replace("$", "") == f"{HEADER_ROW}:{HEADER_ROW}"
-    # The columns fill A4 landscape's width at about 130 characters: printed unshrunk.
-    assert sum(ws.column_dimensions[c].width for c in "ABCDEFGHI") < 140
+    # The columns fit A4 landscape's width (11.69 inches) within the margins: a width unit
+    # is 7 pixels, 5.25 points, so fitting the page wide never shrinks the text.
+    columns = sum(ws.column_dimensions[c].width for c in "ABCDEFGHI") * 5.25
+    margins = ws.page_margins
+    assert columns <= (11.69 - margins.left - margins.right) * 72
     rows = district_rows(ws)
     assert {c.font.sz for r in rows for c in r} == {12}
     assert {c.font.name for r in rows for c in r} == {"Times New Roman"}

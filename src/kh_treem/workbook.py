@@ -107,9 +107,9 @@ def _cell_text(text: str) -> str:
     return units[:2 * (MAX_CELL_TEXT - 1)].decode("utf-16-le", "ignore") + "…"
 
 
-# The district sheet's columns, in widths of a character: about 130 fill A4 landscape
-# within its margins, so the sheet prints one page wide without being shrunk.
-DISTRICT_WIDTHS = (7, 40, 11, 11, 16, 12, 13, 10, 15)
+# The district sheet's columns, in widths of a character (7 pixels, 5.25 points): they
+# fill A4 landscape within its margins, so the sheet prints one page wide unshrunk.
+DISTRICT_WIDTHS = (7, 39, 11, 11, 16, 12, 13, 10, 15)
 SIGNATURE_ROOM = 4  # blank rows to sign in
 LINE_HEIGHT = 16.5  # points a line of 12-point text takes
 
