@@ -146,10 +146,15 @@ def test_rule_broken_is_an_error_naming_unit_and_cells(plan: Plan) -> None:
     assert broken.params["right_cell"] == value_cell("infant_deaths") == "E16"
     assert broken.params["elements"] == "neonatal_deaths, infant_deaths, under5_deaths"
     assert list(DEATHS) in plan.rules
-    message = broken.message("en")
-    assert "Ia Dom" in message
-    assert "E15" in message
-    assert "E16" in message
+    # The officer reads the figures by the plan's labels, the codes after them.
+    assert broken.message("vi") == (
+        "Ia Dom: “Số trẻ sơ sinh tử vong” (neonatal_deaths) = 5 (ô E15) lớn hơn “Số trẻ em"
+        " dưới 1 tuổi tử vong” (infant_deaths) = 3 (ô E16), điều không thể có; không dùng các"
+        " số liệu “Số trẻ sơ sinh tử vong”, “Số trẻ em dưới 1 tuổi tử vong”, “Số trẻ em dưới"
+        " 5 tuổi tử vong” của xã này")
+    assert broken.message("en").startswith(
+        "Ia Dom: “Neonatal deaths” (neonatal_deaths) = 5 (cell E15) is greater than “Deaths"
+        " under 1” (infant_deaths) = 3 (cell E16)")
 
 
 def test_rule_broken_drops_the_whole_chain(plan: Plan) -> None:

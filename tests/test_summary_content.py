@@ -1,13 +1,13 @@
 """The summary workbook of the examples, cell by cell, against the one kept in tests/data.
 
-tests/data/summary/ holds the summaries written for examples/2022 before the writer was
-rewritten with xlsxwriter alone (issue 15): the breakdown across the page (3 communes,
-every target) in both languages, and down the page (3 communes, 4 targets), written by the
-code of commit 2493a2f (the district sheet, rewritten as a document since, is left out). A
-change of content or format in any other cell shows here; a deliberate
-one, or a change to examples/2022 (even to its README, whose SHA-256 the files sheet shows),
-means writing the files again (see ``test_summary_is_unchanged_cell_by_cell``).
-"""
+tests/data/summary/ holds the summaries of examples/2022: the breakdown across the page (3
+communes, every target) in both languages, and down the page (3 communes, 4 targets). They
+were first written by the code of commit 2493a2f, to hold the rewrite with xlsxwriter alone
+(issue 15) to the same cells, and written again when the problems' and files' "Loại" column
+became words (issue 18). The district sheet, a document since issue 18, is left to
+tests/test_workbook.py. A change of content or format in any other cell shows here; a
+deliberate one, or a change to examples/2022 (even to its README, whose SHA-256 the files
+sheet shows), means writing the files again (see ``test_summary_is_unchanged_cell_by_cell``)."""
 
 from __future__ import annotations
 

@@ -22,7 +22,7 @@ import kh_treem
 from kh_treem import workbook
 from kh_treem.i18n import word
 from kh_treem.intake import FileRecord
-from kh_treem.problems import Problem
+from kh_treem.problems import Problem, kind_label
 from kh_treem.workbook import STATUS_COLOURS, write_summary
 from tests.cli import run
 from tests.expected_2022 import EXPECTED
@@ -317,16 +317,17 @@ def test_problems_sheet_lists_the_problems(tmp_path: Path) -> None:
     rows = values(openpyxl.load_workbook(out)["Vấn đề"])
     assert rows[0] == ["Mức độ", "Loại", "Tệp", "Trang tính", "Ô", "Mã", "Nội dung"]
     expected = [
-        [word(p.severity, "vi"), p.type, p.file, p.sheet, p.cell, p.code, p.message("vi")]
+        [word(p.severity, "vi"), kind_label(p.type, "vi"), p.file, p.sheet, p.cell, p.code,
+         p.message("vi")]
         for p in kh_treem.score([dal, dom, toi, missing]).problems
     ]
     assert rows[1:] == expected
     bad_value = Problem("not-a-number", params={"found": "khoảng 30"}).message("vi")
     assert "“khoảng 30”" in bad_value
-    assert ["Lỗi", "not-a-number", str(dom), "BC 2022", "E21", "u5_stunted", bad_value] in rows
-    assert ["Lưu ý", "sheet-skipped", str(toi), "Huong dan", None, None,
+    assert ["Lỗi", "Không phải số", str(dom), "BC 2022", "E21", "u5_stunted", bad_value] in rows
+    assert ["Lưu ý", "Bỏ qua trang tính", str(toi), "Huong dan", None, None,
             Problem("sheet-skipped").message("vi")] in rows
-    assert ["Lỗi", "path-missing", str(missing), None, None, None,
+    assert ["Lỗi", "Không tìm thấy", str(missing), None, None, None,
             Problem("path-missing").message("vi")] in rows
     assert len(rows) == 4
 
@@ -377,7 +378,7 @@ def test_text_that_looks_like_a_formula_is_stored_as_text(
     assert all(c.data_type == "s" for c in risky), [(c.coordinate, c.value) for c in risky]
     assert not [c for c in cells if c.data_type == "f"]
     problems = values(summary["Vấn đề"], 2)
-    unknown = next(r for r in problems if r[1] == "unit-unknown")
+    unknown = next(r for r in problems if r[1] == "Xã không có trong kế hoạch")
     assert unknown[2:5] == ["+cmd.xlsx", "=SUM(A1)", "B2"]
     assert '“=HYPERLINK("x")”' in unknown[6]
     files = values(summary["Tệp đã đọc"], 2)

@@ -9,7 +9,7 @@ Problems are collected, never raised one at a time.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 Severity = Literal["error", "warning", "notice"]
 MAX_QUOTED = 200  # characters of a value quoted in a message
@@ -317,10 +317,12 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
     ),
     "rule-broken": (
         "error",
-        "{unit}: {left} = {left_value} (ô {left_cell}) lớn hơn {right} = {right_value}"
-        " (ô {right_cell}); không dùng các số liệu {elements} của xã này",
-        "{unit}: {left} = {left_value} (cell {left_cell}) is greater than {right} ="
-        " {right_value} (cell {right_cell}); {elements} of this commune are not used",
+        "{unit}: “{left_label}” ({left}) = {left_value} (ô {left_cell}) lớn hơn"
+        " “{right_label}” ({right}) = {right_value} (ô {right_cell}), điều không thể có; không"
+        " dùng các số liệu {labels} của xã này",
+        "{unit}: “{left_label}” ({left}) = {left_value} (cell {left_cell}) is greater than"
+        " “{right_label}” ({right}) = {right_value} (cell {right_cell}), which cannot be;"
+        " {labels} of this commune are not used",
     ),
     "year-out-of-range": (
         "error",
@@ -362,6 +364,83 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
 }
 
 
+# Each type in a few words, for the "Loại" column of the workbooks (JSON keeps the type).
+KINDS: dict[str, tuple[str, str]] = {
+    "path-missing": ("Không tìm thấy", "Not found"),
+    "path-unreadable": ("Không đọc được", "Cannot be read"),
+    "path-unusable": ("Đường dẫn hỏng", "Path unusable"),
+    "no-submissions": ("Không có tệp số liệu", "No submission"),
+    "skipped-lock-file": ("Tệp khóa của Excel", "Excel lock file"),
+    "skipped-not-a-file": ("Không phải tệp", "Not a file"),
+    "skipped-hidden": ("Tệp ẩn", "Hidden file"),
+    "skipped-type": ("Không phải bảng tính", "Not a spreadsheet"),
+    "skipped-own-summary": ("Tệp do kh-treem ghi", "kh-treem's own output"),
+    "state-unreadable": ("Tệp trạng thái không đọc được", "State unreadable"),
+    "state-invalid": ("Tệp trạng thái hỏng", "State damaged"),
+    "state-unwritable": ("Không ghi được trạng thái", "State not written"),
+    "file-empty": ("Tệp rỗng", "Empty file"),
+    "file-unreadable": ("Không mở được", "Cannot be opened"),
+    "too-large": ("Tệp quá lớn", "File too large"),
+    "encrypted": ("Có mật khẩu", "Password-protected"),
+    "zip-bomb": ("Nén bất thường", "Abnormal compression"),
+    "too-many-members": ("Quá nhiều tệp con", "Too many members"),
+    "read-unsafe": ("Đọc không an toàn", "Unsafe to read"),
+    "xml-entities": ("Khai báo XML lạ", "XML declaration"),
+    "too-many-rows": ("Quá nhiều hàng", "Too many rows"),
+    "too-many-cells": ("Quá nhiều ô", "Too many cells"),
+    "too-many-sheets": ("Quá nhiều trang tính", "Too many sheets"),
+    "csv-windows-1258": ("CSV không phải UTF-8", "CSV not UTF-8"),
+    "csv-quote": ("Lỗi dấu ngoặc kép", "Quote error"),
+    "csv-multiline": ("Nhiều dòng gộp một", "Lines joined"),
+    "csv-field-too-long": ("Ô quá dài", "Field too long"),
+    "formulas-unchecked": ("Chưa kiểm tra công thức", "Formulas unchecked"),
+    "sheet-unreadable": ("Trang tính hỏng", "Sheet unreadable"),
+    "sheet-skipped": ("Bỏ qua trang tính", "Sheet skipped"),
+    "no-form": ("Không có biểu số liệu", "No form"),
+    "no-figures": ("Biểu chưa điền", "Form not filled"),
+    "row-without-unit": ("Hàng thiếu tên xã", "Row without commune"),
+    "total-row-ignored": ("Hàng tổng", "Totals row"),
+    "unit-unknown": ("Xã không có trong kế hoạch", "Unknown commune"),
+    "unit-missing": ("Không rõ xã", "Commune not named"),
+    "year-missing": ("Thiếu năm báo cáo", "No year"),
+    "year-invalid": ("Năm không hợp lệ", "Invalid year"),
+    "year-other": ("Số liệu năm khác", "Another year"),
+    "code-unknown": ("Mã không có trong kế hoạch", "Unknown code"),
+    "not-a-number": ("Không phải số", "Not a number"),
+    "not-whole": ("Số lẻ", "Not whole"),
+    "negative": ("Số âm", "Negative"),
+    "count-too-large": ("Số quá lớn", "Too large"),
+    "not-a-flag": ("Không phải 1 hoặc 0", "Not 1 or 0"),
+    "formula-unsaved": ("Công thức chưa lưu", "Formula unsaved"),
+    "formula-error": ("Công thức lỗi", "Formula error"),
+    "formula-text": ("Công thức ra chữ", "Formula gives text"),
+    "submission-copy": ("Gửi trùng", "Copy"),
+    "value-repeated": ("Giá trị lặp lại", "Value repeated"),
+    "values-repeated": ("Giá trị lặp lại", "Values repeated"),
+    "value-conflict": ("Giá trị mâu thuẫn", "Conflicting values"),
+    "rule-broken": ("Số liệu vô lý", "Figures contradict"),
+    "year-out-of-range": ("Năm ngoài phạm vi", "Year out of range"),
+    "year-unknown": ("Không rõ năm", "Year unknown"),
+    "prev-disagrees": ("Số năm trước khác", "Last year differs"),
+    "unit-not-in-year": ("Xã đã sáp nhập", "Commune merged"),
+    "units-merged": ("Cộng xã sáp nhập", "Merged communes added"),
+    "unit-not-reported": ("Xã chưa gửi", "Commune missing"),
+}
+
+
+def kind_label(problem_type: str, lang: str) -> str:
+    """A problem type in a few words, in the officer's language."""
+    vi, en = KINDS[problem_type]
+    return en if lang == "en" else vi
+
+
+class Words(NamedTuple):
+    """A parameter said in the officer's language: a figure's label, from the plan."""
+
+    vi: str
+    en: str
+
+
 @dataclass(frozen=True)
 class Problem:
     """One finding: what, where, how serious."""
@@ -385,9 +464,11 @@ class Problem:
         """The sentence; a value quoted from the input is cut, with "…", at MAX_QUOTED
         characters, so that the sentence stays readable whatever was typed in a cell."""
         _, vi, en = TEMPLATES[self.type]
+        said = {key: (value.en if lang == "en" else value.vi) if isinstance(value, Words)
+                else value for key, value in self.params.items()}
         params = {key: value[:MAX_QUOTED - 1] + "…"
                   if isinstance(value, str) and len(value) > MAX_QUOTED else value
-                  for key, value in self.params.items()}
+                  for key, value in said.items()}
         return (en if lang == "en" else vi).format(**params)
 
     def where(self) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from kh_treem.layouts import Observation, Submission
 from kh_treem.plan import Plan
-from kh_treem.problems import Problem
+from kh_treem.problems import Problem, Words
 
 # unit -> element code -> the figure that counts
 Figures = dict[str, dict[str, int]]
@@ -162,12 +162,21 @@ def _apply_rules(
                 left, "rule-broken", unit=unit,
                 left=left.code, left_value=left.value, left_cell=_cell_of(left, left),
                 right=right.code, right_value=right.value, right_cell=_cell_of(right, left),
-                elements=", ".join(chain),
+                elements=", ".join(chain), left_label=_label(plan, a),
+                right_label=_label(plan, b),
+                labels=Words(*(", ".join(f"“{_label(plan, c)[i]}”" for c in chain)
+                               for i in (0, 1))),
             ))
         if breaks:
             broken.update(chain)
     for code in broken:
         values.pop(code, None)
+
+
+def _label(plan: Plan, code: str) -> Words:
+    """A figure as the officer knows it: its label in the plan."""
+    label = plan.element(code).label
+    return Words(label.vi, label.en)
 
 
 def _holds(chain: list[str], values: dict[str, int]) -> bool:

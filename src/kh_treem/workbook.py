@@ -22,7 +22,7 @@ from kh_treem.i18n import document_word, place_date, sheet_name, status_label, w
 from kh_treem.intake import FileRecord
 from kh_treem.pipeline import Outcome, ScoreResult
 from kh_treem.plan import Signer
-from kh_treem.problems import Problem
+from kh_treem.problems import Problem, kind_label
 from kh_treem.reading import OWN_MARK
 
 EXCEL_ROWS = 1_048_576  # rows a sheet holds
@@ -245,8 +245,8 @@ class BookWriter:
     def _problems(self, problems: list[Problem]) -> None:
         lang = self.lang
         keys = ["severity", "type", "file", "sheet", "cell", "code", "message"]
-        rows = ([word(p.severity, lang), p.type, p.file, p.sheet, p.cell, p.code,
-                 p.message(lang)] for p in problems)
+        rows = ([word(p.severity, lang), kind_label(p.type, lang), p.file, p.sheet, p.cell,
+                 p.code, p.message(lang)] for p in problems)
         self._long_sheet("problems", [word(k, lang) for k in keys],
                          [10, 18, 30, 14, 7, 24, 70], rows, len(problems))
 
@@ -254,8 +254,8 @@ class BookWriter:
         lang = self.lang
         headers = [word(k, lang) for k in ("path", "what_became", "units", "size")]
         headers += ["SHA-256", word("type", lang)]
-        rows = ([f.path, word(f.status, lang), ", ".join(f.units), f.size, f.sha256, f.reason]
-                for f in files)
+        rows = ([f.path, word(f.status, lang), ", ".join(f.units), f.size, f.sha256,
+                 f.reason and kind_label(f.reason, lang)] for f in files)
         self._long_sheet("files", headers, [40, 14, 24, 12, 66, 20], rows, len(files))
 
 
