@@ -335,3 +335,25 @@ def test_cli_check_json_rejected_file(folder: Path) -> None:
                    "years": [], "values": 0, "errors": 1,
                    "sha256": sha256(folder / "Ia_Grai.xlsx")}
     assert doc["summary"]["errors"] == 1
+
+
+def test_notices_many_files_share_are_one_line_a_type(folder: Path) -> None:
+    """Five notes beside the forms: one line says the five were skipped and names three;
+    the JSON keeps a problem for each."""
+    for i in range(1, 6):
+        (folder / f"ghi-chu-{i}.md").write_text("x", encoding="utf-8")
+    out = lines(run("check", folder).output)
+    skipped = [line for line in out if "không phải tệp số liệu" in line]
+    assert skipped == [
+        "Lưu ý: bỏ qua: không phải tệp số liệu (.xlsx, .xlsm, .xlsb, .xls, .ods, .csv) — 5 nơi:"
+        f" {folder / 'ghi-chu-1.md'}, {folder / 'ghi-chu-2.md'}, {folder / 'ghi-chu-3.md'} và 2"
+        " nơi khác (xem đủ bằng --format json)"]
+    _, doc = check_json(folder)
+    assert [p["type"] for p in doc["problems"]].count("skipped-type") == 5
+
+
+def test_a_notice_only_one_file_has_keeps_its_own_line(folder: Path) -> None:
+    (folder / "ghi-chu.md").write_text("x", encoding="utf-8")
+    out = lines(run("check", folder, "--lang", "en").output)
+    assert (f"Notice: {folder / 'ghi-chu.md'}: skipped: not a submission file (.xlsx, .xlsm,"
+            " .xlsb, .xls, .ods, .csv)") in out

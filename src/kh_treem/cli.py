@@ -29,7 +29,7 @@ from kh_treem.multiyear import RollupResult
 from kh_treem.names import UnitMatcher
 from kh_treem.pipeline import CheckResult, ScoreResult
 from kh_treem.plan import Plan, PlanError, json_schema, load_plan, require_units
-from kh_treem.problems import Problem
+from kh_treem.problems import Gathered, Problem, gathered
 from kh_treem.records import csv_bytes
 from kh_treem.template import form_filename, previous_figures, write_form
 from kh_treem.text_table import layout
@@ -657,8 +657,10 @@ def _print_score_table(
         console.print()
 
 
-def _render_problems(problems: list[Problem], lang: str, stderr: bool = False) -> None:
-    """The problems, one line each: coloured on a terminal, plain text for a file or a pipe."""
+def _render_problems(found: list[Problem], lang: str, stderr: bool = False) -> None:
+    """The problems, one line each (notices that many files or sheets share, one line a
+    type): coloured on a terminal, plain text for a file or a pipe."""
+    problems = gathered(found)
     stream = sys.stderr if stderr else sys.stdout
     if not stream.isatty():
         # One write: a folder of 10,000 forms has 10,000 notices, and rich takes
@@ -683,7 +685,7 @@ def _render_problems(problems: list[Problem], lang: str, stderr: bool = False) -
     console.print()
 
 
-def _place(problem: Problem) -> str:
+def _place(problem: Problem | Gathered) -> str:
     where = printable(problem.where())
     return f"{where}: " if where else ""
 

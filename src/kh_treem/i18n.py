@@ -48,6 +48,11 @@ WORDS = {
     "met_line": ("{met}/{total} đạt", "{met}/{total} met"),
     "summary_heading": ("BIỂU TỔNG HỢP KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU",
                         "SUMMARY OF THE RESULTS AGAINST THE TARGETS"),
+    "gathered": ("{message} — {count} nơi: {places}", "{message} — {count} places: {places}"),
+    "gathered_more": ("{message} — {count} nơi: {places} và {more} nơi khác (xem đủ bằng"
+                      " --format json)",
+                      "{message} — {count} places: {places} and {more} more (--format json"
+                      " lists them all)"),
     "summary_written": ("Đã ghi bảng tổng hợp: {path}", "Summary workbook written: {path}"),
     "communes": ("xã", "communes"),
     "rollup_title": ("Kết quả thực hiện qua các năm", "Results across the years"),

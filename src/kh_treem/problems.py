@@ -8,8 +8,12 @@ Problems are collected, never raised one at a time.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
+
+from kh_treem.i18n import word
 
 Severity = Literal["error", "warning", "notice"]
 MAX_QUOTED = 200  # characters of a value quoted in a message
@@ -432,6 +436,55 @@ def kind_label(problem_type: str, lang: str) -> str:
     """A problem type in a few words, in the officer's language."""
     vi, en = KINDS[problem_type]
     return en if lang == "en" else vi
+
+
+# Notices of these types are said once a type on screen when several files or sheets have
+# them (the READMEs of a folder, the guide sheets of forms made elsewhere), so that they do not
+# drown the errors; JSON and the workbook list each one.
+GATHERED = frozenset({"sheet-skipped", "skipped-type", "skipped-hidden", "skipped-lock-file",
+                      "skipped-not-a-file", "skipped-own-summary"})
+NAMED_PLACES = 3  # places a gathered line names before "and N more"
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """Several problems of one type, said in one line with how many and where."""
+
+    first: Problem
+    places: tuple[str, ...]
+
+    @property
+    def severity(self) -> Severity:
+        return self.first.severity
+
+    def where(self) -> str:
+        return ""
+
+    def message(self, lang: str = "vi") -> str:
+        named = ", ".join(self.places[:NAMED_PLACES])
+        more = len(self.places) - NAMED_PLACES
+        key = "gathered_more" if more > 0 else "gathered"
+        return word(key, lang).format(message=self.first.message(lang), count=len(self.places),
+                                      places=named, more=more)
+
+
+def gathered(problems: Sequence[Problem]) -> list[Problem | Gathered]:
+    """``problems`` in order, the types of GATHERED that occur more than once said once, where
+    the first of them stood."""
+    counts = Counter(p.type for p in problems if p.type in GATHERED)
+    places: dict[str, list[str]] = {}
+    said: list[Problem | str] = []
+    for p in problems:
+        if counts[p.type] > 1:
+            if p.type not in places:
+                places[p.type] = []
+                said.append(p.type)
+            places[p.type].append(p.where())
+        else:
+            said.append(p)
+    first = {p.type: p for p in reversed(problems) if p.type in places}
+    return [Gathered(first[item], tuple(places[item])) if isinstance(item, str) else item
+            for item in said]
 
 
 class Words(NamedTuple):
