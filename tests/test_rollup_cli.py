@@ -41,9 +41,10 @@ def row(output: str, tid: str) -> list[str]:
 
 
 def header(output: str, first: str) -> list[str]:
-    """The cells of the table's header row, which starts with '#' then ``first``."""
+    """The cells of the table's header row, which starts with the id's heading ("Chỉ tiêu",
+    "Target") then ``first``."""
     found = [line for line in output.splitlines()
-             if re.match(rf"^\s*#\s{{2,}}{re.escape(first)}\s", line)]
+             if re.match(rf"^\s*(Chỉ tiêu|Target)\s{{2,}}{re.escape(first)}\s", line)]
     assert len(found) == 1, output
     return re.split(r"\s{2,}", found[0].strip())
 
@@ -83,7 +84,7 @@ def test_table_has_a_column_per_year_marked_without_a_plan(folder: Path) -> None
     """Year columns 2021*, 2022, 2023* (the bundled plan is 2022's), then the change."""
     result = run("rollup", folder, "--no-horizon")
     assert result.exit_code == 0, result.output
-    assert header(result.output, "Nội dung") == ["#", "Nội dung", "2021*", "2022", "2023*",
+    assert header(result.output, "Nội dung") == ["Chỉ tiêu", "Nội dung", "2021*", "2022", "2023*",
                                                  "Xu hướng"]
     assert "Kết quả thực hiện qua các năm" in result.output
 
@@ -137,7 +138,7 @@ def test_table_in_english(folder: Path) -> None:
     """--lang en: English header, names, better/worse and legend."""
     result = run("rollup", folder, "--no-horizon", "--lang", "en")
     assert result.exit_code == 0, result.output
-    assert header(result.output, "Indicator") == ["#", "Indicator", "2021*", "2022", "2023*",
+    assert header(result.output, "Indicator") == ["Target", "Indicator", "2021*", "2022", "2023*",
                                                   "Change"]
     assert row(result.output, "4b") == ["4b", "Under-5 stunting", "40", "36 ✗", "30", "better"]
     assert row(result.output, "5a")[-1] == "worse"

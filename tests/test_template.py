@@ -292,7 +292,7 @@ def test_guide_sheet_explains_every_figure(blank: Path) -> None:
     book = openpyxl.load_workbook(blank)
     assert book.sheetnames == [FORM_SHEET, GUIDE_SHEET]
     text = "\n".join(all_text(book[GUIDE_SHEET]))
-    for phrase in ("cột “Số liệu”", "CHƯA BÁO CÁO", "gõ số 0", "dấu “-”", "không phải là 0",
+    for phrase in ("cột “Số liệu”", "CHƯA BÁO CÁO", "ghi số 0", "dấu “-”", "không phải là 0",
                    "Không sửa cột “Mã”", ".xlsx", "Ia_Dal_2022.xlsx",
                    "Phòng Lao động - Thương binh và Xã hội"):
         assert phrase in text

@@ -302,7 +302,7 @@ def rollup(
 
 @plan_app.command("schema")
 def plan_schema(lang: LangOption = Lang.vi, debug: DebugOption = False) -> None:
-    """In JSON Schema của tệp kế hoạch, để trình soạn thảo kiểm tra kế hoạch khi gõ
+    """In JSON Schema của tệp kế hoạch, để trình soạn thảo kiểm tra kế hoạch khi soạn
     (kh-treem plan schema > plan.schema.json)."""
     with _guard(lang, debug):
         _print_json(json_schema())
@@ -583,7 +583,8 @@ def _console(stderr: bool = False) -> Console:
 
 def _render(result: ScoreResult, lang: str, written: Path | None) -> None:
     plan = result.plan
-    header = [word(k, lang) for k in ("indicator", "value", "target", "status", "units")]
+    header = [word(k, lang) for k in ("id", "indicator", "value", "target", "status",
+                                       "reporting")]
     # (goal row or None, cells of a target's row, its status)
     rows: list[tuple[str | None, list[str], str]] = []
     goal = None
@@ -606,12 +607,12 @@ def _render(result: ScoreResult, lang: str, written: Path | None) -> None:
              for units, ids in missing.items()]
     titles = [printable(plan.title.get(lang)), printable(f"{plan.area.get(lang)} · {plan.year}")]
     if sys.stdout.isatty():
-        _print_score_table(titles, ["#", *header], rows, notes)
+        _print_score_table(titles, header, rows, notes)
     else:
         # For a file or a script: no colours, and no wrapping that rich takes its time on.
         cells = [["", goal_row, "", "", "", ""] if goal_row else row
                  for goal_row, row, _ in rows]
-        lines = [*titles, "", *layout(["#", *header], cells, right=SCORE_NUMBER_COLUMNS), ""]
+        lines = [*titles, "", *layout(header, cells, right=SCORE_NUMBER_COLUMNS), ""]
         sys.stdout.write("\n".join(lines + notes + ([""] if notes else [])) + "\n")
     _render_problems(result.problems, lang)
     closing = word("met_line", lang).format(met=result.met, total=len(result.indicators))
@@ -741,7 +742,7 @@ BAND_STYLES = {"achieved": "green", "on_track": "green", "needs_acceleration": "
 
 def _render_rollup(result: RollupResult, lang: str, written: Path | None) -> None:
     horizons = sorted({p.horizon for t in result.trends for p in t.projections})
-    header = ["#", word("indicator", lang),
+    header = [word("id", lang), word("indicator", lang),
               *(f"{year}{'' if year in result.plans else '*'}" for year in result.years),
               word("change", lang), *map(str, horizons)]
     # Each cell as (text, style or ""): plain text off a terminal, coloured on one.

@@ -48,7 +48,7 @@ _MESSAGE_LIMIT = 255
 _APOSTROPHES = re.compile(r"[’‘'`ʼ´]")
 _ASCII_WORDS = re.compile(r"[A-Za-z0-9]+")
 
-COUNT_PROMPT = "Gõ số nguyên từ 0 trở lên. Để trống = chưa báo cáo; không xảy ra thì gõ 0."
+COUNT_PROMPT = "Nhập số nguyên từ 0 trở lên. Để trống = chưa báo cáo; không xảy ra thì ghi 0."
 FLAG_PROMPT = "1 = có/đạt, 0 = không/chưa đạt"
 
 
@@ -282,8 +282,8 @@ class _FormWriter:
         self._merge(sheet, 5, 0, last, basis, f["italic"])
         sheet.set_row(6, 30)
         self._merge(sheet, 6, 0, last,
-                    "Chỉ gõ vào các ô màu vàng của cột “Số liệu” (số nguyên từ 0 trở lên)."
-                    " Để trống là chưa báo cáo; sự việc không xảy ra thì gõ 0."
+                    "Chỉ nhập vào các ô màu vàng của cột “Số liệu” (số nguyên từ 0 trở lên)."
+                    " Để trống là chưa báo cáo; sự việc không xảy ra thì ghi 0."
                     " Xem trang “Hướng dẫn”.", f["hint"])
 
         header = 7
@@ -373,7 +373,7 @@ class _FormWriter:
             "error_title": "Số liệu không hợp lệ",
             "error_message": "Chỉ nhận số nguyên từ 0 trở lên (không âm, không có phần"
                              " thập phân). Để trống nếu chưa có số liệu; sự việc không xảy"
-                             " ra thì gõ 0.",
+                             " ra thì ghi 0.",
         }
 
     def _signatures(self, sheet: Any, row: int) -> None:
@@ -416,15 +416,15 @@ class _FormWriter:
              f"{self.plan.title.vi}.", "guide"),
             ("", "guide"),
             ("1. Cách điền", "guide_head"),
-            ("- Chỉ gõ vào các ô màu vàng của cột “Số liệu” (và cột “Ghi chú” nếu cần giải"
+            ("- Chỉ nhập vào các ô màu vàng của cột “Số liệu” (và cột “Ghi chú” nếu cần giải"
              " thích thêm). Các ô khác đã được khóa để tránh sửa nhầm; khóa không đặt mật khẩu.",
              "guide"),
-            ("- Gõ số nguyên từ 0 trở lên, không có phần thập phân, không ghi chữ; có thể gõ"
+            ("- Nhập số nguyên từ 0 trở lên, không có phần thập phân, không ghi chữ; có thể nhập"
              " liền (1234), Excel tự hiện dấu phân cách hàng nghìn.", "guide"),
             ("- Ô để trống nghĩa là CHƯA BÁO CÁO (chưa có số liệu), không phải là 0.", "guide"),
-            ("- Sự việc không xảy ra trong năm (ví dụ không có trẻ tử vong) thì phải gõ số 0."
+            ("- Sự việc không xảy ra trong năm (ví dụ không có trẻ tử vong) thì phải ghi số 0."
              " Theo quy ước thống kê, dấu “-” cũng được hiểu là 0, nhưng ô trong biểu này chỉ"
-             " nhận số: hãy gõ 0.", "guide"),
+             " nhận số: hãy ghi 0.", "guide"),
             ("- Ô có mũi tên chọn (đạt/chưa đạt, có/không): chọn 1 = có/đạt, 0 = không/chưa"
              " đạt.", "guide"),
             ("- Không sửa cột “Mã”, không thêm, xóa hay đổi thứ tự các hàng, không đổi tên"
