@@ -100,6 +100,71 @@ WORDS = {
                       " dòng); xem đủ bằng --format json",
                       "… and {count} more rows than a sheet holds (1,048,576 at most);"
                       " --format json has them all"),
+    # The report to the People's Committee (kh-treem report, report.py).
+    "report_book": ("báo cáo", "the report"),
+    "report_written": ("Đã ghi báo cáo: {path}", "Report written: {path}"),
+    "report_number": ("Số: ....../BC-...", "No.: ....../BC-..."),
+    "report_title": ("BÁO CÁO", "REPORT"),
+    "report_subtitle": ("Kết quả thực hiện {title}", "Results of the {title}"),
+    "report_intro": ("Căn cứ số liệu các xã gửi về, kết quả thực hiện các chỉ tiêu của kế hoạch"
+                     " năm {year} như sau:",
+                     "From the figures the communes sent, the targets of the plan for {year}"
+                     " stand as follows:"),
+    "report_results": ("I. KẾT QUẢ THỰC HIỆN", "I. RESULTS"),
+    "report_goal": ("{n}. Mục tiêu {goal}: {name}", "{n}. Goal {goal}: {name}"),
+    "report_group_met": ("Các chỉ tiêu đạt ({count}/{total}):",
+                         "Targets met ({count} of {total}):"),
+    "report_group_not_met": ("Các chỉ tiêu chưa đạt ({count}/{total}):",
+                             "Targets not met ({count} of {total}):"),
+    "report_group_other": ("Chưa đánh giá được ({count}/{total}):",
+                           "Not assessed ({count} of {total}):"),
+    "report_at_least": ("từ {x} trở lên", "at least {x}"),
+    "report_at_most": ("không quá {x}", "at most {x}"),
+    "report_below": ("dưới {x}", "below {x}"),
+    "report_met": ("{name} {value}, đạt chỉ tiêu {target}.",
+                   "{name}: {value}, met (target {target})."),
+    "report_not_met": ("{name} {value}, chưa đạt chỉ tiêu {target}.",
+                       "{name}: {value}, not met (target {target})."),
+    "report_not_applicable": ("{name}: không áp dụng, vì trong năm không phát sinh trường hợp"
+                              " nào ({value}).",
+                              "{name}: not applicable, as no case arose in the year ({value})."),
+    "report_no_data": ("{name}: chưa có số liệu, không xã nào báo cáo đủ số liệu để tính.",
+                       "{name}: no data, as no commune reported the figures it needs."),
+    "report_without": (" (chưa có số liệu của {units})", " (without figures from {units})"),
+    "report_overall": ("II. ĐÁNH GIÁ CHUNG", "II. OVERALL ASSESSMENT"),
+    "report_tally": ("Năm {year}, {parts}.", "In {year}, {parts}."),
+    "report_tally_met": ("đạt {met}/{total} chỉ tiêu của kế hoạch",
+                         "{met} of the plan's {total} targets were met"),
+    "report_tally_not_met": ("chưa đạt {count} chỉ tiêu", "{count} not met"),
+    "report_tally_not_applicable": ("{count} chỉ tiêu không áp dụng", "{count} not applicable"),
+    "report_tally_no_data": ("{count} chỉ tiêu chưa có số liệu", "{count} without data"),
+    "report_not_met_ids": ("Các chỉ tiêu chưa đạt: {ids}.", "Targets not met: {ids}."),
+    "report_units_all": ("Cả {count} xã đã gửi số liệu: {units}.",
+                         "All {count} communes sent their figures: {units}."),
+    "report_units_some": ("{reported}/{count} xã đã gửi số liệu ({units}); chưa có số liệu"
+                          " của {missing}.",
+                          "{reported} of {count} communes sent their figures ({units});"
+                          " none came from {missing}."),
+    "report_units_none": ("Chưa có số liệu của xã nào ({missing}).",
+                          "No commune has sent figures ({missing})."),
+    "report_units_partial": ("Chỉ tiêu {ids} chưa có số liệu của {units}.",
+                             "Targets {ids} lack the figures of {units}."),
+    "report_clean": ("Số liệu các xã gửi về không có lỗi hay cảnh báo nào.",
+                     "The figures the communes sent show no error and no warning."),
+    "report_problems": ("Số liệu còn {errors} lỗi và {warnings} cảnh báo cần các xã kiểm tra,"
+                        " bổ sung; số liệu có lỗi không được tính vào kết quả trên.",
+                        "The figures still have {errors} errors and {warnings} warnings for the"
+                        " communes to check; figures in error are left out of the results"
+                        " above."),
+    "report_error_files": ("Các tệp có lỗi: {files}.", "Files with errors: {files}."),
+    "report_more_files": ("{files} và {count} tệp khác", "{files} and {count} more"),
+    "report_appendix": ("PHỤ LỤC", "APPENDIX"),
+    "report_appendix_title": ("Kết quả thực hiện các chỉ tiêu năm {year}",
+                              "Results of the targets, {year}"),
+    "report_appendix_note": ("(Kèm theo Báo cáo số ....../BC-... ngày ...... tháng {month} năm"
+                             " {year})",
+                             "(Attached to report No. ....../BC-... of ...... {month_name}"
+                             " {year})"),
 }
 
 CHANGE = {
