@@ -151,11 +151,13 @@ WORDS = {
                              "Targets {ids} lack the figures of {units}."),
     "report_clean": ("Số liệu các xã gửi về không có lỗi hay cảnh báo nào.",
                      "The figures the communes sent show no error and no warning."),
-    "report_problems": ("Số liệu còn {errors} lỗi và {warnings} cảnh báo cần các xã kiểm tra,"
-                        " bổ sung; số liệu có lỗi không được tính vào kết quả trên.",
-                        "The figures still have {errors} errors and {warnings} warnings for the"
-                        " communes to check; figures in error are left out of the results"
-                        " above."),
+    "report_problems": ("Số liệu còn {counts} cần các xã kiểm tra, bổ sung.",
+                        "The figures still have {counts} for the communes to check."),
+    "report_errors_left_out": ("Số liệu có lỗi không được tính vào kết quả trên.",
+                               "Figures in error are left out of the results above."),
+    "report_errors": ("{count} lỗi", "{count} errors"),
+    "report_warnings": ("{count} cảnh báo", "{count} warnings"),
+    "report_and": ("{first} và {second}", "{first} and {second}"),
     "report_error_files": ("Các tệp có lỗi: {files}.", "Files with errors: {files}."),
     "report_more_files": ("{files} và {count} tệp khác", "{files} and {count} more"),
     "report_appendix": ("PHỤ LỤC", "APPENDIX"),

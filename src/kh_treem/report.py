@@ -201,7 +201,7 @@ class _Report:
         name = printable(t.name.get(lang))
         if lang == "vi":
             name = _rate_named(name, t)
-        sentence = self.w(f"report_{o.status}", name=name, value=value_text(o, lang),
+        sentence = self.w(f"report_{o.status}", name=name, value=_unbroken(value_text(o, lang)),
                           target=self._target_words(t))
         if o.units_missing and o.status != "no_data":
             missing = self.w("report_without", units=", ".join(map(printable, o.units_missing)))
@@ -253,7 +253,12 @@ class _Report:
         if not errors and not warnings:
             self._body(self.w("report_clean"))
             return
-        self._body(self.w("report_problems", errors=len(errors), warnings=warnings))
+        counts = [self._count(key, n) for key, n in (("report_errors", len(errors)),
+                                                     ("report_warnings", warnings)) if n]
+        self._body(self.w("report_problems", counts=counts[0] if len(counts) == 1 else
+                          self.w("report_and", first=counts[0], second=counts[1])))
+        if errors:
+            self._body(self.w("report_errors_left_out"))
         files = list(dict.fromkeys(p.file for p in errors if p.file))
         if files:
             shown = ", ".join(printable(Path(f).name or f) for f in files[:MAX_FILES_NAMED])
@@ -261,6 +266,10 @@ class _Report:
                 shown = self.w("report_more_files", files=shown,
                                count=len(files) - MAX_FILES_NAMED)
             self._body(self.w("report_error_files", files=shown))
+
+    def _count(self, key: str, count: int) -> str:
+        text = self.w(key, count=count)
+        return text.removesuffix("s") if self.lang == "en" and count == 1 else text
 
     # The signatures.
 
@@ -319,7 +328,7 @@ class _Report:
             for c, text in enumerate(cells):
                 row.cells[c].vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
                 p = row.cells[c].paragraphs[0]
-                _text(p, text, bold=r == 0, size=SMALL_PT,
+                _text(p, _unbroken(text), bold=r == 0, size=SMALL_PT,
                       align="left" if c == 1 and r else "center")
                 _spacing(p, before=2, after=2)
                 if r and c == 4 and result.indicators[r - 1].status == "not_met":
@@ -346,6 +355,11 @@ class _Report:
         _widths(table, widths)
         _borderless(table)
         return table
+
+
+def _unbroken(text: str) -> str:
+    """A reduction's counts, "(11 → 9)", kept on one line."""
+    return text.replace(" → ", "\u00a0→\u00a0")
 
 
 def _rate_named(name: str, target: Target) -> str:
