@@ -188,9 +188,11 @@ def test_the_signatures_stand_side_by_side(
         assert all(r.bold for r in role.runs)
         assert all(r.italic for r in signature.runs)
         assert len(cell.paragraphs) >= 5  # blank lines for the hand that signs
-    # The body is signed before the appendix.
+    # The body is signed before the appendix, never on a page of its own.
     body = document.element.body
-    assert body.index(found[0]._tbl) < body.index(_appendix(document, "vi")._tbl)
+    at = body.index(found[0]._tbl)
+    assert at < body.index(_appendix(document, "vi")._tbl)
+    assert body[at - 1].xpath("./w:pPr/w:keepNext")
 
 
 def test_a_signer_named_in_the_plan_is_printed_under_the_space(

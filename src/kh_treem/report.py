@@ -274,6 +274,9 @@ class _Report:
     # The signatures.
 
     def _signatures(self, issuer: Issuer) -> None:
+        # Never signatures alone on a page: the assessment's last lines go with them.
+        for p in self.doc.paragraphs[-2:]:
+            p.paragraph_format.keep_with_next = True
         signers = issuer.signers
         columns = max(2, len(signers))
         width = TEXT_WIDTH / columns
