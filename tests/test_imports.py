@@ -14,8 +14,9 @@ import sys
 import pytest
 
 # Libraries that only some commands need: reading (python_calamine), writing a workbook
-# (xlsxwriter), rendering (rich), or that kh-treem never needs at all (pandas, numpy, openpyxl).
-LAZY = ("pandas", "openpyxl", "numpy", "xlsxwriter", "python_calamine", "rich")
+# (xlsxwriter) or the report (docx), rendering (rich), or that kh-treem never needs at all
+# (pandas, numpy, openpyxl).
+LAZY = ("pandas", "openpyxl", "numpy", "xlsxwriter", "python_calamine", "rich", "docx")
 
 
 def _modules_after(statement: str) -> set[str]:

@@ -35,6 +35,7 @@ def _paths(tmp: Path) -> st.SearchStrategy[str]:
     return st.sampled_from([
         str(EXAMPLES), str(EXAMPLES / "Ia_Dom.xlsx"), str(EXAMPLES / "README.md"),
         str(REPO / "examples"), str(tmp / "missing"), str(tmp / "out.xlsx"), str(tmp),
+        str(tmp / "bao-cao.docx"),
         str(tmp / ("x" * 300)), str(REPO / "targets" / "national_2025.yaml"),
         str(REPO / "targets" / "plan_2022.yaml"),
     ])
@@ -46,7 +47,7 @@ def _arguments(tmp: Path) -> st.SearchStrategy[list[str]]:
                          "-j", "--no-workbook", "--quiet", "--unit", "-u", "--all", "--year",
                          "--previous", "--force", "--horizon", "--no-horizon", "--help"]),
         _paths(tmp), ODD_TEXT)
-    command = st.sampled_from([["score"], ["check"], ["template"], ["rollup"],
+    command = st.sampled_from([["score"], ["check"], ["template"], ["rollup"], ["report"],
                                ["plan", "schema"], ["plan"], []])
     return st.builds(lambda c, rest: c + rest, command, st.lists(word, max_size=6))
 

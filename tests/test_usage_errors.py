@@ -83,8 +83,11 @@ def test_an_output_path_too_long_is_exit_2(args: list[object], tmp_path: Path) -
     ["score", EXAMPLES, "-o", "{fifo}"],
     ["rollup", EXAMPLES, "-o", "{fifo}", "--no-horizon"],
     ["template", "--unit", "Ia Dom", "-o", "{fifo}", "--force"],
+    ["report", EXAMPLES, "-o", "{folder}", "--force"],
+    ["report", EXAMPLES, "-o", "{fifo}", "--force"],
 ], ids=["all-into-a-file", "one-onto-a-folder", "score-onto-a-folder", "score-onto-a-fifo",
-        "rollup-onto-a-fifo", "template-onto-a-fifo"])
+        "rollup-onto-a-fifo", "template-onto-a-fifo", "report-onto-a-folder",
+        "report-onto-a-fifo"])
 def test_an_output_that_is_not_what_it_should_be_is_exit_2(
     args: list[str], tmp_path: Path
 ) -> None:

@@ -31,6 +31,7 @@ from kh_treem.pipeline import CheckResult, ScoreResult
 from kh_treem.plan import Plan, PlanError, json_schema, load_plan, require_units
 from kh_treem.problems import Gathered, Problem, gathered
 from kh_treem.records import csv_bytes
+from kh_treem.report import write_report
 from kh_treem.template import form_filename, previous_figures, write_form
 from kh_treem.text_table import layout
 from kh_treem.trend_workbook import write_trend
@@ -223,11 +224,9 @@ def template(
             _fail(f"{path}: là số liệu năm trước (--previous), không ghi đè lên nó." if vi
                   else f"{path} is last year's submission (--previous); never overwritten.",
                   EXIT_USAGE)
-    existing = [str(p) for p in targets.values() if _kind(p, lang) == "file"]
+    existing = [p for p in targets.values() if _kind(p, lang) == "file"]
     if existing and not force:
-        _fail(("Đã có tệp, không ghi đè (dùng --force nếu thật sự muốn): " if vi
-               else "Files already there, not overwritten (use --force if you mean it): ")
-              + ", ".join(existing), EXIT_USAGE)
+        _refuse_existing(existing, lang)
     missing = [str(p) for p in previous or [] if _kind(p, lang) == "missing"]
     if missing:
         _fail(("Không tìm thấy số liệu năm trước: " if vi
@@ -244,9 +243,7 @@ def template(
                 write_form(loaded, name, form_year, path,
                            figures.get(name, {}) if previous else None, overwrite=force)
             except FileExistsError:  # made by another run since the check above
-                _fail(f"{path}: tệp vừa được tạo bởi một lần chạy khác; không ghi đè." if vi
-                      else f"{path}: made by another run meanwhile; not overwritten.",
-                      EXIT_USAGE)
+                _claimed_meanwhile(path, lang)
             except OSError as exc:  # a full disk, a folder that cannot be made
                 reason = exc.strerror or str(exc)
                 _fail(f"Không ghi được biểu mẫu {path}: {reason}" if vi
@@ -298,6 +295,45 @@ def rollup(
     has_errors = any(p.severity == "error" for p in result.problems)
     failed = output is not None and written is None
     raise typer.Exit(EXIT_INPUT_ERRORS if has_errors or failed else EXIT_OK)
+
+
+@app.command()
+def report(
+    paths: Paths,
+    plan: PlanOption = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Báo cáo .docx (mặc định: bao-cao-<kế hoạch>.docx).",
+        show_default=False)] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Ghi đè lên báo cáo đã có.")] = False,
+    lang: LangOption = Lang.vi,
+    jobs: JobsOption = 0,
+    quiet: QuietOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """Viết dự thảo báo cáo kết quả thực hiện kế hoạch gửi Ủy ban nhân dân (.docx, Word)."""
+    loaded = _load_plan(plan, lang)
+    target = _check_output(output or Path(f"bao-cao-{loaded.id}.docx"),
+                           [*paths, *([plan] if plan else [])], lang, ".docx")
+    if not force and _kind(target, lang) == "file":
+        _refuse_existing([target], lang)
+    with _guard(lang, debug):
+        with _progress(quiet, lang) as progress:
+            result = kh_treem.score(paths, loaded, _jobs(jobs), progress)
+        if _is_sent(target, result.files):
+            _refuse_output(target, lang)
+        try:
+            written = _write(lambda: write_report(result, target, lang.value, overwrite=force),
+                             target, lang.value, debug, "report")
+        except FileExistsError:  # made by another run since the check above
+            _claimed_meanwhile(target, lang)
+        _render_problems(result.problems, lang.value, stderr=True)
+        lines = [] if written is None else [
+            printable(word("report_written", lang.value).format(path=written))]
+        lines.append(word("met_line", lang.value).format(met=result.met,
+                                                         total=len(result.indicators)))
+        typer.echo("\n".join(lines))
+    raise typer.Exit(EXIT_INPUT_ERRORS if result.has_errors or written is None else EXIT_OK)
 
 
 @plan_app.command("schema")
@@ -444,10 +480,13 @@ def _kind(path: Path, lang: Lang) -> str:
     return "folder" if stat.S_ISDIR(mode) else "other"
 
 
-def _check_output(target: Path, inputs: Sequence[Path], lang: Lang) -> Path:
+def _check_output(
+    target: Path, inputs: Sequence[Path], lang: Lang, suffix: str = ".xlsx"
+) -> Path:
     """The path to write ``target`` at: a link's target (written over, the link itself would
     be replaced). Refused before anything is read: one of ``inputs`` (files read, the plan),
-    something other than a file (a folder, a device, a FIFO), or a name not ending .xlsx."""
+    something other than a file (a folder, a device, a FIFO), or a name not ending
+    ``suffix`` (.xlsx for a workbook, .docx for the report)."""
     if os.path.islink(target):
         target = Path(os.path.realpath(target))
     if _kind(target, lang) in ("folder", "other"):
@@ -455,12 +494,28 @@ def _check_output(target: Path, inputs: Sequence[Path], lang: Lang) -> Path:
               else f"{target} is not a file; choose another -o.", EXIT_USAGE)
     if _is_input(target, list(inputs)):
         _refuse_output(target, lang)
-    if target.suffix.lower() != ".xlsx":
-        _fail(f"{target}: bảng tính được ghi dạng .xlsx; đặt tên tệp kết thúc bằng .xlsx."
+    if target.suffix.lower() != suffix:
+        what = OUTPUT_KINDS[suffix][0 if lang is Lang.vi else 1]
+        _fail(f"{target}: {what} được ghi dạng {suffix}; đặt tên tệp kết thúc bằng {suffix}."
               if lang is Lang.vi else
-              f"{target}: the workbook is written as .xlsx; give a name ending in .xlsx.",
+              f"{target}: {what} is written as {suffix}; give a name ending in {suffix}.",
               EXIT_USAGE)
     return target
+
+
+# What each output suffix holds, as the sentence refusing another name says it.
+OUTPUT_KINDS = {".xlsx": ("bảng tính", "the workbook"), ".docx": ("báo cáo", "the report")}
+
+
+def _refuse_existing(paths: Sequence[Path], lang: Lang) -> NoReturn:
+    _fail(("Đã có tệp, không ghi đè (dùng --force nếu thật sự muốn): " if lang is Lang.vi
+           else "Files already there, not overwritten (use --force if you mean it): ")
+          + ", ".join(map(str, paths)), EXIT_USAGE)
+
+
+def _claimed_meanwhile(path: Path, lang: Lang) -> NoReturn:
+    _fail(f"{path}: tệp vừa được tạo bởi một lần chạy khác; không ghi đè." if lang is Lang.vi
+          else f"{path}: made by another run meanwhile; not overwritten.", EXIT_USAGE)
 
 
 def _check_state(state: Path, paths: Sequence[Path], lang: Lang) -> None:
@@ -514,8 +569,10 @@ def _is_sent(target: Path, files: list[FileRecord]) -> bool:
         size = target.stat().st_size
     except OSError:
         return False  # not there: none of the files read (a path named but missing is not)
+    # Neither kh-treem's own summaries nor files of a type never read (last year's report
+    # beside the forms) are inputs.
     return _is_input(target, [Path(f.path) for f in files
-                              if f.reason != "skipped-own-summary"
+                              if f.reason not in ("skipped-own-summary", "skipped-type")
                               and (f.size is None or f.size == size)])
 
 
@@ -542,10 +599,13 @@ def _same_file(path: Path, other: os.stat_result) -> bool:
 def _write(
     write: Callable[[], None], target: Path, lang: str, debug: bool, kind: str = "summary"
 ) -> Path | None:
-    """Run a workbook writer (``kind``: summary or trend); a disk that refuses is one
-    sentence on stderr, not a crash."""
+    """Run a workbook or report writer (``kind``: summary, trend or report); a disk that
+    refuses is one sentence on stderr, not a crash. A name claimed meanwhile by another run
+    (FileExistsError, when not writing over) is the caller's to say."""
     try:
         write()
+    except FileExistsError:
+        raise
     except OSError as exc:
         if debug:
             raise
