@@ -122,7 +122,7 @@ def test_the_title_the_sections_and_the_sentences_in_order(
         "- Tỷ suất tử vong trẻ em dưới 1 tuổi 31,3‰, đạt chỉ tiêu không quá 32,2‰.",
         "- Tỷ lệ trẻ em đến 8 tuổi được tiếp cận dịch vụ phát triển toàn diện 90,2%, đạt chỉ"
         " tiêu từ 87% trở lên.",
-        "- Tỷ lệ trẻ dưới 5 tuổi suy dinh dưỡng thể cân nặng theo tuổi 18,01%, chưa đạt chỉ"
+        "- Tỷ lệ trẻ em dưới 5 tuổi suy dinh dưỡng thể cân nặng theo tuổi 18,01%, chưa đạt chỉ"
         " tiêu dưới 18%.",
         "- Số xã đạt tiêu chuẩn xã phù hợp với trẻ em 2/3 xã (66,7%), đạt chỉ tiêu từ 2 xã trở"
         " lên.",
