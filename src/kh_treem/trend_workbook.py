@@ -118,7 +118,8 @@ class _TrendWriter(BookWriter):
             # 4 pixels down, so that no edge of it lies on a page's last line.
             sheet.insert_chart(chart_tops[i // 2], 2 * (i % 2), chart,
                                {"x_offset": CHART_GAP * (i % 2), "y_offset": 4})
-        sheet.set_h_pagebreaks(page_breaks(chart_tops, chart_rows, row, rows_per_page(scale)))
+        sheet.set_h_pagebreaks(page_breaks(chart_tops, chart_rows, data_top, row,
+                                           rows_per_page(scale)))
 
     def _chart_data(self, sheet: Any, trend: Trend, table_row: int,
                     row: int) -> tuple[list[Series], int]:
@@ -248,16 +249,17 @@ def rows_per_page(scale: int) -> int:
     return math.floor(PAGE_PT * 100 / (scale * ROW_PX * 0.75)) - 2
 
 
-def page_breaks(chart_tops: list[int], chart_rows: int, end: int, per_page: int) -> list[int]:
+def page_breaks(chart_tops: list[int], chart_rows: int, heading: int, end: int,
+                per_page: int) -> list[int]:
     """The rows above which a page begins, for a sheet whose rows 1 to ``end`` - 1 are single
-    rows but for the rows of charts, each ``chart_rows`` tall from a row of ``chart_tops``: a
-    page is filled as far as it goes, and a row of charts that would not fit whole on it
-    begins the next."""
+    rows but for the rows of charts, each ``chart_rows`` tall from a row of ``chart_tops``,
+    and the ``heading`` row, kept with the row under it: a page is filled as far as it goes,
+    and a row of charts (or the heading) that would not fit whole on it begins the next."""
     breaks: list[int] = []
     page_top, row = 1, 1
     charts = set(chart_tops)
     while row < end:
-        height = chart_rows if row in charts else 1
+        height = chart_rows if row in charts else min(2, end - row) if row == heading else 1
         if row > page_top and row + height - page_top > per_page:
             breaks.append(row)
             page_top = row
