@@ -268,11 +268,17 @@ def rows_a_page_holds(sheet: Sheet) -> int:
 
 @pytest.mark.parametrize("book", ["book_vi", "examples_book"])
 def test_no_page_break_cuts_a_chart(book: str, request: pytest.FixtureRequest) -> None:
-    """Every goal sheet has explicit page breaks, none inside a chart's rows, and no page
-    holds more rows than fit on it (else the viewer would break it where it likes)."""
-    sheets = goal_sheets(read_sheets(request.getfixturevalue(book)))
+    """Every goal sheet has explicit page breaks, none inside a chart's rows nor under the
+    heading of the rows the charts draw, and no page holds more rows than fit on it (else
+    the viewer would break it where it likes)."""
+    path = request.getfixturevalue(book)
+    sheets = goal_sheets(read_sheets(path))
     assert sheets
+    cells_of = openpyxl.load_workbook(path)
     for name, sheet in sheets.items():
+        (heading,) = [c.row - 1 for c in cells_of[name]["A"]
+                      if str(c.value).startswith("Số liệu vẽ biểu đồ")]
+        assert heading + 1 not in sheet.breaks, name
         assert not sheet.fit_to_page, name  # "fit to" would make Excel ignore the breaks
         assert not sheet.custom_heights, name  # a page's rows are of the default height
         assert sheet.breaks, name
