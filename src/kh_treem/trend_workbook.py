@@ -69,6 +69,8 @@ class _TrendWriter(BookWriter):
         super().__init__(book, lang)
         self.result = result
         self.year = book.add_format({"num_format": "0", "valign": "top", "border": 1})
+        # A figure written as text ("0,70", "22,5%") stands right, as numbers do.
+        self.figure = book.add_format({"align": "right", "valign": "top", "border": 1})
 
     def write(self) -> None:
         goals = sorted({t.target.goal for t in self.result.trends})
@@ -234,12 +236,15 @@ class _TrendWriter(BookWriter):
                     note = word("capped", lang).format(limit=limit)
                 self._row(sheet, row, [
                     t.id, t.name.get(lang), None, _national_text(t, p, lang), None, None,
-                    None if p.ratio is None else number(Fraction(f"{p.ratio:.2f}"), 2, lang),
-                    None if p.projected is None else _projected_text(t, p, p.projected, lang),
-                    band_label(p.band, lang), note,
+                    None, None, band_label(p.band, lang), note,
                 ])
                 for col, year in ((2, p.horizon), (4, p.first_year), (5, p.last_year)):
                     self._cell(sheet, row, col, year, self.year)  # 2025, not 2.025
+                ratio = None if p.ratio is None else number(Fraction(f"{p.ratio:.2f}"), 2, lang)
+                self._cell(sheet, row, 6, ratio, self.figure)
+                projected = (None if p.projected is None
+                             else _projected_text(t, p, p.projected, lang))
+                self._cell(sheet, row, 7, projected, self.figure)
                 row += 1
 
 
