@@ -58,6 +58,17 @@ def json_of(result: Result) -> dict[str, Any]:
     return doc
 
 
+def table_rows(ws: Any) -> list[tuple[Any, ...]]:
+    """A goal sheet's values table: the rows under its header, up to the first empty one
+    (below it come the charts, then the rows of the targets they draw)."""
+    rows = []
+    for r in ws.iter_rows(min_row=2):
+        if r[0].value is None:
+            break
+        rows.append(r)
+    return rows
+
+
 def indicator(doc: dict[str, Any], tid: str) -> dict[str, Any]:
     found = [i for i in doc["indicators"] if i["id"] == tid]
     assert len(found) == 1, tid
@@ -287,7 +298,7 @@ def test_workbook_sheets(trend_book: Path) -> None:
 def test_workbook_values_are_numbers(trend_book: Path) -> None:
     """Goal 1's sheet: indicator x year values stored as numbers, the change in words."""
     ws = openpyxl.load_workbook(trend_book)["Mục tiêu 1"]
-    rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True) if r[0]}
+    rows = {r[0].value: tuple(c.value for c in r) for r in table_rows(ws)}
     assert [c.value for c in ws[1]][3:7] == ["2021", "2022", "2023", "Xu hướng"]
     assert rows["4b"][3:7] == (40, 36, 30, "tốt lên")
     assert rows["5a"][3:7] == (92, 90, 88, "xấu đi")
@@ -298,7 +309,7 @@ def test_workbook_values_are_numbers(trend_book: Path) -> None:
 def test_workbook_values_of_a_fraction(trend_book: Path) -> None:
     """Goal 2's sheet: indicator 13's 300/23 % is stored as the number, not as text."""
     ws = openpyxl.load_workbook(trend_book)["Mục tiêu 2"]
-    rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True) if r[0]}
+    rows = {r[0].value: tuple(c.value for c in r) for r in table_rows(ws)}
     assert rows["13"][3] == pytest.approx(300 / 23, rel=1e-9)
     assert rows["13"][5] == pytest.approx(50 / 9, rel=1e-9)
 
@@ -306,7 +317,7 @@ def test_workbook_values_of_a_fraction(trend_book: Path) -> None:
 def test_workbook_statuses_are_coloured(trend_book: Path) -> None:
     """Met and not met cells of the planned year have different fills; other years none."""
     ws = openpyxl.load_workbook(trend_book)["Mục tiêu 1"]
-    cells = {r[0].value: r for r in ws.iter_rows(min_row=2) if r[0].value}
+    cells = {r[0].value: r for r in table_rows(ws)}
 
     def fill(cell: Any) -> str | None:
         return cell.fill.fgColor.rgb if cell.fill.fill_type else None
@@ -326,15 +337,16 @@ def test_workbook_a_chart_per_indicator(trend_book: Path, goal: int) -> None:
 
 
 def test_workbook_outlook_sheet(trend_book: Path) -> None:
-    """The projection sheet: a row per projected indicator, ratio and projection as numbers."""
+    """The projection sheet: a row per projected indicator, the national target, the pace
+    ratio and the projection in words (decimal comma, unit), the years as numbers."""
     ws = openpyxl.load_workbook(trend_book)["Dự báo"]
     rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True)}
     assert sorted(rows) == ["1", "3a", "4b", "5a"]
     _, _, year, target, first, last, ratio, projected, band, note = rows["4b"]
-    assert (year, target, first, last, band, note) == (2025, "≤ 17", 2021, 2023,
-                                                       "cần đẩy nhanh", None)
-    assert ratio == pytest.approx(0.6956675664665825, rel=1e-9)
-    assert projected == pytest.approx(22.5, rel=1e-9)
+    # ratio 0.6956...; projected 30 x (30/40)^(2/2) = 22.5 %
+    assert (year, target, first, last, ratio, projected, band, note) == (
+        2025, "≤ 17%", 2021, 2023, "0,70", "22,5%", "cần đẩy nhanh", None)
+    assert rows["1"][3] == "≥ 65% (tỷ lệ xã)"
     assert rows["1"][-2] == "đã đạt"
 
 

@@ -174,6 +174,15 @@ WORDS = {
                              " {year})",
                              "(Attached to report No. ....../BC-... of ...... {month_name}"
                              " {year})"),
+    "national_target": ("Mục tiêu quốc gia", "National target"),
+    "national_target_of": ("Mục tiêu quốc gia {year}", "National target {year}"),
+    "plan_of_year": ("Kế hoạch năm", "Plan target of the year"),
+    "pace_ratio": ("Tốc độ thực tế / tốc độ cần đạt", "Actual pace / pace needed"),
+    "commune_share": ("tỷ lệ xã", "share of communes"),
+    "chart_data": ("Số liệu vẽ biểu đồ (mục tiêu quốc gia theo Quyết định 23/QĐ-TTg, vẽ thành"
+                   " đường ngang qua các năm)",
+                   "Data of the charts (national targets of Decision 23/QĐ-TTg, drawn as"
+                   " level lines across the years)"),
 }
 
 CHANGE = {
