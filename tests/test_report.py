@@ -9,7 +9,6 @@ import dataclasses
 import os
 import re
 import shutil
-import subprocess
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -27,6 +26,7 @@ from kh_treem.report import write_report
 from tests.cli import run
 from tests.expected_2022 import EXPECTED
 from tests.forms import PLAN
+from tests.printing import needs_libreoffice, page_count, to_pdf
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples" / "2022"
@@ -399,33 +399,20 @@ def test_a_full_disk_is_exit_1_and_one_sentence(
     assert os.listdir(out) == []
 
 
-def _to_pdf(source: Path, folder: Path) -> Path | None:
-    """``source`` printed to PDF by LibreOffice, or None if it could not."""
-    profile = (folder / "profile").as_uri()  # its own profile: no clash with an open office
-    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(folder), str(source)],
-                   capture_output=True, timeout=300, check=False)
-    pdf = folder / (source.stem + ".pdf")
-    return pdf if pdf.is_file() else None
-
-
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+@needs_libreoffice
 def test_libreoffice_prints_the_report(result: kh_treem.ScoreResult, tmp_path: Path) -> None:
     """The report opens and prints in LibreOffice (what many district offices use)."""
     control = tmp_path / "control.docx"
     plain = docx.Document()
     plain.add_paragraph("Xin chào")
     plain.save(str(control))
-    if _to_pdf(control, tmp_path) is None:  # soffice without Writer reads no .docx at all
+    if to_pdf(control, tmp_path) is None:  # soffice without Writer reads no .docx at all
         pytest.skip("this LibreOffice cannot open a .docx (no Writer)")
     out = tmp_path / "bao-cao.docx"
     write_report(result, out, today=DAY)
-    pdf = _to_pdf(out, tmp_path)
+    pdf = to_pdf(out, tmp_path)
     assert pdf is not None
-    data = pdf.read_bytes()
-    assert data.startswith(b"%PDF")
-    pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
-    assert 3 <= pages <= 8, pages
+    assert 3 <= page_count(pdf) <= 8
 
 
 def test_warnings_alone_are_counted_in_english(
