@@ -24,13 +24,12 @@ import kh_treem
 from kh_treem.intake import read_paths
 from kh_treem.layouts import CODE_HEADERS, VALUE_HEADERS, YEAR_LABELS
 from kh_treem.names import label_keys
-from kh_treem.pipeline import ScoreResult
+from kh_treem.pipeline import ScoreResult, previous_figures
 from kh_treem.plan import Plan
 from kh_treem.template import (
     FORM_SHEET,
     GUIDE_SHEET,
     form_filename,
-    previous_figures,
     sections,
     write_form,
 )
@@ -336,9 +335,9 @@ def write_last_year(folder: Path) -> Figures:
 
 def test_previous_figures_reads_last_year(tmp_path: Path) -> None:
     """previous_figures reads last year's submissions as that year's, with no problem."""
-    last = write_last_year(tmp_path / "2021")
-    figures, problems = previous_figures([tmp_path / "2021"], PLAN, 2022)
-    assert figures == last
+    written = write_last_year(tmp_path / "2021")
+    last, problems = previous_figures([tmp_path / "2021"], PLAN, 2022)
+    assert last.figures == written
     assert problems == []
 
 
@@ -347,7 +346,8 @@ def test_previous_figures_reports_wrong_year_and_missing_unit(tmp_path: Path) ->
     figures = example_figures()
     write_submission(tmp_path / "a.xlsx", "Ia Đal", figures["Ia Đal"], year=2021)
     write_submission(tmp_path / "b.xlsx", "Ia Dom", figures["Ia Dom"], year=2022)
-    found, problems = previous_figures([tmp_path], PLAN, 2022)
+    last, problems = previous_figures([tmp_path], PLAN, 2022)
+    found = last.figures
     assert list(found) == ["Ia Đal"]
     assert sorted(p.type for p in problems) == ["unit-not-reported", "unit-not-reported",
                                                 "year-other"]
@@ -356,7 +356,7 @@ def test_previous_figures_reports_wrong_year_and_missing_unit(tmp_path: Path) ->
 def test_previous_column_and_prefilled_marriages(tmp_path: Path) -> None:
     """Last year's figures fill a locked grey "Năm trước" column and child_marriages_prev."""
     last = write_last_year(tmp_path / "2021")
-    figures, _ = previous_figures([tmp_path / "2021"], PLAN, 2022)
+    figures = previous_figures([tmp_path / "2021"], PLAN, 2022)[0].figures
     path = tmp_path / "Ia_Toi_2022.xlsx"
     write_form(PLAN, "Ia Tơi", 2022, path, previous=figures["Ia Tơi"])
     ws = sheet(path)
@@ -385,7 +385,7 @@ def test_previous_column_and_prefilled_marriages(tmp_path: Path) -> None:
 def test_forms_with_previous_score_like_the_examples(tmp_path: Path) -> None:
     """Forms with last year's column, filled but for the pre-filled cell, score the same."""
     write_last_year(tmp_path / "2021")
-    previous, _ = previous_figures([tmp_path / "2021"], PLAN, 2022)
+    previous = previous_figures([tmp_path / "2021"], PLAN, 2022)[0].figures
     folder = tmp_path / "forms"
     folder.mkdir()
     for unit, values in example_figures().items():

@@ -27,12 +27,12 @@ from kh_treem.i18n import band_label, change_label, status_label, word
 from kh_treem.intake import FileRecord
 from kh_treem.multiyear import RollupResult
 from kh_treem.names import UnitMatcher
-from kh_treem.pipeline import CheckResult, ScoreResult
+from kh_treem.pipeline import CheckResult, ScoreResult, previous_figures
 from kh_treem.plan import Plan, PlanError, json_schema, load_plan, require_units
 from kh_treem.problems import Gathered, Problem, gathered
 from kh_treem.records import csv_bytes
 from kh_treem.report import write_report
-from kh_treem.template import form_filename, previous_figures, write_form
+from kh_treem.template import form_filename, write_form
 from kh_treem.text_table import layout
 from kh_treem.trend_workbook import write_trend
 from kh_treem.workbook import write_summary
@@ -89,6 +89,9 @@ JobsOption = Annotated[int, typer.Option(
     "--jobs", "-j", min=0, help="Số tiến trình đọc tệp tối đa (0: bằng số lõi CPU). Một tiến"
     " trình cho mỗi 100 tệp, không quá 2 tiến trình mỗi lõi.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Không hiện thanh tiến độ.")]
+PreviousOption = Annotated[list[Path] | None, typer.Option(
+    "--previous", help="Số liệu năm trước (tệp hoặc thư mục): cảnh báo số liệu khác thường so"
+    " với năm trước.", show_default=False)]
 # Below this many files a run takes a second or two: no progress bar.
 PROGRESS_MIN_FILES = 500
 
@@ -105,6 +108,7 @@ def score(
     fmt: FormatOption = Format.table,
     by_unit: Annotated[bool, typer.Option(
         "--by-unit", help="Với --format csv: một hàng cho mỗi xã và chỉ tiêu.")] = False,
+    previous: PreviousOption = None,
     lang: LangOption = Lang.vi,
     jobs: JobsOption = 0,
     quiet: QuietOption = False,
@@ -117,10 +121,12 @@ def score(
     loaded = _load_plan(plan, lang)
     target = output or Path(f"kh-treem-{loaded.id}.xlsx")
     if not no_workbook:
-        target = _check_output(target, [*paths, *([plan] if plan else [])], lang)
+        target = _check_output(target, [*paths, *(previous or []), *([plan] if plan else [])],
+                               lang)
     with _guard(lang, debug):
-        with _progress(quiet, lang) as progress:  # reading only: the bar is gone before
-            result = kh_treem.score(paths, loaded, _jobs(jobs), progress)  # the workbook is made
+        # The progress bar is for the reading only: it is gone before the workbook is made.
+        with _progress(quiet, lang) as progress:
+            result = kh_treem.score(paths, loaded, _jobs(jobs), progress, previous or ())
         if not no_workbook and _is_sent(target, result.files):
             _refuse_output(target, lang)
         written = None if no_workbook else _write(
@@ -138,6 +144,7 @@ def check(
         "--state", help="Tệp .json ghi lại các tệp đã thấy, để đánh dấu tệp mới, tệp đã thay"
         " đổi từ lần kiểm tra trước (đặt ngoài thư mục số liệu).", show_default=False,
         dir_okay=False)] = None,
+    previous: PreviousOption = None,
     fmt: FormatOption = Format.table,
     lang: LangOption = Lang.vi,
     jobs: JobsOption = 0,
@@ -149,7 +156,7 @@ def check(
     if state is not None:
         _check_state(state, [*paths, *([plan] if plan else [])], lang)
     with _guard(lang, debug), _progress(quiet, lang) as progress:
-        result = kh_treem.check(paths, loaded, _jobs(jobs), progress, state)
+        result = kh_treem.check(paths, loaded, _jobs(jobs), progress, state, previous or ())
         _show(result, fmt, lang.value)
         sys.stdout.flush()  # the report is out before the state forgets what it said
         unsaved = result.save_state()
@@ -235,7 +242,8 @@ def template(
         figures: dict[str, dict[str, int]] = {}
         problems: list[Problem] = []
         if previous:
-            figures, problems = previous_figures(previous, loaded, form_year)
+            last, problems = previous_figures(previous, loaded, form_year)
+            figures = last.figures
             _render_problems(problems, lang.value, stderr=True)
         for name, path in targets.items():
             try:

@@ -35,6 +35,7 @@ from kh_treem.plan import (
 from kh_treem.problems import Problem
 from kh_treem.records import TARGET_COLUMNS, Table, data_frame, json_number, target_fields
 from kh_treem.scoring import Status, score_target
+from kh_treem.unusual import against_communes, against_last_year
 from kh_treem.validation import assemble
 
 if TYPE_CHECKING:
@@ -163,6 +164,12 @@ def rollup(
         assembled = assemble(submissions[year], plan)
         problems.extend(assembled.problems)
         counts[year] = assembled.figures
+        # Figures worth a second look: against the other communes, and against the year
+        # before (as read, before any baseline is carried over).
+        problems.extend(against_communes(plan, assembled.figures, assembled.locate))
+        if year - 1 in counts:
+            problems.extend(against_last_year(plan, assembled.figures, counts[year - 1], year,
+                                              year - 1, assembled.locate))
     _chain_marriages(counts, problems)
     # Each year is scored as it was (its own units, its own plan); the change and the
     # outlook compare like with like, with units merged later counted as one throughout.

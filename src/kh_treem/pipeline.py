@@ -29,6 +29,7 @@ from kh_treem.records import (
     target_fields,
 )
 from kh_treem.scoring import Breakdown, Outcome, score_plan, summed_counts
+from kh_treem.unusual import against_communes, against_last_year
 from kh_treem.validation import Assembled, Figures, assemble, of_plan_year
 
 if TYPE_CHECKING:
@@ -117,6 +118,36 @@ def _indicator(o: Outcome, lang: str) -> dict[str, Any]:
     }
 
 
+def previous_figures(
+    paths: Sequence[Path | str], plan: Plan, year: int
+) -> tuple[Assembled, list[Problem]]:
+    """Last year's figures, from the submissions in ``paths``.
+
+    ``year`` is this year; the submissions are read and validated as the plan's figures for
+    ``year - 1`` (a figure given twice with different values, or breaking a rule, is left
+    out, as when scoring). The problems are those reading and validating found.
+    """
+    last = plan.model_copy(update={"year": year - 1})
+    intake = read_paths(paths, last)
+    assembled = assemble(intake.submissions, last)
+    return assembled, intake.problems + assembled.problems
+
+
+def _unusual(
+    plan: Plan, assembled: Assembled, previous: Sequence[Path | str]
+) -> list[Problem]:
+    """The figures worth a second look: against the other communes, and against last
+    year's submissions if given (of their own problems, only those about the paths named:
+    the rest were last year's to see)."""
+    found = against_communes(plan, assembled.figures, assembled.locate)
+    if not previous:
+        return found
+    last, read = previous_figures(previous, plan, plan.year)
+    paths = [p for p in read if p.type in ("path-missing", "path-unusable", "no-submissions")]
+    return [*paths, *against_last_year(plan, assembled.figures, last.figures, plan.year,
+                                       plan.year - 1, assembled.locate), *found]
+
+
 def _read(
     paths: Sequence[Path | str], plan: Plan | Path | str | None, jobs: int,
     progress: Progress | None,
@@ -135,11 +166,13 @@ def score(
     plan: Plan | Path | str | None = None,
     jobs: int = 1,
     progress: Progress | None = None,
+    previous: Sequence[Path | str] = (),
 ) -> ScoreResult:
     """Score the submissions found in ``paths`` against ``plan`` (default: the 2022 plan).
 
     ``jobs`` processes read the files when there are many; ``progress`` is told
-    how many files are read.
+    how many files are read. ``previous``: last year's submissions, to flag the figures
+    unlike last year's (:mod:`kh_treem.unusual`).
     """
     plan, intake, assembled = _read(paths, plan, jobs, progress)
     counts = assembled.figures
@@ -150,7 +183,7 @@ def score(
         by_unit=Breakdown(plan, counts),
         figures=counts,
         counts=summed_counts(plan, counts),
-        problems=intake.problems + assembled.problems,
+        problems=intake.problems + assembled.problems + _unusual(plan, assembled, previous),
         files=intake.files,
     )
 
@@ -241,16 +274,17 @@ def check(
     jobs: int = 1,
     progress: Progress | None = None,
     state: Path | str | None = None,
+    previous: Sequence[Path | str] = (),
 ) -> CheckResult:
     """Read and validate the submissions in ``paths`` without scoring: the nightly check.
 
     With ``state`` (a JSON file kh-treem keeps; keep it out of ``paths``), each file is
     marked new, changed or unchanged since the last check with the same state and the files
     gone are named; ``result.save_state()`` then updates the state, once the result has been
-    reported.
+    reported. ``previous``: last year's submissions, as for :func:`score`.
     """
     plan, intake, assembled = _read(paths, plan, jobs, progress)
-    problems = intake.problems + assembled.problems
+    problems = intake.problems + assembled.problems + _unusual(plan, assembled, previous)
     arrivals = None
     if state is not None:
         unreachable = any(p.type in ("path-missing", "path-unusable") for p in intake.problems)

@@ -157,6 +157,19 @@ class Signer(BaseModel):
     name: str | None = None  # printed under the space, when the plan names the signer
 
 
+class Quality(BaseModel):
+    """How unusual a figure must be to be flagged for a second look (a warning that never
+    changes a result); null turns a check off."""
+
+    model_config = _MODEL
+    # A count flagged when more than this many times last year's, or less than its share.
+    year_ratio: float | None = Field(default=3, gt=1)
+    # ... and either year's count is at least this (1 death, then 3, is not unusual).
+    min_count: int = Field(default=10, ge=0)
+    # A commune's rate flagged when this many robust z-scores from the other communes'.
+    robust_z: float | None = Field(default=3.5, gt=0)
+
+
 class Issuer(BaseModel):
     """Who issues the documents kh-treem writes from the plan: the header block (the body
     above the office, the office) and the place before the date, and who signs them."""
@@ -237,6 +250,8 @@ class Plan(BaseModel):
     # Who issues the summary and the report; a plan without it gives documents without a
     # header block or signatures (horizon plans have none).
     issuer: Issuer | None = None
+    # The thresholds of the checks for unusual figures (docs/quality.md).
+    quality: Quality = Field(default_factory=Quality)
 
     @model_validator(mode="after")
     def _references(self) -> Plan:

@@ -360,6 +360,28 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
         "{year}: the figures of {old} are added up as {new} (merged from {since}) to compare"
         " the years; {year}'s own result stays as it was",
     ),
+    "figure-unlike-last-year": (
+        "warning",
+        "{unit}: “{label}” năm {year} là {value}, năm {last_year} là {last}: chênh nhau hơn"
+        " {ratio} lần; kiểm tra lại số liệu (gõ thừa, thiếu chữ số, hay để lại số năm trước?)",
+        "{unit}: “{label}” is {value} in {year} and was {last} in {last_year}: more than"
+        " {ratio} times apart; check the figure (a digit too many or too few, or last year's"
+        " figure left in?)",
+    ),
+    "figure-not-given-again": (
+        "notice",
+        "{unit}: “{label}” năm {last_year} là {last}, năm {year} để trống",
+        "{unit}: “{label}” was {last} in {last_year} and is blank in {year}",
+    ),
+    "rate-unlike-communes": (
+        "warning",
+        "{unit}: chỉ tiêu {target} “{name}” = {value}{unit_sign} ({num}/{den}), khác xa các xã"
+        " khác (trung vị {median}{unit_sign} của {count} xã; độ lệch {z} lần, ngưỡng {limit});"
+        " kiểm tra lại số liệu",
+        "{unit}: target {target} “{name}” = {value}{unit_sign} ({num}/{den}), far from the"
+        " other communes (median {median}{unit_sign} of {count}; {z} robust z-scores away,"
+        " limit {limit}); check the figures",
+    ),
     "unit-not-reported": (
         "warning",
         "chưa có số liệu của xã {unit}",
@@ -428,6 +450,9 @@ KINDS: dict[str, tuple[str, str]] = {
     "prev-disagrees": ("Số năm trước khác", "Last year differs"),
     "unit-not-in-year": ("Xã đã sáp nhập", "Commune merged"),
     "units-merged": ("Cộng xã sáp nhập", "Merged communes added"),
+    "figure-unlike-last-year": ("Khác thường so với năm trước", "Unlike last year"),
+    "figure-not-given-again": ("Năm nay để trống", "Blank this year"),
+    "rate-unlike-communes": ("Khác xa các xã khác", "Unlike other communes"),
     "unit-not-reported": ("Xã chưa gửi", "Commune missing"),
 }
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,11 +23,10 @@ from typing import Any
 from kh_treem.formatting import printable
 from kh_treem.names import fold, unit_key
 from kh_treem.plan import Element, Plan
-from kh_treem.problems import Problem
 from kh_treem.reading import GUIDE_MARK
 
 __all__ = [
-    "FORM_SHEET", "GUIDE_SHEET", "Section", "form_filename", "previous_figures", "sections",
+    "FORM_SHEET", "GUIDE_SHEET", "Section", "form_filename", "sections",
     "write_form",
 ]
 
@@ -94,25 +93,6 @@ def form_filename(unit: str, year: int) -> str:
     words = _ASCII_WORDS.findall(_APOSTROPHES.sub("", bare))
     stem = "_".join(words)[:MAX_STEM].rstrip("_")  # within what any system allows a name
     return f"{stem or 'Don_vi'}_{year}.xlsx"
-
-
-def previous_figures(
-    paths: Sequence[Path | str], plan: Plan, year: int
-) -> tuple[dict[str, dict[str, int]], list[Problem]]:
-    """Last year's figures, unit -> code -> value, from the submissions in ``paths``.
-
-    ``year`` is the year of the form; the submissions are read and validated as
-    the plan's figures for ``year - 1`` (a figure given twice with different
-    values, or breaking a rule, is left out, as when scoring). The problems are
-    those reading and validating found, to be shown to the officer.
-    """
-    from kh_treem.intake import read_paths
-    from kh_treem.validation import assemble
-
-    last = plan.model_copy(update={"year": year - 1})
-    intake = read_paths(paths, last)
-    assembled = assemble(intake.submissions, last)
-    return assembled.figures, intake.problems + assembled.problems
 
 
 def write_form(

@@ -25,6 +25,15 @@ Figures = dict[str, dict[str, int]]
 class Assembled:
     figures: Figures
     problems: list[Problem] = field(default_factory=list)
+    # unit -> where each of its figures stands (for the problems that name a figure's cell)
+    places: dict[str, Callable[[str], Observation]] = field(default_factory=dict)
+
+    def locate(self, unit: str, code: str) -> Observation | None:
+        """Where the figure of ``code`` that counted for ``unit`` was read."""
+        place = self.places.get(unit)
+        if place is None or code not in self.figures.get(unit, {}):
+            return None
+        return place(code)
 
 
 def assemble(submissions: Iterable[Submission], plan: Plan) -> Assembled:
@@ -43,7 +52,7 @@ def assemble(submissions: Iterable[Submission], plan: Plan) -> Assembled:
         if sub.values:  # a sheet with no usable figure does not make its unit one that reported
             by_unit[sub.unit].append(sub)
 
-    figures: Figures = {}
+    assembled = Assembled({}, problems)
     for unit in plan.units:  # the plan's order, whatever order the files came in
         sent = by_unit.get(unit)
         if not sent:
@@ -52,13 +61,15 @@ def assemble(submissions: Iterable[Submission], plan: Plan) -> Assembled:
         values = dict(zip(sent[0].codes, sent[0].values, strict=True))
         if len(sent) == 1 and len(values) == len(sent[0].codes):
             # One sheet, each code once (nearly every unit): nothing to merge.
-            _apply_rules(unit, values, _locator(sent[0]), plan, problems)
+            locate = _locator(sent[0])
         else:
             merged = _merge(unit, sent, problems)
             values = {code: obs.value for code, obs in merged.items()}
-            _apply_rules(unit, values, merged.__getitem__, plan, problems)
-        figures[unit] = values
-    return Assembled(figures, problems)
+            locate = merged.__getitem__
+        _apply_rules(unit, values, locate, plan, problems)
+        assembled.figures[unit] = values
+        assembled.places[unit] = locate
+    return assembled
 
 
 def of_plan_year(sub: Submission, plan: Plan) -> bool:

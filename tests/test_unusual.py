@@ -1,0 +1,174 @@
+"""Figures worth a second look (kh_treem.unusual): against last year, against the communes.
+
+Each rule at its thresholds (just under, at, just over), on figures built here; then the
+examples, which are plausible and give no warning, and a copy of them with one figure made
+ten times larger, which gives exactly one warning naming that cell in rollup, score
+--previous and check --previous; then 1,000 generated communes.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+import kh_treem
+from kh_treem.layouts import Observation
+from kh_treem.plan import Plan, Quality
+from kh_treem.unusual import against_communes, against_last_year
+from tests.cli import run
+from tests.forms import PLAN
+from tests.test_check import with_value
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+UNUSUAL = {"figure-unlike-last-year", "figure-not-given-again", "rate-unlike-communes"}
+
+
+def nowhere(unit: str, code: str) -> Observation | None:
+    return None
+
+
+def with_quality(**quality: float | int | None) -> Plan:
+    return PLAN.model_copy(update={"quality": Quality(**quality)})  # type: ignore[arg-type]
+
+
+def last_year_types(now: int, last: int, plan: Plan = PLAN) -> list[str]:
+    found = against_last_year(plan, {"Ia Dom": {"live_births": now}},
+                              {"Ia Dom": {"live_births": last}}, 2022, 2021, nowhere)
+    return [p.type for p in found]
+
+
+@pytest.mark.parametrize(("now", "last", "flagged"), [
+    (30, 10, False),  # three times: at the ratio
+    (31, 10, True),  # just over
+    (10, 30, False),  # a third
+    (10, 31, True),
+    (27, 9, False),  # 27 is at least 10, and exactly three times 9
+    (10, 3, True),  # 10 is at least 10: over three times 3
+    (9, 3, False),  # neither is at least 10: small counts move a lot
+    (9, 0, False),
+    (10, 0, True),  # from none to ten
+    (0, 10, True),
+])
+def test_a_count_against_last_year(now: int, last: int, flagged: bool) -> None:
+    assert last_year_types(now, last) == (["figure-unlike-last-year"] if flagged else [])
+
+
+def test_the_plan_sets_the_ratio_and_the_least_count() -> None:
+    looser = with_quality(year_ratio=5, min_count=20)
+    assert last_year_types(31, 10, looser) == []  # 31 is under 20 x ... and under 5 times
+    assert last_year_types(101, 20, looser) == ["figure-unlike-last-year"]
+    assert last_year_types(101, 20, with_quality(year_ratio=None)) == []  # turned off
+
+
+def test_a_figure_given_last_year_and_blank_now_is_a_notice() -> None:
+    found = against_last_year(PLAN, {"Ia Dom": {"children_total": 1700}},
+                              {"Ia Dom": {"children_total": 1690, "live_births": 60}},
+                              2022, 2021, nowhere)
+    assert [(p.type, p.severity, p.code) for p in found] == [
+        ("figure-not-given-again", "notice", "live_births")]
+    assert found[0].message("vi") == (
+        "Ia Dom: “Số trẻ đẻ sống trong năm” năm 2021 là 60, năm 2022 để trống")
+
+
+def test_the_warning_names_the_cell_and_both_years() -> None:
+    place = Observation("live_births", 600, "Ia_Dom.xlsx", "Biểu số liệu", "E14")
+    found = against_last_year(PLAN, {"Ia Dom": {"live_births": 600}},
+                              {"Ia Dom": {"live_births": 60}}, 2022, 2021,
+                              lambda unit, code: place)
+    [warning] = found
+    assert (warning.file, warning.sheet, warning.cell, warning.code) == (
+        "Ia_Dom.xlsx", "Biểu số liệu", "E14", "live_births")
+    assert warning.message("vi") == (
+        "Ia Dom: “Số trẻ đẻ sống trong năm” năm 2022 là 600, năm 2021 là 60: chênh nhau hơn 3"
+        " lần; kiểm tra lại số liệu (gõ thừa, thiếu chữ số, hay để lại số năm trước?)")
+
+
+def rates(*numerators: int, plan: Plan = PLAN) -> list[str]:
+    """Target 4b (stunted over weighed, %) in one commune a numerator, each of 100 weighed:
+    the communes flagged."""
+    figures = {f"Xã {i}": {"u5_stunted": n, "u5_weighed": 100}
+               for i, n in enumerate(numerators)}
+    return [p.params["unit"] for p in against_communes(plan, figures, nowhere)
+            if p.params["target"] == "4b"]
+
+
+def test_a_rate_against_the_other_communes_at_the_threshold() -> None:
+    """10, 10, 20, 30, 30 %: median 20, MAD 10; 30 lies 0.6745 robust z-scores away."""
+    assert rates(10, 10, 20, 30, 30, plan=with_quality(robust_z=0.6745)) == []  # at the limit
+    assert rates(10, 10, 20, 30, 30, plan=with_quality(robust_z=0.6744)) == [
+        "Xã 0", "Xã 1", "Xã 3", "Xã 4"]  # just over, on both sides
+
+
+def test_a_tenfold_figure_among_communes_is_flagged_and_the_others_are_not() -> None:
+    assert rates(10, 12, 11, 13, 120) == ["Xã 4"]
+    assert rates(10, 12, 11, 13, 14) == []
+
+
+def test_the_communes_check_needs_five_communes_and_a_spread() -> None:
+    assert rates(10, 12, 11, 120) == []  # four communes: the last-year check alone applies
+    assert rates(0, 0, 0, 0, 0, 1) == []  # most at 0: no spread to measure against
+    assert rates(10, 12, 11, 13, 120, plan=with_quality(robust_z=None)) == []
+
+
+def test_a_thousand_communes_drawn_around_a_common_rate() -> None:
+    """Fewer than 1 % flagged; every commune given a tenfold figure is."""
+    draw = random.Random(2022)
+    figures = {}
+    for i in range(1000):
+        weighed = draw.randint(200, 400)
+        stunted = sum(draw.random() < 0.05 for _ in range(weighed))
+        figures[f"Xã {i}"] = {"u5_stunted": stunted, "u5_weighed": weighed}
+    flagged = [p for p in against_communes(PLAN, figures, nowhere) if p.params["target"] == "4b"]
+    assert len(flagged) < 10
+    typos = [f"Xã {i}" for i in range(0, 1000, 97)]
+    for unit in typos:
+        figures[unit]["u5_stunted"] *= 10
+    flagged = [p.params["unit"] for p in against_communes(PLAN, figures, nowhere)
+               if p.params["target"] == "4b"]
+    assert set(typos) <= set(flagged)
+    assert len(flagged) < len(typos) + 10
+
+
+# --- the examples ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_years(tmp_path: Path) -> tuple[Path, Path]:
+    """Copies of the 2021 and 2022 examples."""
+    last, now = tmp_path / "2021", tmp_path / "2022"
+    shutil.copytree(EXAMPLES / "2021", last)
+    shutil.copytree(EXAMPLES / "2022", now)
+    return last, now
+
+
+def unusual(problems: list[dict[str, object]]) -> list[tuple[object, ...]]:
+    return [(p["type"], Path(str(p["file"])).name, p["cell"]) for p in problems
+            if p["type"] in UNUSUAL]
+
+
+def test_the_examples_give_no_warning() -> None:
+    rolled = kh_treem.rollup([EXAMPLES], horizons=())
+    assert [p for p in rolled.problems if p.type in UNUSUAL] == []
+    scored = kh_treem.score([EXAMPLES / "2022"], previous=[EXAMPLES / "2021"])
+    assert [p for p in scored.problems if p.type in UNUSUAL] == []
+
+
+@pytest.mark.parametrize("command", [["rollup", "{root}", "--no-horizon"],
+                                     ["score", "{now}", "--previous", "{last}",
+                                      "--no-workbook"],
+                                     ["check", "{now}", "--previous", "{last}"]],
+                         ids=["rollup", "score", "check"])
+def test_one_figure_ten_times_larger_is_one_warning_naming_its_cell(
+    two_years: tuple[Path, Path], command: list[str]
+) -> None:
+    last, now = two_years
+    cell = with_value(now / "Ia_Dom.xlsx", "live_births", 600)  # 60 in the example
+    args = [a.format(root=now.parent, now=now, last=last) for a in command]
+    result = run(*args, "--format", "json")
+    doc = json.loads(result.stdout)
+    assert unusual(doc["problems"]) == [("figure-unlike-last-year", "Ia_Dom.xlsx", cell)]
+    assert result.exit_code == 0  # a warning never changes a result
