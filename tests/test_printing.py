@@ -51,7 +51,7 @@ def test_the_summary_prints_as_a_document_on_a4_landscape(tmp_path: Path) -> Non
                  "BIỂU TỔNG HỢP KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", "Mục tiêu 1. Về phát triển"):
         assert text in first, text
     # The district sheet ends, on its second page, with the count and the signatures.
-    district_end = next(p for p in pages if "20/33 đạt" in p)
+    district_end = next(p for p in pages if "Tổng số: 20/33 chỉ tiêu đạt" in p)
     assert "NGƯỜI LẬP BIỂU" in district_end
     assert "TRƯỞNG PHÒNG" in district_end
 

@@ -174,20 +174,24 @@ def test_the_appendix_is_every_target_as_scored(
     assert table.rows[0]._tr.xpath("./w:trPr/w:tblHeader")
 
 
-def test_the_signatures_stand_side_by_side(
+def test_the_head_of_office_signs_on_the_right_beside_the_recipients(
     result: kh_treem.ScoreResult, tmp_path: Path
 ) -> None:
+    """A report is signed by the plan's last signer alone; on the left, "Nơi nhận" lists the
+    plan's recipients and the office's own copy."""
     document = _report(result, tmp_path / "bc.docx")
-    found = [t for t in document.tables if "NGƯỜI LẬP BIỂU" in t.rows[0].cells[0].text]
+    found = [t for t in document.tables if "Nơi nhận:" in t.rows[0].cells[0].text]
     assert len(found) == 1
-    cells = found[0].rows[0].cells
-    assert [_cell_lines(found[0], 0, i) for i in range(len(cells))] == [
-        ["NGƯỜI LẬP BIỂU", "(Ký, ghi rõ họ tên)"], ["TRƯỞNG PHÒNG", "(Ký, ghi rõ họ tên)"]]
-    for cell in cells:
-        role, signature = cell.paragraphs[:2]
-        assert all(r.bold for r in role.runs)
-        assert all(r.italic for r in signature.runs)
-        assert len(cell.paragraphs) >= 5  # blank lines for the hand that signs
+    right = found[0].rows[0].cells[1]
+    assert _cell_lines(found[0], 0, 0) == [
+        "Nơi nhận:", "- UBND huyện (b/c);",
+        "- Sở Lao động - Thương binh và Xã hội (b/c);", "- Lưu: VT."]
+    assert _cell_lines(found[0], 0, 1) == ["TRƯỞNG PHÒNG", "(Ký, ghi rõ họ tên)"]
+    assert "NGƯỜI LẬP BIỂU" not in document.element.body.xml
+    role, signature = right.paragraphs[:2]
+    assert all(r.bold for r in role.runs)
+    assert all(r.italic for r in signature.runs)
+    assert len(right.paragraphs) >= 5  # blank lines for the hand that signs
     # The body is signed before the appendix, never on a page of its own.
     body = document.element.body
     at = body.index(found[0]._tbl)
@@ -199,15 +203,22 @@ def test_a_signer_named_in_the_plan_is_printed_under_the_space(
     result: kh_treem.ScoreResult, tmp_path: Path
 ) -> None:
     assert PLAN.issuer is not None
-    signers = [s.model_copy(update={"name": "Nguyễn Văn A"}) for s in PLAN.issuer.signers[1:]]
+    signers = [s.model_copy(update={"name": "Nguyễn Văn A"}) for s in PLAN.issuer.signers]
     plan = PLAN.model_copy(update={"issuer": PLAN.issuer.model_copy(
-        update={"signers": signers})})
+        update={"signers": signers, "recipients": []})})
     document = _report(dataclasses.replace(result, plan=plan), tmp_path / "bc.docx")
     table = next(t for t in document.tables if "TRƯỞNG PHÒNG" in t._tbl.xml)
-    cells = table.rows[0].cells
-    assert len(cells) == 2
-    assert cells[0].text == ""
+    assert _cell_lines(table, 0, 0) == ["Nơi nhận:", "- Lưu: VT."]
     assert _cell_lines(table, 0, 1) == ["TRƯỞNG PHÒNG", "(Ký, ghi rõ họ tên)", "Nguyễn Văn A"]
+
+
+def test_targets_of_all_or_none_read_as_a_sentence_says_them(
+    result: kh_treem.ScoreResult, tmp_path: Path
+) -> None:
+    texts = _texts(_report(result, tmp_path / "bc.docx"))
+    assert "- Tỷ lệ trẻ em 5 tuổi đi học mẫu giáo 100%, đạt chỉ tiêu 100%." in texts
+    assert ("- Lao động trẻ em, người chưa thành niên trái pháp luật 0 người, đạt chỉ tiêu"
+            " không có trường hợp nào.") in texts
 
 
 def test_the_page_is_an_administrative_document(

@@ -173,7 +173,7 @@ def test_district_sheet_closes_with_the_count_and_the_signatures(
     below = [[c.value for c in r if c.value is not None]
              for r in ws.iter_rows(min_row=HEADER_ROW + 1 + 33 + 4)]
     texts = [cells for cells in below if cells]
-    assert texts[:3] == [["20/33 đạt"], ["NGƯỜI LẬP BIỂU", "TRƯỞNG PHÒNG"],
+    assert texts[:3] == [["Tổng số: 20/33 chỉ tiêu đạt"], ["NGƯỜI LẬP BIỂU", "TRƯỞNG PHÒNG"],
                          ["(Ký, ghi rõ họ tên)", "(Ký, ghi rõ họ tên)"]]
 
 
@@ -222,7 +222,7 @@ def test_district_sheet_in_english(en_book: openpyxl.Workbook) -> None:
     rows = district_rows(ws)
     assert [r[6].value for r in rows] == [STATUS_EN[e[4]] for e in EXPECTED]
     assert rows[0][1].value == "Child-friendly communes"
-    assert any(c.value == "20/33 met" for r in ws.iter_rows() for c in r)
+    assert any(c.value == "In all: 20 of 33 targets met" for r in ws.iter_rows() for c in r)
 
 
 def test_a_plan_without_an_issuer_gives_a_sheet_without_header_block_or_signatures(
@@ -235,7 +235,7 @@ def test_a_plan_without_an_issuer_gives_a_sheet_without_header_block_or_signatur
     assert ws["A1"].value == "BIỂU TỔNG HỢP KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU"
     everything = {c.value for r in ws.iter_rows() for c in r}
     assert not {"TRƯỞNG PHÒNG", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"} & everything
-    assert "20/33 đạt" in everything
+    assert "Tổng số: 20/33 chỉ tiêu đạt" in everything
 
 
 # --- the by-commune sheet ----------------------------------------------------------------------
@@ -272,7 +272,7 @@ def test_by_commune_sheet_has_31_rows(
 def test_counts_sheet_has_51_elements_with_district_sums(vi_book: openpyxl.Workbook) -> None:
     """The summed counts sheet lists the 51 elements in plan order with their district sums."""
     ws = vi_book["Số liệu cộng"]
-    assert [c.value for c in ws[1]] == ["Mã", "Số liệu", "Tổng", "Số xã có số liệu"]
+    assert [c.value for c in ws[1]] == ["Mã", "Nội dung", "Tổng", "Số xã có số liệu"]
     rows = values(ws, 2)
     assert len(rows) == 51
     assert [r[0] for r in rows] == [e.code for e in PLAN.elements]

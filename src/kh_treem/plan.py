@@ -178,7 +178,9 @@ class Issuer(BaseModel):
     parent: Text  # "UBND HUYỆN IA H’DRAI"
     name: Text  # "PHÒNG LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"
     place: Text  # "Ia H’Drai", as in "Ia H’Drai, ngày ... tháng ... năm ..."
-    signers: list[Signer] = Field(min_length=1, max_length=3)
+    signers: list[Signer] = Field(min_length=1, max_length=3)  # the report: the last alone
+    # Who receives the report ("Nơi nhận"), before "Lưu: VT." (the office's own copy).
+    recipients: list[Text] = Field(default_factory=list, max_length=12)
 
 
 class Target(BaseModel):

@@ -26,7 +26,7 @@ from kh_treem.formatting import (
 )
 from kh_treem.i18n import MONTH_NAMES, document_word, place_date, status_label, word
 from kh_treem.pipeline import ScoreResult
-from kh_treem.plan import Issuer, Measure, Target
+from kh_treem.plan import Direction, Issuer, Measure, Target
 from kh_treem.scoring import Outcome
 
 if TYPE_CHECKING:  # python-docx is imported by write_report alone
@@ -209,8 +209,13 @@ class _Report:
         return sentence
 
     def _target_words(self, t: Target) -> str:
-        """"dưới 9,8‰", "từ 87% trở lên": the target as a sentence says it."""
+        """"dưới 9,8‰", "từ 87% trở lên": the target as a sentence says it; "100%" for all
+        of them, "không có trường hợp nào" for none."""
         shown = with_unit(number(t.target, decimals_for(t.target), self.lang), t, self.lang)
+        if t.direction is Direction.AT_LEAST and t.unit == "%" and t.target == 100:
+            return shown
+        if t.direction is Direction.AT_MOST and t.target == 0:
+            return self.w("report_none")
         return self.w(f"report_{t.direction.value}", x=shown)
 
     # II. The overall assessment.
@@ -277,22 +282,28 @@ class _Report:
         # Never signatures alone on a page: the assessment's last lines go with them.
         for p in self.doc.paragraphs[-2:]:
             p.paragraph_format.keep_with_next = True
-        signers = issuer.signers
-        columns = max(2, len(signers))
-        width = TEXT_WIDTH / columns
-        table = self._plain_table(1, columns, [width] * columns)
+        # A report is signed by the head of the office alone (the plan's last signer), on
+        # the right; on the left, who receives it ("Nơi nhận"), as Nghị định 30 lays out.
+        table = self._plain_table(1, 2, [TEXT_WIDTH / 2] * 2)
         _keep_row_together(table)
-        cells = table.rows[0].cells[columns - len(signers):]  # one signer signs on the right
-        for cell, signer in zip(cells, signers, strict=True):
-            role = _text(cell.paragraphs[0], printable(signer.role.get(self.lang)).upper(),
-                         bold=True, align="center")
-            _spacing(role, before=12)
-            _text(cell.add_paragraph(), document_word("signature", self.lang), italic=True,
-                  align="center")
-            for _ in range(SIGNATURE_LINES):
-                cell.add_paragraph()
-            if signer.name:
-                _text(cell.add_paragraph(), printable(signer.name), bold=True, align="center")
+        receivers, signs = table.rows[0].cells
+        heading = _text(receivers.paragraphs[0], self.w("report_recipients"), bold=True,
+                        italic=True, size=12)
+        _spacing(heading, before=12)
+        for recipient in issuer.recipients:
+            _text(receivers.add_paragraph(), f"- {printable(recipient.get(self.lang))};",
+                  size=11)
+        _text(receivers.add_paragraph(), self.w("report_archive"), size=11)
+        signer = issuer.signers[-1]
+        role = _text(signs.paragraphs[0], printable(signer.role.get(self.lang)).upper(),
+                     bold=True, align="center")
+        _spacing(role, before=12)
+        _text(signs.add_paragraph(), document_word("signature", self.lang), italic=True,
+              align="center")
+        for _ in range(SIGNATURE_LINES):
+            signs.add_paragraph()
+        if signer.name:
+            _text(signs.add_paragraph(), printable(signer.name), bold=True, align="center")
 
     # The appendix: every target.
 

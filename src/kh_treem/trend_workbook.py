@@ -20,7 +20,7 @@ from kh_treem.formatting import decimals_for, number, target_text, with_unit
 from kh_treem.i18n import band_label, change_label, word
 from kh_treem.multiyear import Projection, RollupResult, Trend, YearValue
 from kh_treem.plan import Measure, Target
-from kh_treem.workbook import BookWriter, write_book
+from kh_treem.workbook import BookWriter, fit_row, write_book
 
 ROW_PX = 20  # the default row height (15 pt), which every row of a goal's sheet keeps
 CHART_GAP = 12  # pixels between the two charts of a row
@@ -88,7 +88,8 @@ class _TrendWriter(BookWriter):
         headers = [word("id", lang), word("indicator", lang), word("unit", lang)]
         headers += [str(y) for y in years] + [word("change", lang)]
         widths = _widths(_name_width(t.target.name.get(lang) for t in trends), len(years))
-        sheet = self._sheet_named(name, headers, widths, 0)
+        # Every row of a goal's sheet keeps one height: its page breaks count rows.
+        sheet = self._sheet_named(name, headers, widths, 0, fit_header=False)
         for row, trend in enumerate(trends, start=1):
             t = trend.target
             self._row(sheet, row, [t.id, t.name.get(lang), _unit(t.unit, lang)])
@@ -222,10 +223,10 @@ class _TrendWriter(BookWriter):
         lang = self.lang
         keys = ["id", "indicator", "horizon", "national_target", "first_year", "last_year",
                 "pace_ratio", "projected", "band", "note"]
-        name_width = _name_width(t.target.name.get(lang) for t in self.result.trends)
-        sheet = self._sheet("outlook", [word(k, lang) for k in keys],
-                            [8, name_width, 9, 20, 8, 8, 16, 20, 18, 50], 0)
-        sheet.set_row(0, 30)  # two lines: "Tốc độ thực tế / tốc độ cần đạt"
+        # About 140 characters in all, so that A4 landscape prints it at a readable size;
+        # names and notes wrap, each row as high as its text.
+        widths = [7, 40, 8, 16, 7, 7, 14, 14, 16, 26]
+        sheet = self._sheet("outlook", [word(k, lang) for k in keys], widths, 0)
         row = 1
         for trend in self.result.trends:
             t = trend.target
@@ -234,10 +235,10 @@ class _TrendWriter(BookWriter):
                 if p.capped and p.projected is not None:
                     limit = _projected_text(t, p, p.projected, lang, with_share=False)
                     note = word("capped", lang).format(limit=limit)
-                self._row(sheet, row, [
-                    t.id, t.name.get(lang), None, _national_text(t, p, lang), None, None,
-                    None, None, band_label(p.band, lang), note,
-                ])
+                texts = [t.id, t.name.get(lang), None, _national_text(t, p, lang), None, None,
+                         None, None, band_label(p.band, lang), note]
+                fit_row(sheet, row, texts, widths)
+                self._row(sheet, row, texts)
                 for col, year in ((2, p.horizon), (4, p.first_year), (5, p.last_year)):
                     self._cell(sheet, row, col, year, self.year)  # 2025, not 2.025
                 ratio = None if p.ratio is None else number(Fraction(f"{p.ratio:.2f}"), 2, lang)

@@ -110,18 +110,34 @@ def _cell_text(text: str) -> str:
 # The district sheet's columns, in widths of a character (7 pixels, 5.25 points): they
 # fill A4 landscape within its margins, so the sheet prints one page wide unshrunk.
 DISTRICT_WIDTHS = (7, 39, 11, 11, 16, 12, 13, 10, 15)
+# The district sheet's columns of values written as text ("12,5‰", "≥ 87%", "3/3"): centred,
+# so that they never run into the figures right-aligned beside them.
+FIGURE_COLUMNS = frozenset({4, 5, 7})
 SIGNATURE_ROOM = 4  # blank rows to sign in
 LINE_HEIGHT = 16.5  # points a line of 12-point text takes
 
 
-def _height(text: str, width: float, size: float) -> float:
+TIMES = 1.25  # characters of Times New Roman a width unit holds at 12 points
+CALIBRI = 1.05  # ... of Calibri, the sheets' default font, at 11 points
+
+
+def _height(text: str, width: float, size: float, per_unit: float = TIMES) -> float:
     """The height, in points, of a row whose cell ``width`` characters wide wraps ``text`` of
-    ``size`` points in Times New Roman: the lines it takes at about 1.25 characters a width
-    unit at 12 points (the unit is a digit of the default font, wider than Times), at least
-    one."""
-    per_line = max(1.0, width * 1.25 * 12 / size)
+    ``size`` points: the lines it takes at ``per_unit`` characters a width unit (the unit is
+    a digit of the default font), at least one."""
+    per_line = max(1.0, width * per_unit * 12 / size)
     lines = sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
     return lines * LINE_HEIGHT * size / 12
+
+
+def fit_row(sheet: Any, row: int, values: Sequence[Any], widths: Sequence[int]) -> None:
+    """Make ``row`` of a plain sheet (Calibri 11) high enough for the text it wraps; a row
+    of one line keeps the default height."""
+    one_line = _height("", 1, 11, CALIBRI)
+    height = max((_height(v, w, 11, CALIBRI) for v, w in zip(values, widths, strict=False)
+                  if isinstance(v, str)), default=one_line)
+    if height > one_line:
+        sheet.set_row(row, height)
 
 
 def _print_as_document(sheet: Any) -> None:
@@ -156,6 +172,7 @@ class _DocumentFormats:
         self.goal = fmt(bold=True, bg_color="#F2F2F2", border=1, text_wrap=True,
                         valign="top")
         self.text = fmt(text_wrap=True, valign="top", border=1, indent=1)
+        self.figure = fmt(text_wrap=True, valign="top", border=1, align="center")
         self.int = fmt(num_format="#,##0", valign="top", border=1)
         self.status = {s: fmt(bg_color=c, border=1, valign="top")
                        for s, c in STATUS_COLOURS.items()}
@@ -192,11 +209,12 @@ class BookWriter:
 
     def _sheet_named(
         self, name: str, headers: list[str], widths: list[int], first_row: int,
-        titles: Sequence[tuple[str, Any]] = (),
+        titles: Sequence[tuple[str, Any]] = (), fit_header: bool = True,
     ) -> Any:
         """A landscape A4 sheet with its header row frozen and repeated on every page.
 
-        ``titles`` (text, format) go in the rows above the header, written first.
+        ``titles`` (text, format) go in the rows above the header, written first. With
+        ``fit_header``, the header row is as high as its wrapped headings.
         """
         sheet = self.book.add_worksheet(name)
         for row, (text, fmt) in enumerate(titles):
@@ -206,6 +224,8 @@ class BookWriter:
         sheet.fit_to_pages(1, 0)
         sheet.repeat_rows(first_row)
         sheet.freeze_panes(first_row + 1, 0)
+        if fit_header:
+            fit_row(sheet, first_row, [h + "  " for h in headers], widths)  # bold: wider
         for col, (header, width) in enumerate(zip(headers, widths, strict=True)):
             sheet.set_column(col, col, width)
             sheet.write_string(first_row, col, header, self.head)
@@ -237,6 +257,7 @@ class BookWriter:
         sheet = self._sheet(role, headers, widths, 0)
         room = EXCEL_ROWS - 1 if count < EXCEL_ROWS else EXCEL_ROWS - 2
         for row, values in enumerate(itertools.islice(rows, room), start=1):
+            fit_row(sheet, row, values, widths)
             self._row(sheet, row, values)
         if count > room:
             self._cell(sheet, room + 1, 0, word("rows_left_out", self.lang).format(
@@ -248,7 +269,7 @@ class BookWriter:
         rows = ([word(p.severity, lang), kind_label(p.type, lang), p.file, p.sheet, p.cell,
                  p.code, p.message(lang)] for p in problems)
         self._long_sheet("problems", [word(k, lang) for k in keys],
-                         [10, 18, 30, 14, 7, 24, 70], rows, len(problems))
+                         [9, 18, 26, 12, 6, 16, 48], rows, len(problems))
 
     def _files(self, files: list[FileRecord]) -> None:
         lang = self.lang
@@ -343,11 +364,12 @@ class _Writer(BookWriter):
                       target_text(t, lang), None, f"{len(o.units_reporting)}/{len(plan.units)}",
                       missing]
             for col, value in enumerate(values):
-                self._cell(sheet, row, col, value, doc.int if isinstance(value, int)
-                           else doc.text)
+                fmt = (doc.int if isinstance(value, int) else
+                       doc.figure if col in FIGURE_COLUMNS else doc.text)
+                self._cell(sheet, row, col, value, fmt)
             sheet.write_string(row, 6, status_label(o.status, lang), doc.status[o.status])
             row += 1
-        sheet.merge_range(row + 1, 0, row + 1, last, word("met_line", lang).format(
+        sheet.merge_range(row + 1, 0, row + 1, last, word("summary_closing", lang).format(
             met=r.met, total=len(r.indicators)), doc.bold)
         if issuer is not None:
             self._signatures(sheet, row + 3, issuer.signers, widths, doc)
@@ -399,6 +421,7 @@ class _Writer(BookWriter):
         sheet = self._sheet("by_unit", [word("id", lang), word("indicator", lang), *columns],
                             [8, 48] + [18] * len(columns), 0)
         for row, t in enumerate(targets, start=1):
+            fit_row(sheet, row, [t.id, t.name.get(lang)], [8, 48])
             self._row(sheet, row, [t.id, t.name.get(lang)])
             for col, outcomes in enumerate(columns.values(), start=2):
                 self._outcome(sheet, row, col, outcomes[row - 1])
@@ -411,9 +434,12 @@ class _Writer(BookWriter):
 
     def _counts(self) -> None:
         lang, plan = self.lang, self.result.plan
-        headers = [word("code", lang), word("element", lang), word("total", lang),
+        headers = [word("code", lang), word("indicator", lang), word("total", lang),
                    word("units_counted", lang)]
-        sheet = self._sheet("counts", headers, [28, 60, 12, 12], 0)
+        widths = [28, 60, 12, 12]
+        sheet = self._sheet("counts", headers, widths, 0)
         for row, element in enumerate(plan.elements, start=1):
             total, units = self.result.counts[element.code]
-            self._row(sheet, row, [element.code, element.label.get(lang), total, units])
+            values = [element.code, element.label.get(lang), total, units]
+            fit_row(sheet, row, values, widths)
+            self._row(sheet, row, values)
