@@ -28,12 +28,13 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "2022"
     ("a\x1b[2Jb", "a\\x1b[2Jb"),
     ("x\ny\rz\tw", "x\\ny\\rz\\tw"),
     ("\x00\x7f\x85\x9f", "\\x00\\x7f\\x85\\x9f"),
+    ("a\ufffeb\uffff", "a\\ufffeb\\uffff"),  # noncharacters no XML may hold
     ("a\u2028b\u2029", "a\\u2028b\\u2029"),
     ("\u202eabc\u2066", "\\u202eabc\\u2066"),
     (os.fsdecode(b"bad\xffname"), "bad\\xffname"),
     ("\ud800", "\\ud800"),
     ("emoji 😀 and 中文", "emoji 😀 and 中文"),
-], ids=["vietnamese", "ansi", "line-breaks", "c0-del-c1", "separators", "bidi",
+], ids=["vietnamese", "ansi", "line-breaks", "c0-del-c1", "noncharacters", "separators", "bidi",
         "undecodable-byte", "lone-surrogate", "other-scripts"])
 def test_printable(text: str, shown: str) -> None:
     assert printable(text) == shown

@@ -6,6 +6,7 @@ Every run works on copies of examples/2022 in tmp_path and writes into tmp_path.
 from __future__ import annotations
 
 import dataclasses
+import io
 import os
 import re
 import shutil
@@ -435,3 +436,69 @@ def test_warnings_alone_are_counted_in_english(
     assert "The figures still have 1 warning for the communes to check." in texts
     assert "Figures in error are left out of the results above." not in texts
     assert not any(t.startswith("Files with errors") for t in texts)
+
+
+def test_a_disk_that_fills_while_the_archive_is_open_says_one_sentence_only(
+    examples: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The disk refuses a write and then every one after it: the archive left open fails
+    again when it is freed, and that complaint is never printed after the sentence."""
+
+    class Full(io.BytesIO):
+        def write(self, data: object) -> int:
+            raise OSError(28, "No space left on device")
+
+    def full(self: zipfile.ZipFile, *_: object, **__: object) -> None:
+        assert self.fp is not None
+        self.fp.close()  # the file on the disk; the rest of the archive, closing it
+        self.fp = Full()  # included, meets a full disk
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", full)
+    done = run("report", examples[0].parent, "-o", tmp_path / "bc.docx")
+    assert done.exit_code == 1, done.output
+    assert "Exception ignored" not in done.output
+
+
+def test_a_plan_title_longer_than_a_document_property_holds(
+    result: kh_treem.ScoreResult, tmp_path: Path
+) -> None:
+    """Word's title property holds 255 characters; the plan's own title may be longer."""
+    long_title = "Kế hoạch triển khai thực hiện Chương trình hành động quốc gia vì trẻ em " * 5
+    plan = PLAN.model_copy(update={"title": PLAN.title.model_copy(update={"vi": long_title})})
+    document = _report(dataclasses.replace(result, plan=plan), tmp_path / "bc.docx")
+    assert len(document.core_properties.title) == 255
+    assert document.core_properties.title.endswith("…")
+    assert any(long_title.strip() in t for t in _texts(document))
+
+
+def test_a_name_xml_cannot_hold_is_written_escaped(
+    examples: list[Path], tmp_path: Path
+) -> None:
+    (examples[0].parent / "bad\uffff.xlsx").write_bytes(b"x")
+    done = run("report", examples[0].parent, "-o", tmp_path / "bc.docx")
+    assert done.exit_code == 1, done.output  # the file is unreadable: not a bug
+    texts = _texts(docx.Document(str(tmp_path / "bc.docx")))
+    assert any("bad\\uffff.xlsx" in t for t in texts)
+
+
+def test_the_officers_own_path_mistake_is_not_the_communes_to_fix(
+    examples: list[Path], tmp_path: Path
+) -> None:
+    done = run("report", examples[0].parent, tmp_path / "khong-co", "-o", tmp_path / "bc.docx")
+    assert done.exit_code == 1
+    texts = _texts(docx.Document(str(tmp_path / "bc.docx")))
+    assert "Số liệu các xã gửi về không có lỗi hay cảnh báo nào." in texts
+
+
+def test_the_default_name_is_made_from_the_plan_id_a_file_name_can_hold(
+    examples: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan = tmp_path / "ke-hoach.yaml"
+    text = (Path(__file__).resolve().parent.parent / "targets" / "plan_2022.yaml").read_text(
+        encoding="utf-8")
+    plan.write_text(text.replace("id: ia-hdrai-2022", 'id: "45/KH-UBND"'), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    done = run("report", examples[0].parent, "--plan", plan)
+    assert done.exit_code == 0, done.output
+    assert (tmp_path / "bao-cao-45-KH-UBND.docx").is_file()

@@ -576,3 +576,31 @@ def test_rows_past_what_a_sheet_holds_are_counted_in_its_last_row(
     assert [r[2] for r in rows[1:5]] == ["f0.xlsx", "f1.xlsx", "f2.xlsx", "f3.xlsx"]
     assert rows[5][0] == ("… và 6 dòng nữa mà trang tính không chứa được (tối đa 1.048.576"
                           " dòng); xem đủ bằng --format json")
+
+
+def test_a_long_list_of_missing_communes_is_cut_to_what_a_row_holds(tmp_path: Path) -> None:
+    """Twelve communes missing: ten named, "và 2 xã khác"; no row over Excel's 409 points."""
+    more = [f"Thôn Thử {i}" for i in range(1, 13)]
+    plan = PLAN.model_copy(update={"units": [*PLAN.units, *more]})
+    out = tmp_path / "tong-hop.xlsx"
+    write_summary(kh_treem.score([EXAMPLES], plan), out, "vi")
+    ws = openpyxl.load_workbook(out)["Tổng hợp"]
+    rows = district_rows(ws)
+    assert rows[2][8].value == ", ".join(more[:10]) + " và 2 xã khác"
+    assert max(d.height or 0 for d in ws.row_dimensions.values()) <= 409
+
+
+def test_a_signer_role_on_two_lines_gets_the_room_of_two(tmp_path: Path) -> None:
+    assert PLAN.issuer is not None
+    signers = [PLAN.issuer.signers[0], PLAN.issuer.signers[1].model_copy(update={
+        "role": PLAN.issuer.signers[1].role.model_copy(
+            update={"vi": "KT. TRƯỞNG PHÒNG\nPHÓ TRƯỞNG PHÒNG"})})]
+    plan = PLAN.model_copy(update={"issuer": PLAN.issuer.model_copy(
+        update={"signers": signers})})
+    out = tmp_path / "tong-hop.xlsx"
+    write_summary(kh_treem.score([EXAMPLES], plan), out, "vi")
+    ws = openpyxl.load_workbook(out)["Tổng hợp"]
+    [cell] = [c for r in ws.iter_rows() for c in r if c.value == "NGƯỜI LẬP BIỂU"]
+    roles = [c.value for c in ws[cell.row] if c.value]
+    assert roles == ["NGƯỜI LẬP BIỂU", "KT. TRƯỞNG PHÒNG\nPHÓ TRƯỞNG PHÒNG"]
+    assert ws.row_dimensions[cell.row].height >= 2 * 16.5

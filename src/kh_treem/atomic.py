@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import stat
+import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 
@@ -50,3 +52,22 @@ def _mode_for(target: Path) -> int:
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
+
+
+
+def refused_quietly(write: Callable[[], None]) -> None:
+    """Run ``write``. A disk that refuses it raises a fresh OSError, once what the writer left
+    open (zipfile's half-written archive, which the first error's traceback holds) has been
+    freed with its complaint silenced: freed later, it would fail on the full disk again and
+    print a traceback after the one sentence the officer is given."""
+    hook, sys.unraisablehook = sys.unraisablehook, lambda _: None
+    try:
+        try:
+            write()
+            return
+        except OSError as exc:
+            refused = OSError(exc.errno, exc.strerror) if exc.errno else OSError(*exc.args)
+        gc.collect()  # the error and its traceback are gone: the archive is freed here
+    finally:
+        sys.unraisablehook = hook
+    raise refused

@@ -13,6 +13,7 @@ import enum
 import io
 import json
 import os
+import re
 import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -119,7 +120,7 @@ def score(
         _fail("--by-unit chỉ dùng với --format csv." if lang is Lang.vi
               else "--by-unit goes with --format csv.", EXIT_USAGE)
     loaded = _load_plan(plan, lang)
-    target = output or Path(f"kh-treem-{loaded.id}.xlsx")
+    target = output or _named_after("kh-treem", loaded, ".xlsx")
     if not no_workbook:
         target = _check_output(target, [*paths, *(previous or []), *([plan] if plan else [])],
                                lang)
@@ -321,7 +322,7 @@ def report(
 ) -> None:
     """Viết dự thảo báo cáo kết quả thực hiện kế hoạch gửi Ủy ban nhân dân (.docx, Word)."""
     loaded = _load_plan(plan, lang)
-    target = _check_output(output or Path(f"bao-cao-{loaded.id}.docx"),
+    target = _check_output(output or _named_after("bao-cao", loaded, ".docx"),
                            [*paths, *([plan] if plan else [])], lang, ".docx")
     if not force and _kind(target, lang) == "file":
         _refuse_existing([target], lang)
@@ -351,6 +352,13 @@ def plan_schema(lang: LangOption = Lang.vi, debug: DebugOption = False) -> None:
     with _guard(lang, debug):
         _print_json(json_schema())
     raise typer.Exit(EXIT_OK)
+
+
+def _named_after(prefix: str, plan: Plan, suffix: str) -> Path:
+    """The default output in the current folder, named after the plan's id: what the id has
+    that a file name cannot (a "/" as in "45/KH-UBND", a "..") becomes "-"."""
+    stem = re.sub(r'[\\/:*?"<>|\x00-\x1f]|\.\.+', "-", plan.id).strip(" .-")
+    return Path(f"{prefix}-{stem}{suffix}" if stem else f"{prefix}{suffix}")
 
 
 def _jobs(jobs: int) -> int:

@@ -19,10 +19,11 @@ MAX_DECIMALS = 12
 # What a terminal acts on instead of showing (C0 and C1 controls, DEL, line and paragraph
 # separators, bidirectional marks and overrides), what it shows as nothing (zero-width
 # spaces and joiners, the byte-order mark), and the lone surrogates by which Python keeps the
-# bytes of a file name that are not UTF-8 (no encoding can write them).
+# bytes of a file name that are not UTF-8 (no encoding can write them), and the two
+# noncharacters XML refuses (U+FFFE, U+FFFF).
 _UNPRINTABLE = re.compile(
     "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069"
-    "\ufeff\ud800-\udfff]")
+    "\ufeff\ud800-\udfff\ufffe\uffff]")
 
 
 def printable(text: str) -> str:

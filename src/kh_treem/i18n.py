@@ -46,15 +46,14 @@ WORDS = {
     "problems": ("Các vấn đề trong số liệu", "Problems in the input"),
     "no_problems": ("Không có vấn đề gì trong số liệu.", "No problems in the input."),
     "met_line": ("{met}/{total} đạt", "{met}/{total} met"),
+    "units_more": ("{units} và {count} xã khác", "{units} and {count} more"),
     "summary_closing": ("Tổng số: {met}/{total} chỉ tiêu đạt",
                         "In all: {met} of {total} targets met"),
     "summary_heading": ("BIỂU TỔNG HỢP KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU",
                         "SUMMARY OF THE RESULTS AGAINST THE TARGETS"),
     "gathered": ("{message} — {count} nơi: {places}", "{message} — {count} places: {places}"),
-    "gathered_more": ("{message} — {count} nơi: {places} và {more} nơi khác (xem đủ bằng"
-                      " --format json)",
-                      "{message} — {count} places: {places} and {more} more (--format json"
-                      " lists them all)"),
+    "gathered_more": ("{message} — {count} nơi: {places} và {more} nơi khác",
+                      "{message} — {count} places: {places} and {more} more"),
     "summary_written": ("Đã ghi bảng tổng hợp: {path}", "Summary workbook written: {path}"),
     "communes": ("xã", "communes"),
     "rollup_title": ("Kết quả thực hiện qua các năm", "Results across the years"),

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kh_treem.atomic import atomic_path
+from kh_treem.atomic import atomic_path, refused_quietly
 from kh_treem.formatting import (
     decimals_for,
     number,
@@ -46,6 +46,10 @@ HEADER_COLUMNS = (62, TEXT_WIDTH - 62)  # the office | the national name and mot
 APPENDIX_COLUMNS = (12, 55, 29, 29, 22, TEXT_WIDTH - 147)
 FIRST_LINE_INDENT = 10  # mm
 MAX_FILES_NAMED = 5  # files with errors named in the assessment, then "and N more"
+PROPERTY_CHARS = 255  # characters a document property (title, author) holds
+# Problems about the paths the officer named: said on screen, not the communes' to fix.
+OFFICERS_OWN = frozenset({"path-missing", "path-unusable", "path-unreadable",
+                          "no-submissions"})
 SIGNATURE_LINES = 4  # blank lines left for the hand that signs
 LANG_TAGS = {"vi": "vi-VN", "en": "en-GB"}
 
@@ -66,7 +70,7 @@ def write_report(
     _Report(document, result, lang, today or date.today()).write()
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(path, overwrite) as temp:
-        document.save(str(temp))
+        refused_quietly(lambda: document.save(str(temp)))
 
 
 class _Report:
@@ -120,9 +124,10 @@ class _Report:
         header.alignment = _align("center")
         _page_field(header)
         props = self.doc.core_properties
-        props.title = self._subtitle()
-        props.author = (printable(self.plan.issuer.name.get(self.lang)) if self.plan.issuer
-                        else "kh-treem")
+        # A document property holds 255 characters at most (python-docx refuses more).
+        props.title = _cut(self._subtitle(), PROPERTY_CHARS)
+        props.author = _cut(printable(self.plan.issuer.name.get(self.lang)) if self.plan.issuer
+                            else "kh-treem", PROPERTY_CHARS)
         props.language = LANG_TAGS[self.lang]
         props.comments = "kh-treem report"
         props.revision = 1
@@ -133,9 +138,9 @@ class _Report:
         lang = self.lang
         table = self._plain_table(2, 2, HEADER_COLUMNS)
         left, right = table.cell(0, 0), table.cell(0, 1)
-        _text(left.paragraphs[0], printable(issuer.parent.get(lang)).upper(), size=SMALL_PT,
+        _text(left.paragraphs[0], printable(issuer.parent.get(lang).upper()), size=SMALL_PT,
               align="center")
-        name = printable(issuer.name.get(lang)).upper()
+        name = printable(issuer.name.get(lang).upper())
         _text(left.add_paragraph(), name, bold=True, size=SMALL_PT, align="center")
         _rule(left, HEADER_COLUMNS[0], min(_width_mm(name, SMALL_PT, True),
                                            HEADER_COLUMNS[0]) * 0.4)
@@ -253,8 +258,10 @@ class _Report:
             self._body(self.w("report_units_partial", ids=", ".join(ids),
                               units=", ".join(map(printable, gone))))
         # What is still wrong in the data.
-        errors = [p for p in result.problems if p.severity == "error"]
-        warnings = sum(p.severity == "warning" for p in result.problems)
+        # The officer's own paths (a folder mistyped, empty) are not the communes' to check.
+        theirs = [p for p in result.problems if p.type not in OFFICERS_OWN]
+        errors = [p for p in theirs if p.severity == "error"]
+        warnings = sum(p.severity == "warning" for p in theirs)
         if not errors and not warnings:
             self._body(self.w("report_clean"))
             return
@@ -295,9 +302,12 @@ class _Report:
                   size=11)
         _text(receivers.add_paragraph(), self.w("report_archive"), size=11)
         signer = issuer.signers[-1]
-        role = _text(signs.paragraphs[0], printable(signer.role.get(self.lang)).upper(),
-                     bold=True, align="center")
+        # A role may take two lines ("KT. TRƯỞNG PHÒNG" above "PHÓ TRƯỞNG PHÒNG").
+        first, *more = signer.role.get(self.lang).upper().split("\n")
+        role = _text(signs.paragraphs[0], printable(first), bold=True, align="center")
         _spacing(role, before=12)
+        for line in more:
+            _text(signs.add_paragraph(), printable(line), bold=True, align="center")
         _text(signs.add_paragraph(), document_word("signature", self.lang), italic=True,
               align="center")
         for _ in range(SIGNATURE_LINES):
@@ -397,6 +407,10 @@ def _align(how: str) -> Any:
 
     return {"center": WD_ALIGN_PARAGRAPH.CENTER, "left": WD_ALIGN_PARAGRAPH.LEFT,
             "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}[how]
+
+
+def _cut(text: str, most: int) -> str:
+    return text if len(text) <= most else text[:most - 1] + "…"
 
 
 def _text(

@@ -7,16 +7,14 @@ that came in (names, notes, file names) is written as text, never as a formula.
 
 from __future__ import annotations
 
-import gc
 import itertools
 import math
-import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kh_treem.atomic import atomic_path
+from kh_treem.atomic import atomic_path, refused_quietly
 from kh_treem.formatting import printable, target_text, value_text
 from kh_treem.i18n import document_word, place_date, sheet_name, status_label, word
 from kh_treem.intake import FileRecord
@@ -77,22 +75,14 @@ def write_book(
 def _close(book: Any) -> None:
     from xlsxwriter.exceptions import FileCreateError
 
-    try:
-        book.close()
-        return
-    except FileCreateError as exc:  # xlsxwriter's wrapping of the disk's OSError
-        given = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else None
-        # A new error, not one whose traceback keeps xlsxwriter's half-written zip alive.
-        refused = OSError(given.errno, given.strerror) if given else OSError(str(exc))
-        del given
-        # xlsxwriter leaves its zip open: closing it when it is freed (as this block ends,
-        # or when collected) fails on the full disk again, and would be reported on stderr.
-        hook, sys.unraisablehook = sys.unraisablehook, lambda _: None
-    try:
-        gc.collect()
-    finally:
-        sys.unraisablehook = hook
-    raise refused
+    def close() -> None:
+        try:
+            book.close()
+        except FileCreateError as exc:  # xlsxwriter's wrapping of the disk's OSError
+            given = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else None
+            raise given or OSError(str(exc)) from None
+
+    refused_quietly(close)
 
 
 def _cell_text(text: str) -> str:
@@ -114,6 +104,7 @@ DISTRICT_WIDTHS = (7, 39, 11, 11, 16, 12, 13, 10, 15)
 # so that they never run into the figures right-aligned beside them.
 FIGURE_COLUMNS = frozenset({4, 5, 7})
 SIGNATURE_ROOM = 4  # blank rows to sign in
+MISSING_NAMED = 10  # units missing named in a target's row, then "and N more"
 LINE_HEIGHT = 16.5  # points a line of 12-point text takes
 
 
@@ -138,6 +129,15 @@ def fit_row(sheet: Any, row: int, values: Sequence[Any], widths: Sequence[int]) 
                   if isinstance(v, str)), default=one_line)
     if height > one_line:
         sheet.set_row(row, height)
+
+
+def _some(units: Sequence[str], lang: str) -> str:
+    """The units missing, the first MISSING_NAMED of them and how many more: a row of a
+    printed page holds a few names (the sheet "Theo xã" shows every commune)."""
+    if len(units) <= MISSING_NAMED:
+        return ", ".join(units)
+    return word("units_more", lang).format(units=", ".join(units[:MISSING_NAMED]),
+                                           count=len(units) - MISSING_NAMED)
 
 
 def _print_as_document(sheet: Any) -> None:
@@ -329,15 +329,17 @@ class _Writer(BookWriter):
                 ("", doc.center, place_date(issuer.place.get(lang), self.today, lang),
                  doc.center_italic),
             ):
-                sheet.merge_range(row, left[0], row, left[1], text_left, fmt_left)
-                sheet.merge_range(row, right[0], row, right[1], text_right, fmt_right)
+                sheet.merge_range(row, left[0], row, left[1], _cell_text(text_left), fmt_left)
+                sheet.merge_range(row, right[0], row, right[1], _cell_text(text_right),
+                                  fmt_right)
                 row += 1
             row += 1
         sheet.merge_range(row, 0, row, last, word("summary_heading", lang), doc.heading)
         sheet.set_row(row + 1, _height(plan.title.get(lang), sum(widths), 13))
-        sheet.merge_range(row + 1, 0, row + 1, last, plan.title.get(lang), doc.subheading)
-        sheet.merge_range(row + 2, 0, row + 2, last, f"{plan.area.get(lang)} · {plan.year}",
-                          doc.center_italic)
+        sheet.merge_range(row + 1, 0, row + 1, last, _cell_text(plan.title.get(lang)),
+                          doc.subheading)
+        sheet.merge_range(row + 2, 0, row + 2, last,
+                          _cell_text(f"{plan.area.get(lang)} · {plan.year}"), doc.center_italic)
         row += 4
         header_row = row
         # Bold letters are wider: the headings are measured in a narrower column.
@@ -357,12 +359,12 @@ class _Writer(BookWriter):
                 sheet.set_row(row, _height(text, sum(widths), 12))
                 sheet.merge_range(row, 0, row, last, _cell_text(text), doc.goal)
                 row += 1
-            name, missing = t.name.get(lang), ", ".join(o.units_missing)
-            sheet.set_row(row, max(_height(name, widths[1], 12),
-                                   _height(missing, widths[8], 12)))
+            name, missing = t.name.get(lang), _some(o.units_missing, lang)
             values = [t.id, name, o.numerator, o.denominator, value_text(o, lang),
                       target_text(t, lang), None, f"{len(o.units_reporting)}/{len(plan.units)}",
                       missing]
+            sheet.set_row(row, max(_height(v, w, 12) for v, w in zip(values, widths, strict=True)
+                                   if isinstance(v, str)))
             for col, value in enumerate(values):
                 fmt = (doc.int if isinstance(value, int) else
                        doc.figure if col in FIGURE_COLUMNS else doc.text)
@@ -389,13 +391,18 @@ class _Writer(BookWriter):
             ([document_word("signature", lang)] * len(signers), doc.center_italic),
         ]
         for texts, fmt in lines:
+            sheet.set_row(row, max(_height(text, sum(widths[first:last + 1]), 12)
+                                   for (first, last), text in zip(spans, texts, strict=True)))
             for (first, last), text in zip(spans, texts, strict=True):
-                sheet.merge_range(row, first, row, last, text, fmt)
+                # A role may take two lines ("KT. TRƯỞNG PHÒNG" above "PHÓ TRƯỞNG PHÒNG").
+                shown = "\n".join(map(_cell_text, text.split("\n")))
+                sheet.merge_range(row, first, row, last, shown, fmt)
             row += 1
         row += SIGNATURE_ROOM
         if any(s.name for s in signers):
             for (first, last), signer in zip(spans, signers, strict=True):
-                sheet.merge_range(row, first, row, last, signer.name or "", doc.center_bold)
+                sheet.merge_range(row, first, row, last, _cell_text(signer.name or ""),
+                                  doc.center_bold)
 
     def _by_unit(self) -> None:
         """One cell per indicator and commune: its value as a number, its status as the
