@@ -562,7 +562,7 @@ def test_workbook_is_written_to_output(examples: list[Path], tmp_path: Path) -> 
     assert result.exit_code == 0, result.output
     assert lines(result.output)[-2:] == [f"Đã ghi bảng tổng hợp: {out}", "20/33 đạt"]
     assert openpyxl.load_workbook(out).sheetnames == \
-        ["Tổng hợp", "Theo xã", "Số liệu cộng", "Vấn đề", "Tệp đã đọc"]
+        ["Tổng hợp", "Theo xã", "Số liệu cộng", "Cần kiểm tra lại", "Vấn đề", "Tệp đã đọc"]
     assert os.listdir(out.parent) == ["tong-hop.xlsx"]
 
 

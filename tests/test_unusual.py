@@ -172,3 +172,32 @@ def test_one_figure_ten_times_larger_is_one_warning_naming_its_cell(
     doc = json.loads(result.stdout)
     assert unusual(doc["problems"]) == [("figure-unlike-last-year", "Ia_Dom.xlsx", cell)]
     assert result.exit_code == 0  # a warning never changes a result
+
+
+def test_the_summary_lists_them_with_both_values_side_by_side(
+    two_years: tuple[Path, Path], tmp_path: Path
+) -> None:
+    import openpyxl
+
+    last, now = two_years
+    cell = with_value(now / "Ia_Dom.xlsx", "live_births", 600)
+    out = tmp_path / "tong-hop.xlsx"
+    result = run("score", now, "--previous", last, "-o", out)
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(out)["Cần kiểm tra lại"]
+    rows = [[c.value for c in r] for r in sheet.iter_rows()]
+    assert rows[0] == ["Xã", "Loại", "Mã", "Năm nay", "So với", "Tệp", "Trang tính", "Ô",
+                       "Nội dung"]
+    assert rows[1][:5] == ["Ia Dom", "Khác thường so với năm trước", "live_births", 600,
+                           "60 (năm 2021)"]
+    assert (Path(rows[1][5]).name, rows[1][7]) == ("Ia_Dom.xlsx", cell)
+    assert len(rows) == 2
+
+
+def test_a_summary_with_nothing_to_check_says_so(tmp_path: Path) -> None:
+    import openpyxl
+
+    out = tmp_path / "tong-hop.xlsx"
+    assert run("score", EXAMPLES / "2022", "-o", out).exit_code == 0
+    sheet = openpyxl.load_workbook(out)["Cần kiểm tra lại"]
+    assert sheet["A2"].value == "Không có số liệu nào khác thường cần kiểm tra lại."

@@ -30,8 +30,9 @@ from tests.forms import PLAN, write_form
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "2022"
 EXAMPLE_FILES = ("Ia_Dal.xlsx", "Ia_Dom.xlsx", "Ia_Toi.xlsx")
-SHEETS_VI = ["Tổng hợp", "Theo xã", "Số liệu cộng", "Vấn đề", "Tệp đã đọc"]
-SHEETS_EN = ["District", "By commune", "Summed counts", "Problems", "Files read"]
+SHEETS_VI = ["Tổng hợp", "Theo xã", "Số liệu cộng", "Cần kiểm tra lại", "Vấn đề", "Tệp đã đọc"]
+SHEETS_EN = ["District", "By commune", "Summed counts", "To check again", "Problems",
+             "Files read"]
 UNITS = ["Ia Đal", "Ia Dom", "Ia Tơi"]
 STATUS_VI = {"met": "Đạt", "not_met": "Chưa đạt", "not_applicable": "Không áp dụng",
              "no_data": "Chưa có số liệu"}
@@ -394,7 +395,7 @@ def test_every_sheet_prints_landscape_a4_with_header_repeated(
 ) -> None:
     """Each sheet is set for A4 landscape with its header row repeated on every page."""
     book = vi_book if lang == "vi" else en_book
-    header_rows = [f"{HEADER_ROW}:{HEADER_ROW}", "1:1", "1:1", "1:1", "1:1"]
+    header_rows = [f"{HEADER_ROW}:{HEADER_ROW}", "1:1", "1:1", "1:1", "1:1", "1:1"]
     for ws, rows in zip(book.worksheets, header_rows, strict=True):
         assert ws.page_setup.orientation == "landscape", ws.title
         assert int(ws.page_setup.paperSize) == 9, ws.title

@@ -518,6 +518,9 @@ class Words(NamedTuple):
     vi: str
     en: str
 
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.vi
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -542,8 +545,8 @@ class Problem:
         """The sentence; a value quoted from the input is cut, with "…", at MAX_QUOTED
         characters, so that the sentence stays readable whatever was typed in a cell."""
         _, vi, en = TEMPLATES[self.type]
-        said = {key: (value.en if lang == "en" else value.vi) if isinstance(value, Words)
-                else value for key, value in self.params.items()}
+        said = {key: value.get(lang) if isinstance(value, Words) else value
+                for key, value in self.params.items()}
         params = {key: value[:MAX_QUOTED - 1] + "…"
                   if isinstance(value, str) and len(value) > MAX_QUOTED else value
                   for key, value in said.items()}

@@ -28,6 +28,8 @@ from kh_treem.layouts import Observation
 from kh_treem.plan import Measure, Plan
 from kh_treem.problems import Problem, Words
 
+# The types of problem these checks give (the summary's sheet "Cần kiểm tra lại" lists them).
+UNUSUAL = frozenset({"figure-unlike-last-year", "figure-not-given-again", "rate-unlike-communes"})
 MIN_UNITS = 5  # communes a rate needs before one of them can be unlike the others
 Z_FACTOR = Fraction("0.6745")  # makes the MAD comparable to a standard deviation
 

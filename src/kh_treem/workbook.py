@@ -20,8 +20,9 @@ from kh_treem.i18n import document_word, place_date, sheet_name, status_label, w
 from kh_treem.intake import FileRecord
 from kh_treem.pipeline import Outcome, ScoreResult
 from kh_treem.plan import Signer
-from kh_treem.problems import Problem, kind_label
+from kh_treem.problems import Problem, Words, kind_label
 from kh_treem.reading import OWN_MARK
+from kh_treem.unusual import UNUSUAL
 
 EXCEL_ROWS = 1_048_576  # rows a sheet holds
 MAX_CELL_TEXT = 32_767  # characters a cell holds, counted in UTF-16 units
@@ -138,6 +139,21 @@ def _some(units: Sequence[str], lang: str) -> str:
         return ", ".join(units)
     return word("units_more", lang).format(units=", ".join(units[:MISSING_NAMED]),
                                            count=len(units) - MISSING_NAMED)
+
+
+def _said(problem: Problem, key: str, lang: str) -> Any:
+    """A parameter of ``problem`` as the officer reads it (a number stays a number)."""
+    value = problem.params.get(key)
+    return value.get(lang) if isinstance(value, Words) else value
+
+
+def _compared(problem: Problem, lang: str) -> Any:
+    """What a figure worth a second look was set against: last year's, or the median."""
+    if problem.type == "rate-unlike-communes":
+        median = _said(problem, "median", lang)
+        return word("median_of", lang).format(median=median, unit=problem.params["unit_sign"])
+    return word("last_year_of", lang).format(value=problem.params["last"],
+                                             year=problem.params["last_year"])
 
 
 def _print_as_document(sheet: Any) -> None:
@@ -299,8 +315,23 @@ class _Writer(BookWriter):
         self._district()
         self._by_unit()
         self._counts()
+        self._to_check(self.result.problems)
         self._problems(self.result.problems)
         self._files(self.result.files)
+
+    def _to_check(self, problems: list[Problem]) -> None:
+        """The figures worth a second look (kh_treem.unusual), this year's value beside what
+        it was compared with: last year's figure, or the other communes' median rate."""
+        lang = self.lang
+        found = [p for p in problems if p.type in UNUSUAL]
+        keys = ["units", "type", "code", "this_year", "compared_with", "file", "sheet", "cell",
+                "message"]
+        widths = [14, 16, 18, 10, 14, 20, 10, 6, 40]
+        rows = ([p.params["unit"], kind_label(p.type, lang), p.code, _said(p, "value", lang),
+                 _compared(p, lang), p.file, p.sheet, p.cell, p.message(lang)] for p in found)
+        self._long_sheet("to_check", [word(k, lang) for k in keys], widths,
+                         rows if found else iter([[word("nothing_to_check", lang)]]),
+                         len(found) or 1)
 
     def _district(self) -> None:
         """The first sheet as a document an officer files: the header block of an
