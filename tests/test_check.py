@@ -34,7 +34,7 @@ VALUES_PER_FORM = 51  # every element of the 2022 plan, in each example
 TOP_KEYS = {"plan", "units_expected", "units_missing", "units_sent_twice", "files", "files_gone",
             "problems", "summary"}
 FILE_KEYS = {"path", "status", "units", "years", "values", "errors", "warnings", "sha256",
-             "reason", "reader", "change"}
+             "reason", "reader", "change", "to_check"}
 
 
 def check_json(*args: object) -> tuple[int, dict[str, Any]]:

@@ -201,3 +201,22 @@ def test_a_summary_with_nothing_to_check_says_so(tmp_path: Path) -> None:
     assert run("score", EXAMPLES / "2022", "-o", out).exit_code == 0
     sheet = openpyxl.load_workbook(out)["Cần kiểm tra lại"]
     assert sheet["A2"].value == "Không có số liệu nào khác thường cần kiểm tra lại."
+
+
+def test_check_counts_them_per_file_in_a_column_of_their_own(
+    two_years: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with_value(two_years[1] / "Ia_Dom.xlsx", "live_births", 600)
+    monkeypatch.chdir(tmp_path)
+    result = run("check", "2022", "--previous", "2021")
+    lines = result.stdout.splitlines()
+    header = next(line for line in lines if line.startswith("Tệp"))
+    assert "Cần kiểm tra" in header
+    dom = next(line for line in lines if line.startswith("2022/Ia_Dom.xlsx"))
+    assert dom.split()[-3:] == ["1", "Đã", "dùng"]  # ... warnings, to check, outcome
+    doc = json.loads(run("check", "2022", "--previous", "2021", "-f", "json").stdout)
+    assert {Path(f["path"]).name: f["to_check"] for f in doc["files"]
+            if f["path"].endswith(".xlsx")} == {"Ia_Dal.xlsx": 0, "Ia_Dom.xlsx": 1,
+                                                "Ia_Toi.xlsx": 0}
+    plain = run("check", "2021").stdout  # nothing to check: no such column
+    assert "Cần kiểm tra" not in plain

@@ -786,16 +786,21 @@ def _render_check(result: CheckResult, lang: str) -> None:
     # A plain table, one file a line, whatever the output: rich would take longer to lay
     # out 10,000 rows than kh-treem takes to read the files.
     keys = ["file", "units", "year", "values", "error", "warning", "what_became"]
+    checking = any(f.to_check for f in result.files)  # the column only when it says something
+    if checking:
+        keys.insert(6, "to_check")
     if result.since_last_run:
         keys.append("since_last")
     rows = [
         [printable(f.record.path), printable(", ".join(f.record.units)),
          ", ".join("—" if y is None else str(y) for y in f.years),
-         str(f.values), str(f.errors), str(f.warnings), word(f.record.status, lang),
+         str(f.values), str(f.errors), str(f.warnings),
+         *([str(f.to_check)] if checking else []), word(f.record.status, lang),
          *([word(f"file_{f.change}", lang)] if f.change else [])]
         for f in result.files
     ]
-    lines += [*layout([word(key, lang) for key in keys], rows, right={3, 4, 5}), ""]
+    lines += [*layout([word(key, lang) for key in keys], rows,
+                      right={3, 4, 5, 6} if checking else {3, 4, 5}), ""]
     sys.stdout.write("\n".join(lines) + "\n")
     _render_problems(result.problems, lang)
     closing = word("check_line", lang).format(**result.summary)

@@ -47,6 +47,7 @@ WORDS = {
     "no_problems": ("Không có vấn đề gì trong số liệu.", "No problems in the input."),
     "met_line": ("{met}/{total} đạt", "{met}/{total} met"),
     "units_more": ("{units} và {count} xã khác", "{units} and {count} more"),
+    "to_check": ("Cần kiểm tra", "To check"),
     "this_year": ("Năm nay", "This year"),
     "compared_with": ("So với", "Compared with"),
     "last_year_of": ("{value} (năm {year})", "{value} ({year})"),

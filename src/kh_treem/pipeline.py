@@ -29,7 +29,7 @@ from kh_treem.records import (
     target_fields,
 )
 from kh_treem.scoring import Breakdown, Outcome, score_plan, summed_counts
-from kh_treem.unusual import against_communes, against_last_year
+from kh_treem.unusual import UNUSUAL, against_communes, against_last_year
 from kh_treem.validation import Assembled, Figures, assemble, of_plan_year
 
 if TYPE_CHECKING:
@@ -198,13 +198,14 @@ class FileCheck:
     errors: int
     warnings: int
     change: Change | None = None  # since the last check with a state file; None without one
+    to_check: int = 0  # of its warnings, the figures worth a second look (kh_treem.unusual)
 
     def to_dict(self) -> dict[str, Any]:
         r = self.record
         return {"path": r.path, "status": r.status, "units": r.units, "years": self.years,
                 "values": self.values, "errors": self.errors, "warnings": self.warnings,
                 "sha256": r.sha256, "reason": r.reason, "reader": r.reader,
-                "change": self.change}
+                "change": self.change, "to_check": self.to_check}
 
 
 @dataclass(frozen=True)
@@ -307,6 +308,7 @@ def check(
             errors=sum(p.severity == "error" for p in own),
             warnings=sum(p.severity == "warning" for p in own),
             change=arrivals.changes[record.path] if arrivals else None,
+            to_check=sum(p.type in UNUSUAL for p in own),
         ))
     senders: dict[str, list[str]] = {}  # what score uses: the plan's year, or no year given
     for sub in (s for s in intake.submissions if of_plan_year(s, plan)):

@@ -25,7 +25,7 @@ TARGET_COLUMNS = ("year", "id", "goal", "name", "unit", "direction", "target", "
 UNIT_COLUMNS = ("year", "commune", *TARGET_COLUMNS[1:])
 # The columns of check's table, a file a row.
 FILE_COLUMNS = ("path", "status", "units", "years", "values", "errors", "warnings", "sha256",
-                "reason", "reader", "change")
+                "reason", "reader", "change", "to_check")
 # A CSV whose header is one of these is kh-treem's own output, never a submission.
 OWN_HEADERS = frozenset({TARGET_COLUMNS, UNIT_COLUMNS, FILE_COLUMNS})
 
