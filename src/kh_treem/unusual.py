@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from fractions import Fraction
-from statistics import median
 
 from kh_treem.formatting import number
 from kh_treem.layouts import Observation
@@ -90,14 +89,17 @@ def against_communes(plan: Plan, now: Figures, locate: Locate) -> list[Problem]:
                  if num in f and den in f and f[den] > 0}
         if len(rates) < MIN_UNITS:
             continue
-        middle = median(rates.values())
-        spread = median(abs(r - middle) for r in rates.values())
+        middle = _median(list(rates.values()))
+        apart = {unit: abs(rate - middle) for unit, rate in rates.items()}
+        spread = _median(list(apart.values()))
         if spread == 0:
             continue
+        # |z| = Z_FACTOR x apart / spread > beyond, said once a target: apart > farthest
+        farthest = beyond * spread / Z_FACTOR
         for unit, rate in rates.items():
-            z = Z_FACTOR * (rate - middle) / spread
-            if abs(z) <= beyond:
+            if apart[unit] <= farthest:
                 continue
+            z = Z_FACTOR * (rate - middle) / spread
             place = locate(unit, num)
             figures = now[unit]
             problems.append(Problem(
@@ -112,6 +114,14 @@ def against_communes(plan: Plan, now: Figures, locate: Locate) -> list[Problem]:
                         "z": _shown(abs(z)), "limit": f"{limit:g}",
                         "count": len(rates)}))
     return problems
+
+
+def _median(values: list[Fraction]) -> Fraction:
+    """The exact median of ``values``, ordered by their floats: Fractions compare by
+    multiplying out, and sorting a country's communes so took seconds a target."""
+    ordered = sorted(values, key=float)
+    half = len(ordered) // 2
+    return ordered[half] if len(ordered) % 2 else (ordered[half - 1] + ordered[half]) / 2
 
 
 def _shown(value: Fraction) -> Words:
