@@ -220,3 +220,16 @@ def test_check_counts_them_per_file_in_a_column_of_their_own(
                                                 "Ia_Toi.xlsx": 0}
     plain = run("check", "2021").stdout  # nothing to check: no such column
     assert "Cần kiểm tra" not in plain
+
+
+@pytest.mark.parametrize("value", [".inf", ".nan"])
+def test_a_threshold_that_is_no_number_is_refused_with_the_plan(
+    tmp_path: Path, value: str
+) -> None:
+    plan = tmp_path / "ke-hoach.yaml"
+    text = (Path(__file__).resolve().parent.parent / "targets" / "plan_2022.yaml").read_text(
+        encoding="utf-8")
+    plan.write_text(text + f"\nquality: {{year_ratio: {value}}}\n", encoding="utf-8")
+    result = run("rollup", EXAMPLES, "--plan", plan, "--no-horizon")
+    assert result.exit_code == 2, result.output
+    assert "quality.year_ratio" in result.stderr

@@ -163,11 +163,11 @@ class Quality(BaseModel):
 
     model_config = _MODEL
     # A count flagged when more than this many times last year's, or less than its share.
-    year_ratio: float | None = Field(default=3, gt=1)
+    year_ratio: float | None = Field(default=3, gt=1, allow_inf_nan=False)
     # ... and either year's count is at least this (1 death, then 3, is not unusual).
     min_count: int = Field(default=10, ge=0)
     # A commune's rate flagged when this many robust z-scores from the other communes'.
-    robust_z: float | None = Field(default=3.5, gt=0)
+    robust_z: float | None = Field(default=3.5, gt=0, allow_inf_nan=False)
 
 
 class Issuer(BaseModel):
