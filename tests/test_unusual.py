@@ -233,3 +233,23 @@ def test_a_threshold_that_is_no_number_is_refused_with_the_plan(
     result = run("rollup", EXAMPLES, "--plan", plan, "--no-horizon")
     assert result.exit_code == 2, result.output
     assert "quality.year_ratio" in result.stderr
+
+
+def test_the_median_is_exact_where_two_rates_share_a_float() -> None:
+    """99999001/99999002 and 99999002/99999003 are one float: the median is still exact,
+    the spread 0, and nothing is flagged."""
+    pairs = [(99999002, 99999003), (99999001, 99999002), (99999002, 99999003),
+             (99999002, 99999003), (50, 100)]
+    figures = {f"Xã {i}": {"u5_stunted": n, "u5_weighed": d} for i, (n, d) in enumerate(pairs)}
+    assert [p for p in against_communes(PLAN, figures, nowhere)
+            if p.params["target"] == "4b"] == []
+
+
+def test_the_summary_is_never_written_over_last_years_submission(
+    two_years: tuple[Path, Path]
+) -> None:
+    last, now = two_years
+    before = (last / "Ia_Dal.xlsx").read_bytes()
+    result = run("score", now, "--previous", last, "-o", last / "Ia_Dal.xlsx")
+    assert result.exit_code == 2
+    assert (last / "Ia_Dal.xlsx").read_bytes() == before

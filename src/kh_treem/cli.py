@@ -128,8 +128,9 @@ def score(
         # The progress bar is for the reading only: it is gone before the workbook is made.
         with _progress(quiet, lang) as progress:
             result = kh_treem.score(paths, loaded, _jobs(jobs), progress, previous or ())
-        if not no_workbook and _is_sent(target, result.files):
-            _refuse_output(target, lang)
+        if not no_workbook and (_is_sent(target, result.files)
+                                or _in_folders(target, previous or [], lang)):
+            _refuse_output(target, lang)  # this year's files, or last year's (--previous)
         written = None if no_workbook else _write(
             lambda: write_summary(result, target, lang.value), target, lang.value, debug)
         _show(result, fmt, lang.value, written, by_unit)

@@ -117,9 +117,10 @@ def against_communes(plan: Plan, now: Figures, locate: Locate) -> list[Problem]:
 
 
 def _median(values: list[Fraction]) -> Fraction:
-    """The exact median of ``values``, ordered by their floats: Fractions compare by
-    multiplying out, and sorting a country's communes so took seconds a target."""
-    ordered = sorted(values, key=float)
+    """The exact median of ``values``, ordered by their floats and, where two floats are
+    equal, by the Fractions themselves: Fractions compare by multiplying out, and sorting a
+    country's communes by them alone took seconds a target."""
+    ordered = sorted(values, key=lambda value: (float(value), value))
     half = len(ordered) // 2
     return ordered[half] if len(ordered) % 2 else (ordered[half - 1] + ordered[half]) / 2
 
