@@ -59,7 +59,7 @@ def test_a_count_against_last_year(now: int, last: int, flagged: bool) -> None:
 
 def test_the_plan_sets_the_ratio_and_the_least_count() -> None:
     looser = with_quality(year_ratio=5, min_count=20)
-    assert last_year_types(31, 10, looser) == []  # 31 is under 20 x ... and under 5 times
+    assert last_year_types(31, 10, looser) == []  # 31 is at least 20, but not 5 times 10
     assert last_year_types(101, 20, looser) == ["figure-unlike-last-year"]
     assert last_year_types(101, 20, with_quality(year_ratio=None)) == []  # turned off
 

@@ -54,7 +54,6 @@ def _mode_for(target: Path) -> int:
     return 0o666 & ~umask
 
 
-
 def refused_quietly(write: Callable[[], None]) -> None:
     """Run ``write``. A disk that refuses it raises a fresh OSError, once what the writer left
     open (zipfile's half-written archive, which the first error's traceback holds) has been

@@ -119,7 +119,7 @@ def _indicator(o: Outcome, lang: str) -> dict[str, Any]:
 
 
 def previous_figures(
-    paths: Sequence[Path | str], plan: Plan, year: int
+    paths: Sequence[Path | str], plan: Plan, year: int, jobs: int = 1
 ) -> tuple[Assembled, list[Problem]]:
     """Last year's figures, from the submissions in ``paths``.
 
@@ -128,13 +128,13 @@ def previous_figures(
     out, as when scoring). The problems are those reading and validating found.
     """
     last = plan.model_copy(update={"year": year - 1})
-    intake = read_paths(paths, last)
+    intake = read_paths(paths, last, jobs)
     assembled = assemble(intake.submissions, last)
     return assembled, intake.problems + assembled.problems
 
 
 def _unusual(
-    plan: Plan, assembled: Assembled, previous: Sequence[Path | str]
+    plan: Plan, assembled: Assembled, previous: Sequence[Path | str], jobs: int
 ) -> list[Problem]:
     """The figures worth a second look: against the other communes, and against last
     year's submissions if given (of their own problems, only those about the paths named:
@@ -142,7 +142,7 @@ def _unusual(
     found = against_communes(plan, assembled.figures, assembled.locate)
     if not previous:
         return found
-    last, read = previous_figures(previous, plan, plan.year)
+    last, read = previous_figures(previous, plan, plan.year, jobs)
     paths = [p for p in read if p.type in ("path-missing", "path-unusable", "no-submissions")]
     return [*paths, *against_last_year(plan, assembled.figures, last.figures, plan.year,
                                        plan.year - 1, assembled.locate), *found]
@@ -183,7 +183,8 @@ def score(
         by_unit=Breakdown(plan, counts),
         figures=counts,
         counts=summed_counts(plan, counts),
-        problems=intake.problems + assembled.problems + _unusual(plan, assembled, previous),
+        problems=[*intake.problems, *assembled.problems,
+                  *_unusual(plan, assembled, previous, jobs)],
         files=intake.files,
     )
 
@@ -285,7 +286,7 @@ def check(
     reported. ``previous``: last year's submissions, as for :func:`score`.
     """
     plan, intake, assembled = _read(paths, plan, jobs, progress)
-    problems = intake.problems + assembled.problems + _unusual(plan, assembled, previous)
+    problems = intake.problems + assembled.problems + _unusual(plan, assembled, previous, jobs)
     arrivals = None
     if state is not None:
         unreachable = any(p.type in ("path-missing", "path-unusable") for p in intake.problems)
