@@ -185,3 +185,18 @@ def test_a_csv_kh_treem_wrote_into_the_folder_is_skipped_as_its_own(
     assert again.exit_code == 0, again.output
     own = [f for f in json.loads(again.stdout)["files"] if f["path"].endswith("ket-qua.csv")]
     assert [(f["status"], f["reason"]) for f in own] == [("skipped", "skipped-own-summary")]
+
+
+def test_a_check_csv_of_the_version_before_to_check_is_skipped_as_its_own(
+    tmp_path: Path
+) -> None:
+    """check's CSV had no to_check column before issue 19: such a file, left in a shared
+    folder by a nightly check, is still kh-treem's own output."""
+    folder = tmp_path / "in"
+    shutil.copytree(EXAMPLES / "2022", folder)
+    older = "path,status,units,years,values,errors,warnings,sha256,reason,reader,change\r\n"
+    (folder / "kiem-tra.csv").write_text(
+        "\ufeff" + older + "Ia_Dal.xlsx,used,Ia Đal,2022,51,0,0,,,,\r\n", encoding="utf-8")
+    own = [f for f in json.loads(run("check", folder, "-f", "json").stdout)["files"]
+           if f["path"].endswith("kiem-tra.csv")]
+    assert [(f["status"], f["reason"]) for f in own] == [("skipped", "skipped-own-summary")]

@@ -4,7 +4,8 @@ tests/data/summary/ holds the summaries of examples/2022: the breakdown across t
 communes, every target) in both languages, and down the page (3 communes, 4 targets). They
 were first written by the code of commit 2493a2f, to hold the rewrite with xlsxwriter alone
 (issue 15) to the same cells, and written again when the problems' and files' "Loại" column
-became words (issue 18). The district sheet, a document since issue 18, is left to
+became words (issue 18), and when the sheet "Cần kiểm tra lại" gave its values as numbers
+beside their unit (issue 19). The district sheet, a document since issue 18, is left to
 tests/test_workbook.py. A change of content or format in any other cell shows here; a
 deliberate one, or a change to examples/2022 (even to its README, whose SHA-256 the files
 sheet shows), means writing the files again (see ``test_summary_is_unchanged_cell_by_cell``)."""

@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 
 import kh_treem
-from kh_treem.layouts import Observation
+from kh_treem.layouts import Observation, Submission
 from kh_treem.plan import Plan, Quality
 from kh_treem.unusual import against_communes, against_last_year
+from kh_treem.validation import Assembled, assemble
 from tests.cli import run
 from tests.forms import PLAN
 from tests.test_check import with_value
@@ -27,8 +28,11 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 UNUSUAL = {"figure-unlike-last-year", "figure-not-given-again", "rate-unlike-communes"}
 
 
-def nowhere(unit: str, code: str) -> Observation | None:
-    return None
+def read(figures: dict[str, dict[str, int]], where: Observation | None = None,
+         left_out: dict[str, set[str]] | None = None) -> Assembled:
+    """``figures`` as assembled from forms, each read at ``where`` (if given)."""
+    places = {} if where is None else {unit: lambda code: where for unit in figures}
+    return Assembled(figures, places=places, left_out=left_out or {})
 
 
 def with_quality(**quality: float | int | None) -> Plan:
@@ -36,8 +40,8 @@ def with_quality(**quality: float | int | None) -> Plan:
 
 
 def last_year_types(now: int, last: int, plan: Plan = PLAN) -> list[str]:
-    found = against_last_year(plan, {"Ia Dom": {"live_births": now}},
-                              {"Ia Dom": {"live_births": last}}, 2022, 2021, nowhere)
+    found = against_last_year(plan, read({"Ia Dom": {"live_births": now}}),
+                              {"Ia Dom": {"live_births": last}}, 2022, 2021)
     return [p.type for p in found]
 
 
@@ -64,27 +68,61 @@ def test_the_plan_sets_the_ratio_and_the_least_count() -> None:
     assert last_year_types(101, 20, with_quality(year_ratio=None)) == []  # turned off
 
 
-def test_a_figure_given_last_year_and_blank_now_is_a_notice() -> None:
-    found = against_last_year(PLAN, {"Ia Dom": {"children_total": 1700}},
+def test_a_figure_given_last_year_and_blank_now_is_a_notice_naming_the_form() -> None:
+    form = Observation("children_total", 1700, "Ia_Dom.xlsx", "Biểu số liệu", "E8")
+    found = against_last_year(PLAN, read({"Ia Dom": {"children_total": 1700}}, form),
                               {"Ia Dom": {"children_total": 1690, "live_births": 60}},
-                              2022, 2021, nowhere)
-    assert [(p.type, p.severity, p.code) for p in found] == [
-        ("figure-not-given-again", "notice", "live_births")]
+                              2022, 2021)
+    assert [(p.type, p.severity, p.code, p.file, p.sheet, p.cell) for p in found] == [
+        ("figure-not-given-again", "notice", "live_births", "Ia_Dom.xlsx", "Biểu số liệu",
+         None)]
     assert found[0].message("vi") == (
         "Ia Dom: “Số trẻ đẻ sống trong năm” năm 2021 là 60, năm 2022 để trống")
 
 
+def test_a_figure_given_but_left_out_is_not_said_to_be_blank() -> None:
+    """A figure in conflict, or breaking a rule, has its error; it was not left blank."""
+    now = read({"Ia Dom": {"children_total": 1700}}, left_out={"Ia Dom": {"live_births"}})
+    assert against_last_year(PLAN, now, {"Ia Dom": {"live_births": 60}}, 2022, 2021) == []
+
+
+def test_a_figure_left_out_for_a_broken_rule_is_known_to_assemble() -> None:
+    sub = Submission("Ia_Dom.xlsx", "Biểu", "Ia Dom", 2022, None,
+                     ("u5_stunted", "u5_weighed", "children_total"), (120, 100, 1700),
+                     ("E1", "E2", "E3"))
+    assembled = assemble([sub], PLAN)
+    assert assembled.left_out == {"Ia Dom": {"u5_stunted", "u5_weighed"}}
+    assert assembled.figures["Ia Dom"] == {"children_total": 1700}
+
+
 def test_the_warning_names_the_cell_and_both_years() -> None:
     place = Observation("live_births", 600, "Ia_Dom.xlsx", "Biểu số liệu", "E14")
-    found = against_last_year(PLAN, {"Ia Dom": {"live_births": 600}},
-                              {"Ia Dom": {"live_births": 60}}, 2022, 2021,
-                              lambda unit, code: place)
+    found = against_last_year(PLAN, read({"Ia Dom": {"live_births": 600}}, place),
+                              {"Ia Dom": {"live_births": 60}}, 2022, 2021)
     [warning] = found
     assert (warning.file, warning.sheet, warning.cell, warning.code) == (
         "Ia_Dom.xlsx", "Biểu số liệu", "E14", "live_births")
     assert warning.message("vi") == (
-        "Ia Dom: “Số trẻ đẻ sống trong năm” năm 2022 là 600, năm 2021 là 60: chênh nhau hơn 3"
-        " lần; kiểm tra lại số liệu (gõ thừa, thiếu chữ số, hay để lại số năm trước?)")
+        "Ia Dom: “Số trẻ đẻ sống trong năm” năm 2022 là 600, năm 2021 là 60: tăng hơn 3 lần;"
+        " kiểm tra lại số liệu (gõ thừa, thiếu chữ số, hay để lại số năm trước?)")
+
+
+@pytest.mark.parametrize(("now", "last", "vi", "en"), [
+    (18500, 1850, "năm 2022 là 18.500, năm 2021 là 1.850: tăng hơn 2,5 lần",
+     "is 18,500 in 2022 and was 1,850 in 2021: more than 2.5 times as many"),
+    (15, 0, "năm 2022 là 15, năm 2021 là 0: tăng từ 0", "was 0 in 2021: up from 0"),
+    (100, 1000, "năm 2021 là 1.000: giảm còn chưa đến 1/2,5",
+     "was 1,000 in 2021: less than 1/2.5 of it"),
+    (0, 12, "năm 2022 là 0, năm 2021 là 12: giảm về 0", "was 12 in 2021: down to 0"),
+])
+def test_the_warning_says_how_the_count_moved_in_the_officers_numbers(
+    now: int, last: int, vi: str, en: str
+) -> None:
+    [warning] = against_last_year(with_quality(year_ratio=2.5),
+                                  read({"Ia Dom": {"live_births": now}}),
+                                  {"Ia Dom": {"live_births": last}}, 2022, 2021)
+    assert vi in warning.message("vi")
+    assert en in warning.message("en")
 
 
 def rates(*numerators: int, plan: Plan = PLAN) -> list[str]:
@@ -92,7 +130,7 @@ def rates(*numerators: int, plan: Plan = PLAN) -> list[str]:
     the communes flagged."""
     figures = {f"Xã {i}": {"u5_stunted": n, "u5_weighed": 100}
                for i, n in enumerate(numerators)}
-    return [p.params["unit"] for p in against_communes(plan, figures, nowhere)
+    return [p.params["unit"] for p in against_communes(plan, read(figures))
             if p.params["target"] == "4b"]
 
 
@@ -114,6 +152,33 @@ def test_the_communes_check_needs_five_communes_and_a_spread() -> None:
     assert rates(10, 12, 11, 13, 120, plan=with_quality(robust_z=None)) == []
 
 
+def test_a_rate_over_fewer_than_the_least_count_is_not_compared() -> None:
+    """Over 4 births, one death is 250 per thousand: noise, not a typo. The commune with 4
+    is neither flagged nor part of the median."""
+    figures = {f"Xã {i}": {"u5_stunted": 10 + i, "u5_weighed": 100} for i in range(5)}
+    figures["Xã nhỏ"] = {"u5_stunted": 4, "u5_weighed": 9}  # 44 %, over 9 weighed
+    assert [p.params["unit"] for p in against_communes(PLAN, read(figures))] == []
+    figures["Xã nhỏ"]["u5_weighed"] = 10  # at the least count: compared, and far off
+    assert [p.params["unit"] for p in against_communes(PLAN, read(figures))
+            if p.params["target"] == "4b"] == ["Xã nhỏ"]
+
+
+def test_the_rate_warning_names_both_cells_and_explains_the_distance() -> None:
+    figures = {f"Xã {i}": {"u5_stunted": n, "u5_weighed": 100}
+               for i, n in enumerate((10, 12, 11, 13, 120))}
+    cells = {"u5_stunted": "E20", "u5_weighed": "E18"}
+    places = {unit: lambda code: Observation(code, 0, "Xa_4.xlsx", "Biểu", cells[code])
+              for unit in figures}
+    [warning] = [p for p in against_communes(PLAN, Assembled(figures, places=places))
+                 if p.params["target"] == "4b"]
+    assert (warning.file, warning.cell) == ("Xa_4.xlsx", "E20")
+    assert warning.message("vi") == (
+        "Xã 4: chỉ tiêu 4b “Trẻ em dưới 5 tuổi suy dinh dưỡng thể chiều cao theo tuổi” ="
+        " 120,00% (120/100, mẫu số ở ô E18), khác xa các xã khác: trung vị của 5 xã là 12,00%,"
+        " khoảng cách tới trung vị gấp 72,8 lần mức chênh lệch thường gặp giữa các xã"
+        " (ngưỡng 3,5); kiểm tra lại số liệu")
+
+
 def test_a_thousand_communes_drawn_around_a_common_rate() -> None:
     """Fewer than 1 % flagged; every commune given a tenfold figure is."""
     draw = random.Random(2022)
@@ -122,12 +187,12 @@ def test_a_thousand_communes_drawn_around_a_common_rate() -> None:
         weighed = draw.randint(200, 400)
         stunted = sum(draw.random() < 0.05 for _ in range(weighed))
         figures[f"Xã {i}"] = {"u5_stunted": stunted, "u5_weighed": weighed}
-    flagged = [p for p in against_communes(PLAN, figures, nowhere) if p.params["target"] == "4b"]
+    flagged = [p for p in against_communes(PLAN, read(figures)) if p.params["target"] == "4b"]
     assert len(flagged) < 10
     typos = [f"Xã {i}" for i in range(0, 1000, 97)]
     for unit in typos:
         figures[unit]["u5_stunted"] *= 10
-    flagged = [p.params["unit"] for p in against_communes(PLAN, figures, nowhere)
+    flagged = [p.params["unit"] for p in against_communes(PLAN, read(figures))
                if p.params["target"] == "4b"]
     assert set(typos) <= set(flagged)
     assert len(flagged) < len(typos) + 10
@@ -186,11 +251,11 @@ def test_the_summary_lists_them_with_both_values_side_by_side(
     assert result.exit_code == 0, result.output
     sheet = openpyxl.load_workbook(out)["Cần kiểm tra lại"]
     rows = [[c.value for c in r] for r in sheet.iter_rows()]
-    assert rows[0] == ["Xã", "Loại", "Mã", "Năm nay", "So với", "Tệp", "Trang tính", "Ô",
-                       "Nội dung"]
-    assert rows[1][:5] == ["Ia Dom", "Khác thường so với năm trước", "live_births", 600,
-                           "60 (năm 2021)"]
-    assert (Path(rows[1][5]).name, rows[1][7]) == ("Ia_Dom.xlsx", cell)
+    assert rows[0] == ["Xã", "Loại", "Mã", "Năm nay", "So với", "Đơn vị tính",
+                       "Căn cứ so sánh", "Tệp", "Trang tính", "Ô", "Nội dung"]
+    assert rows[1][:7] == ["Ia Dom", "Khác thường so với năm trước", "live_births", 600,
+                           60, "trẻ", "số năm 2021"]
+    assert (Path(rows[1][7]).name, rows[1][9]) == ("Ia_Dom.xlsx", cell)
     assert len(rows) == 2
 
 
@@ -241,7 +306,7 @@ def test_the_median_is_exact_where_two_rates_share_a_float() -> None:
     pairs = [(99999002, 99999003), (99999001, 99999002), (99999002, 99999003),
              (99999002, 99999003), (50, 100)]
     figures = {f"Xã {i}": {"u5_stunted": n, "u5_weighed": d} for i, (n, d) in enumerate(pairs)}
-    assert [p for p in against_communes(PLAN, figures, nowhere)
+    assert [p for p in against_communes(PLAN, read(figures))
             if p.params["target"] == "4b"] == []
 
 
@@ -253,3 +318,28 @@ def test_the_summary_is_never_written_over_last_years_submission(
     result = run("score", now, "--previous", last, "-o", last / "Ia_Dal.xlsx")
     assert result.exit_code == 2
     assert (last / "Ia_Dal.xlsx").read_bytes() == before
+
+
+@pytest.mark.parametrize(("previous", "holds"), [
+    ("2022", "các tệp trong đó là số liệu năm 2022"),  # this year's own folder
+    ("notes", "không đọc được số liệu nào trong đó"),
+])
+def test_a_previous_folder_without_last_years_figures_is_a_warning(
+    two_years: tuple[Path, Path], previous: str, holds: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = two_years[1].parent
+    (root / "notes").mkdir()
+    (root / "notes" / "ghi-chu.csv").write_text("xã,năm\nIa Dom,2021\n", encoding="utf-8")
+    monkeypatch.chdir(root)
+    doc = json.loads(run("score", "2022", "--previous", previous, "--no-workbook",
+                         "-f", "json").stdout)
+    [warning] = [p for p in doc["problems"] if p["type"] == "previous-no-figures"]
+    assert warning["message"] == (
+        f"--previous {previous}: không có số liệu năm 2021 ({holds}); không so sánh được với"
+        " năm trước")
+
+
+@pytest.mark.parametrize("key", ["year_ratio", "min_count", "robust_z"])
+def test_a_threshold_written_yes_or_no_is_refused(key: str) -> None:
+    with pytest.raises(ValueError, match=key):
+        Quality.model_validate({key: True})

@@ -166,10 +166,9 @@ def rollup(
         counts[year] = assembled.figures
         # Figures worth a second look: against the other communes, and against the year
         # before (as read, before any baseline is carried over).
-        problems.extend(against_communes(plan, assembled.figures, assembled.locate))
+        problems.extend(against_communes(plan, assembled))
         if year - 1 in counts:
-            problems.extend(against_last_year(plan, assembled.figures, counts[year - 1], year,
-                                              year - 1, assembled.locate))
+            problems.extend(against_last_year(plan, assembled, counts[year - 1], year, year - 1))
     _chain_marriages(counts, problems)
     # Each year is scored as it was (its own units, its own plan); the change and the
     # outlook compare like with like, with units merged later counted as one throughout.

@@ -18,7 +18,7 @@ from kh_treem.arrivals import Arrivals, Change, compare
 from kh_treem.intake import FileRecord, Intake, Progress, read_paths
 from kh_treem.layouts import Submission
 from kh_treem.plan import Plan, load_plan, require_units
-from kh_treem.problems import Problem
+from kh_treem.problems import Problem, Words
 from kh_treem.records import (
     FILE_COLUMNS,
     TARGET_COLUMNS,
@@ -138,14 +138,31 @@ def _unusual(
 ) -> list[Problem]:
     """The figures worth a second look: against the other communes, and against last
     year's submissions if given (of their own problems, only those about the paths named:
-    the rest were last year's to see)."""
-    found = against_communes(plan, assembled.figures, assembled.locate)
+    the rest were last year's to see; and a warning when they hold no figure of last year,
+    since then nothing was compared)."""
+    found = against_communes(plan, assembled)
     if not previous:
         return found
     last, read = previous_figures(previous, plan, plan.year, jobs)
     paths = [p for p in read if p.type in ("path-missing", "path-unusable", "no-submissions")]
-    return [*paths, *against_last_year(plan, assembled.figures, last.figures, plan.year,
-                                       plan.year - 1, assembled.locate), *found]
+    if not paths and not any(last.figures.values()):
+        paths.append(_nothing_from_last_year(previous, read, plan.year - 1))
+    return [*paths, *against_last_year(plan, assembled, last.figures, plan.year,
+                                       plan.year - 1), *found]
+
+
+def _nothing_from_last_year(
+    previous: Sequence[Path | str], read: list[Problem], last_year: int
+) -> Problem:
+    """Why ``--previous`` gave nothing to compare with: the years its files are of (this
+    year's own folder, a folder of two years ago), or no figure read at all."""
+    years = sorted({p.params["found"] for p in read if p.type == "year-other"})
+    shown = ", ".join(map(str, years))
+    holds = (Words(f"các tệp trong đó là số liệu năm {shown}", f"its files are of {shown}")
+             if years else Words("không đọc được số liệu nào trong đó",
+                                 "no figure could be read from it"))
+    return Problem("previous-no-figures", params={
+        "paths": ", ".join(map(str, previous)), "last_year": last_year, "holds": holds})
 
 
 def _read(

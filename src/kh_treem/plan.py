@@ -14,7 +14,7 @@ from fractions import Fraction
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -96,6 +96,16 @@ def _exact(value: Any) -> Any:
     return value
 
 
+def _not_yes_or_no(value: Any) -> Any:
+    if isinstance(value, bool):  # pydantic would read YAML's true as 1
+        raise ValueError("must be a number, not true or false")
+    return value
+
+
+T = TypeVar("T")
+Threshold = Annotated[T, BeforeValidator(_not_yes_or_no)]  # a number of Quality
+
+
 ExactNumber = Annotated[
     Fraction,
     BeforeValidator(_exact),
@@ -163,11 +173,12 @@ class Quality(BaseModel):
 
     model_config = _MODEL
     # A count flagged when more than this many times last year's, or less than its share.
-    year_ratio: float | None = Field(default=3, gt=1, allow_inf_nan=False)
-    # ... and either year's count is at least this (1 death, then 3, is not unusual).
-    min_count: int = Field(default=10, ge=0)
+    year_ratio: Threshold[float | None] = Field(default=3, gt=1, allow_inf_nan=False)
+    # ... and either year's count is at least this (1 death, then 3, is not unusual); a
+    # rate over fewer is not compared with the other communes'.
+    min_count: Threshold[int] = Field(default=10, ge=0)
     # A commune's rate flagged when this many robust z-scores from the other communes'.
-    robust_z: float | None = Field(default=3.5, gt=0, allow_inf_nan=False)
+    robust_z: Threshold[float | None] = Field(default=3.5, gt=0, allow_inf_nan=False)
 
 
 class Issuer(BaseModel):

@@ -362,11 +362,10 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
     ),
     "figure-unlike-last-year": (
         "warning",
-        "{unit}: “{label}” năm {year} là {value}, năm {last_year} là {last}: chênh nhau hơn"
-        " {ratio} lần; kiểm tra lại số liệu (gõ thừa, thiếu chữ số, hay để lại số năm trước?)",
-        "{unit}: “{label}” is {value} in {year} and was {last} in {last_year}: more than"
-        " {ratio} times apart; check the figure (a digit too many or too few, or last year's"
-        " figure left in?)",
+        "{unit}: “{label}” năm {year} là {value}, năm {last_year} là {last}: {change};"
+        " kiểm tra lại số liệu (gõ thừa, thiếu chữ số, hay để lại số năm trước?)",
+        "{unit}: “{label}” is {value} in {year} and was {last} in {last_year}: {change};"
+        " check the figure (a digit too many or too few, or last year's figure left in?)",
     ),
     "figure-not-given-again": (
         "notice",
@@ -375,12 +374,21 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
     ),
     "rate-unlike-communes": (
         "warning",
-        "{unit}: chỉ tiêu {target} “{name}” = {value}{unit_sign} ({num}/{den}), khác xa các xã"
-        " khác (trung vị {median}{unit_sign} của {count} xã; độ lệch {z} lần, ngưỡng {limit});"
-        " kiểm tra lại số liệu",
-        "{unit}: target {target} “{name}” = {value}{unit_sign} ({num}/{den}), far from the"
-        " other communes (median {median}{unit_sign} of {count}; {z} robust z-scores away,"
-        " limit {limit}); check the figures",
+        "{unit}: chỉ tiêu {target} “{name}” = {value}{unit_sign} ({num}/{den}, mẫu số ở ô"
+        " {den_cell}), khác xa các xã khác: trung vị của {count} xã là {median}{unit_sign},"
+        " khoảng cách tới trung vị gấp {z} lần mức chênh lệch thường gặp giữa các xã (ngưỡng"
+        " {limit}); kiểm tra lại số liệu",
+        "{unit}: target {target} “{name}” = {value}{unit_sign} ({num}/{den}, the denominator"
+        " in {den_cell}), far from the other communes: the median of {count} is"
+        " {median}{unit_sign}, and the distance to it is {z} times the usual spread between"
+        " communes (limit {limit}); check the figures",
+    ),
+    "previous-no-figures": (
+        "warning",
+        "--previous {paths}: không có số liệu năm {last_year} ({holds}); không so sánh được"
+        " với năm trước",
+        "--previous {paths}: no figure of {last_year} ({holds}); nothing was compared with"
+        " last year",
     ),
     "unit-not-reported": (
         "warning",
@@ -453,6 +461,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "figure-unlike-last-year": ("Khác thường so với năm trước", "Unlike last year"),
     "figure-not-given-again": ("Năm nay để trống", "Blank this year"),
     "rate-unlike-communes": ("Khác xa các xã khác", "Unlike other communes"),
+    "previous-no-figures": ("Không có số liệu năm trước", "No figures of last year"),
     "unit-not-reported": ("Xã chưa gửi", "Commune missing"),
 }
 

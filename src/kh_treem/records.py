@@ -26,8 +26,9 @@ UNIT_COLUMNS = ("year", "commune", *TARGET_COLUMNS[1:])
 # The columns of check's table, a file a row.
 FILE_COLUMNS = ("path", "status", "units", "years", "values", "errors", "warnings", "sha256",
                 "reason", "reader", "change", "to_check")
-# A CSV whose header is one of these is kh-treem's own output, never a submission.
-OWN_HEADERS = frozenset({TARGET_COLUMNS, UNIT_COLUMNS, FILE_COLUMNS})
+# A CSV whose header is one of these is kh-treem's own output, never a submission; check's
+# CSV had no to_check column in the versions before it counted the figures to check.
+OWN_HEADERS = frozenset({TARGET_COLUMNS, UNIT_COLUMNS, FILE_COLUMNS, FILE_COLUMNS[:-1]})
 
 
 class Table(NamedTuple):

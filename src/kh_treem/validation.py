@@ -27,6 +27,9 @@ class Assembled:
     problems: list[Problem] = field(default_factory=list)
     # unit -> where each of its figures stands (for the problems that name a figure's cell)
     places: dict[str, Callable[[str], Observation]] = field(default_factory=dict)
+    # unit -> the codes it sent that are not in its figures (a conflict, a broken rule:
+    # an error said so), when there are any
+    left_out: dict[str, set[str]] = field(default_factory=dict)
 
     def locate(self, unit: str, code: str) -> Observation | None:
         """Where the figure of ``code`` that counted for ``unit`` was read."""
@@ -67,6 +70,9 @@ def assemble(submissions: Iterable[Submission], plan: Plan) -> Assembled:
             values = {code: obs.value for code, obs in merged.items()}
             locate = merged.__getitem__
         _apply_rules(unit, values, locate, plan, problems)
+        sent_codes = set(itertools.chain.from_iterable(sub.codes for sub in sent))
+        if len(sent_codes) > len(values):
+            assembled.left_out[unit] = sent_codes.difference(values)
         assembled.figures[unit] = values
         assembled.places[unit] = locate
     return assembled

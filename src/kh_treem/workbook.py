@@ -11,6 +11,7 @@ import itertools
 import math
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from kh_treem.i18n import document_word, place_date, sheet_name, status_label, w
 from kh_treem.intake import FileRecord
 from kh_treem.pipeline import Outcome, ScoreResult
 from kh_treem.plan import Signer
-from kh_treem.problems import Problem, Words, kind_label
+from kh_treem.problems import Problem, kind_label
 from kh_treem.reading import OWN_MARK
 from kh_treem.unusual import UNUSUAL
 
@@ -141,19 +142,16 @@ def _some(units: Sequence[str], lang: str) -> str:
                                            count=len(units) - MISSING_NAMED)
 
 
-def _said(problem: Problem, key: str, lang: str) -> Any:
-    """A parameter of ``problem`` as the officer reads it (a number stays a number)."""
-    value = problem.params.get(key)
-    return value.get(lang) if isinstance(value, Words) else value
+def _as_number(value: int | Fraction | None) -> int | float | None:
+    """A figure or a rate as a number of the sheet (a rate to 4 decimals, as elsewhere)."""
+    return float(round(value, 4)) if isinstance(value, Fraction) else value
 
 
-def _compared(problem: Problem, lang: str) -> Any:
+def _basis(problem: Problem, lang: str) -> str:
     """What a figure worth a second look was set against: last year's, or the median."""
     if problem.type == "rate-unlike-communes":
-        median = _said(problem, "median", lang)
-        return word("median_of", lang).format(median=median, unit=problem.params["unit_sign"])
-    return word("last_year_of", lang).format(value=problem.params["last"],
-                                             year=problem.params["last_year"])
+        return word("median_of", lang).format(count=problem.params["count"])
+    return word("last_year_of", lang).format(year=problem.params["last_year"])
 
 
 def _print_as_document(sheet: Any) -> None:
@@ -324,11 +322,13 @@ class _Writer(BookWriter):
         it was compared with: last year's figure, or the other communes' median rate."""
         lang = self.lang
         found = [p for p in problems if p.type in UNUSUAL]
-        keys = ["units", "type", "code", "this_year", "compared_with", "file", "sheet", "cell",
-                "message"]
-        widths = [14, 16, 18, 10, 14, 20, 10, 6, 40]
-        rows = ([p.params["unit"], kind_label(p.type, lang), p.code, _said(p, "value", lang),
-                 _compared(p, lang), p.file, p.sheet, p.cell, p.message(lang)] for p in found)
+        keys = ["units", "type", "code", "this_year", "compared_with", "unit", "basis", "file",
+                "sheet", "cell", "message"]
+        widths = [14, 16, 18, 10, 10, 8, 14, 20, 10, 6, 40]
+        rows = ([p.params["unit"], kind_label(p.type, lang), p.code,
+                 _as_number(p.params.get("now")), _as_number(p.params["then"]),
+                 p.params["measure"].get(lang), _basis(p, lang), p.file, p.sheet, p.cell,
+                 p.message(lang)] for p in found)
         self._long_sheet("to_check", [word(k, lang) for k in keys], widths,
                          rows if found else iter([[word("nothing_to_check", lang)]]),
                          len(found) or 1)
