@@ -37,6 +37,7 @@ WORDS = {
     "file": ("Tệp", "File"),
     "sheet": ("Trang tính", "Sheet"),
     "cell": ("Ô", "Cell"),
+    "line": ("dòng", "line"),
     "message": ("Nội dung", "Message"),
     "path": ("Đường dẫn", "Path"),
     "units": ("Xã", "Units"),
