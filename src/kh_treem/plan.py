@@ -487,6 +487,51 @@ def check_plan(path: Path | str) -> tuple[Plan | None, list[Problem]]:
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 
 
+def plan_yaml(plan: Plan, source: str = "") -> str:
+    """``plan`` as a plan file: keys in the model's order, defaults left out, a short text
+    ``{vi: ..., en: ...}`` and each list of codes on one line, no line folded, a blank line
+    between the top keys; loading it gives ``plan`` again."""
+    import yaml
+
+    data = plan.model_dump(mode="json", exclude_defaults=True)
+    for item, target in zip(data["targets"], plan.targets, strict=True):
+        item["target"] = _yaml_number(target.target)
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    def mapping(dumper: Any, value: dict[str, Any]) -> Any:
+        short = set(value) <= {"vi", "en"} and sum(map(len, value.values())) < 70
+        return dumper.represent_mapping("tag:yaml.org,2002:map", value, flow_style=short)
+
+    def sequence(dumper: Any, value: list[Any]) -> Any:
+        return dumper.represent_sequence("tag:yaml.org,2002:seq", value,
+                                         flow_style=all(isinstance(v, str) for v in value))
+
+    Dumper.add_representer(dict, mapping)
+    Dumper.add_representer(list, sequence)
+    text = yaml.dump(data, Dumper=Dumper, allow_unicode=True, sort_keys=False,
+                     width=10_000)
+    lines = [f"# {plan.title.vi}",
+             f"# Written by kh-treem plan import{f' from {source}' if source else ''};"
+             " every key: docs/plan-format.md", ""]
+    for line in text.splitlines():
+        if lines[-1] and line[:1].isalpha():  # a top key
+            lines.append("")
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def _yaml_number(value: Fraction) -> int | float | str:
+    """A target as YAML writes it exactly: 9.8, 87, or "1/3" where no decimal is exact."""
+    if value.denominator == 1:
+        return int(value)
+    with contextlib.suppress(OverflowError):
+        if Fraction(repr(float(value))) == value:
+            return float(value)
+    return str(value)
+
+
 def require_units(plan: Plan) -> Plan:
     """``plan``, if it lists the units to score; a horizon plan (national targets) lists none."""
     if not plan.units:
