@@ -345,7 +345,7 @@ def cross_findings(
     goals and elements, merged units, rules. The parts come with their index in the plan,
     so that `plan check` can run this on the parts that are valid on their own (a None unit
     is one that is not)."""
-    kinds = {e.code: e.kind for _, e in elements}
+    kinds = {e.code: e.kind for _, e in elements if e.code is not None}
     found = _unique("units", list(enumerate(units)))
     found += _distinct_spellings(units)
     found += _unique("elements", [(i, e.code) for i, e in elements], "code")
@@ -353,10 +353,10 @@ def cross_findings(
     found += _unique("goals", [(i, g.id) for i, g in goals], "id")
     goal_ids = {g.id for _, g in goals}
     for i, t in targets:
-        if goals and t.goal not in goal_ids:
+        if goals and t.goal is not None and t.goal not in goal_ids:
             found.append(Finding(("targets", i, "goal"), "plan-goal-unknown", {"goal": t.goal}))
         for key, code in (("numerator", t.numerator), ("denominator", t.denominator)):
-            if code is not None and code not in kinds:
+            if isinstance(code, str) and code not in kinds:
                 found.append(Finding(("targets", i, key), "plan-element-unknown",
                                      {"code": code}))
         if t.measure is Measure.UNITS and kinds.get(t.numerator) == "count":
@@ -696,12 +696,19 @@ def _valid_parts(data: dict[str, Any]) -> tuple[
 ]:
     """The parts of ``data`` each valid on its own, with their index (cross_findings)."""
 
-    def valid(key: str, model: type[BaseModel]) -> list[tuple[int, Any]]:
+    def valid(key: str, model: type[BaseModel], keys: tuple[str, ...]) -> list[tuple[int, Any]]:
+        """Each item; one not valid (its errors are told already) with those of ``keys``
+        that are, the others None: its id is still met twice, its elements still unknown."""
         items = data.get(key)
         found = []
         for i, item in enumerate(items if isinstance(items, list) else []):
-            with contextlib.suppress(ValidationError):  # its errors are told already
+            try:
                 found.append((i, model.model_validate(item)))
+            except ValidationError as exc:
+                if isinstance(item, dict):
+                    bad = {e["loc"][0] for e in exc.errors() if e["loc"]}
+                    found.append((i, model.model_construct(**{
+                        k: item.get(k) if k not in bad else None for k in keys})))
         return found
 
     units = data.get("units")
@@ -714,8 +721,9 @@ def _valid_parts(data: dict[str, Any]) -> tuple[
     rules = data.get("rules")
     chains = [(i, chain) for i, chain in enumerate(rules if isinstance(rules, list) else [])
               if isinstance(chain, list) and all(isinstance(c, str) for c in chain)]
-    return (named, valid("elements", Element), valid("targets", Target),
-            valid("goals", Goal), merges, chains)
+    return (named, valid("elements", Element, ("code", "kind")),
+            valid("targets", Target, ("id", "goal", "measure", "numerator", "denominator")),
+            valid("goals", Goal, ("id",)), merges, chains)
 
 
 def _readable(name: str) -> bool:
