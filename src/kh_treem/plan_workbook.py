@@ -235,6 +235,9 @@ class _PlanWriter:
                 sheet.write_string(row, 0, label, self.f["cell"])
                 sheet.write_string(row, 1, key, self.f["key"])
                 self._general_value(sheet, row, kind, value)
+                texts = [t for t in (value if isinstance(value, tuple) else (value,))
+                         if isinstance(t, str)]
+                self._fit(sheet, row, texts, [GENERAL_COLUMNS[2][2], GENERAL_COLUMNS[3][2]])
                 row += 1
         row += 1
         sheet.merge_range(row, 0, row, 3, "", self.f["hint"])
@@ -282,6 +285,11 @@ class _PlanWriter:
         for row, item in enumerate(items, first):
             for col, column in enumerate(columns):
                 self._cell(sheet, row, col, column, _get(item, column.path))
+            values = [_get(item, c.path) for c in columns]
+            self._fit(sheet, row, [v if isinstance(v, str) else "" for v in values],
+                      [c.width for c in columns])
+        # Printed: the rows written, not the blank ones kept for the officer to fill.
+        sheet.print_area(0, 0, max(first, first + len(items) - 1), len(columns) - 1)
         for row in range(first + len(items), first + len(items) + EXTRA_ROWS):
             for col, column in enumerate(columns):
                 sheet.write_blank(row, col, None, self.f["number" if column.kind in
@@ -369,9 +377,18 @@ class _PlanWriter:
         sheet.data_validation(first, 1, first + len(rules) + EXTRA_ROWS - 1, width,
                               self._codes())
 
+    def _fit(self, sheet: Any, row: int, texts: list[str], widths: list[int]) -> None:
+        """The row as high as its longest wrapped text: LibreOffice does not fit the wrapped
+        rows of an .xlsx on opening."""
+        heights = [row_height(t, max(w - 2, 1)) for t, w in zip(texts, widths, strict=False)
+                   if t]
+        if heights:
+            sheet.set_row(row, max(heights))
+
     def _numbered(self, sheet: Any, rows: list[list[str]], width: int) -> None:
         """Rows of texts numbered in the first column, then blank numbered rows to fill."""
         first = HEADER_ROW + 1
+        sheet.print_area(0, 0, max(first, first + len(rows) - 1), width)
         for row in range(first, first + len(rows) + EXTRA_ROWS):
             texts = rows[row - first] if row - first < len(rows) else []
             sheet.write_number(row, 0, row - first + 1, self.f["stt"])
