@@ -373,7 +373,7 @@ def _issuer_without_place(data: dict[str, Any]) -> None:
                      id="negative-target"),
         pytest.param(_percent_over_100, ["targets.1 (2).target (line ", "at most 100"],
                      id="percent-over-100"),
-        pytest.param(_per_mille_over_1000, ["targets.2 (3a).target (line ", "at most 1000"],
+        pytest.param(_per_mille_over_1000, ["targets.2 (3a).target (line ", "at most 1,000"],
                      id="per-mille-over-1000"),
         pytest.param(_blank_unit, ["units.1 (line ", "name is empty"], id="blank-unit"),
         pytest.param(_invisible_unit, ["units.1 (line ", "name is empty"],
@@ -413,7 +413,7 @@ def test_the_line_named_is_the_line_of_the_key(tmp_path: Path) -> None:
     with pytest.raises(PlanError) as info:
         load_plan(path)
     line = broken[:at].count("\n") + 1
-    assert f"targets.3 (3b).target (line {line}): the target -25/2 is negative" in str(info.value)
+    assert f"targets.3 (3b).target (line {line}): the target -12.5 is negative" in str(info.value)
 
 
 @pytest.mark.parametrize(("change", "expected"), [
@@ -496,7 +496,7 @@ def test_plan_file_not_utf8(tmp_path: Path) -> None:
 
 def test_target_model_rejects_a_non_rate_ratio() -> None:
     """A Target built directly with a ratio in "percent" is refused by the model itself."""
-    with pytest.raises(ValueError, match="not a rate"):
+    with pytest.raises(ValueError, match="does not go with measure ratio"):
         Target.model_validate({
             "id": "2", "goal": 1, "name": {"vi": "x", "en": "x"}, "words": "đạt 87%",
             "numerator": "children_0_8_served", "denominator": "children_0_8",

@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 
 from kh_treem.atomic import atomic_path
+from kh_treem.plan import load_plan
+from kh_treem.plan_workbook import write_plan_workbook
 from tests.cli import run
 
 REPO = Path(__file__).resolve().parent.parent
@@ -242,8 +244,8 @@ def test_output_onto_a_full_disk_is_exit_1_and_one_sentence(args: list[str]) -> 
     ["template", "--unit", "Ia Dom", "--plan", "{plan}", "-o", "{plan}", "--force"],
 ], ids=["score", "rollup", "template"])
 def test_an_output_onto_the_plan_is_exit_2(args: list[object], tmp_path: Path) -> None:
-    plan = tmp_path / "plan.xlsx"  # named .xlsx: the name alone does not stop it
-    shutil.copy(REPO / "targets" / "plan_2022.yaml", plan)
+    plan = tmp_path / "plan.xlsx"  # a plan workbook: an .xlsx, as the output is
+    write_plan_workbook(load_plan(), plan)
     before = plan.read_bytes()
     result = run(*(str(a).format(plan=plan) for a in args))
     assert result.exit_code == 2, result.output

@@ -9,6 +9,7 @@ internal error (a bug: rerun with --debug and report it); 130 stopped by Ctrl-C;
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import enum
 import io
 import json
@@ -29,7 +30,16 @@ from kh_treem.intake import FileRecord
 from kh_treem.multiyear import RollupResult
 from kh_treem.names import UnitMatcher
 from kh_treem.pipeline import CheckResult, ScoreResult, previous_figures
-from kh_treem.plan import Plan, PlanError, json_schema, load_plan, require_units
+from kh_treem.plan import (
+    Plan,
+    PlanError,
+    check_plan,
+    json_schema,
+    load_plan,
+    plan_yaml,
+    require_units,
+)
+from kh_treem.plan_workbook import export_name, write_plan_workbook
 from kh_treem.problems import Gathered, Problem, gathered
 from kh_treem.records import csv_bytes
 from kh_treem.report import write_report
@@ -79,7 +89,8 @@ Paths = Annotated[list[Path], typer.Argument(
     " chúng.",
     show_default=False)]
 PlanOption = Annotated[Path | None, typer.Option(
-    "--plan", "-p", help="Tệp kế hoạch YAML (mặc định: kế hoạch 2022 của huyện Ia H’Drai).",
+    "--plan", "-p", help="Tệp kế hoạch, YAML hoặc bảng tính .xlsx (mặc định: kế hoạch 2022"
+    " của huyện Ia H’Drai).",
     dir_okay=False)]
 FormatOption = Annotated[Format, typer.Option(
     "--format", "-f", help="table: bảng trên màn hình; json: cho máy đọc; csv: bảng phẳng"
@@ -355,6 +366,99 @@ def plan_schema(lang: LangOption = Lang.vi, debug: DebugOption = False) -> None:
     raise typer.Exit(EXIT_OK)
 
 
+@plan_app.command("export")
+def plan_export(
+    plan: PlanOption = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Bảng tính .xlsx (mặc định: ke-hoach-<năm>.xlsx).",
+        show_default=False)] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Ghi đè lên bảng tính đã có.")] = False,
+    lang: LangOption = Lang.vi,
+    debug: DebugOption = False,
+) -> None:
+    """Ghi kế hoạch ra bảng tính để sửa thành kế hoạch năm sau (kh-treem plan export -o
+    ke-hoach-2023.xlsx)."""
+    loaded = _load_plan(plan, lang, units=False)  # a horizon plan too
+    target = _check_output(output or Path(export_name(loaded)), [plan] if plan else [], lang)
+    if not force and _kind(target, lang) == "file":
+        _refuse_existing([target], lang)
+    with _guard(lang, debug):
+        try:
+            written = _write(lambda: write_plan_workbook(loaded, target, lang.value, force),
+                             target, lang.value, debug, "plan")
+        except FileExistsError:  # made by another run since the check above
+            _claimed_meanwhile(target, lang)
+        if written is None:
+            raise typer.Exit(EXIT_INPUT_ERRORS)
+        typer.echo(printable(word("plan_written", lang.value).format(path=written)))
+    raise typer.Exit(EXIT_OK)
+
+
+PlanFile = Annotated[Path, typer.Argument(
+    help="Tệp kế hoạch: YAML hoặc bảng tính (.xlsx, .xlsm, .xls, .ods).", dir_okay=False,
+    show_default=False)]
+
+
+@plan_app.command("check")
+def plan_check(file: PlanFile, lang: LangOption = Lang.vi, debug: DebugOption = False) -> None:
+    """Kiểm tra tệp kế hoạch: mọi lỗi cùng lúc, mỗi lỗi kèm trang tính và ô (hoặc khóa và
+    dòng của tệp YAML)."""
+    with _guard(lang, debug):
+        try:
+            loaded, problems = check_plan(file)
+        except PlanError as exc:
+            _plan_unusable(exc, lang)
+        lines = [f"{word(p.severity, lang.value)}: {printable(p.where(lang.value))}:"
+                 f" {printable(p.message(lang.value))}" for p in problems]
+        if loaded is None:
+            errors = sum(p.severity == "error" for p in problems)
+            lines.append(word("plan_invalid", lang.value).format(errors=errors))
+        else:
+            lines.append(printable(word("plan_valid", lang.value).format(
+                id=loaded.id, year=loaded.year, targets=len(loaded.targets),
+                elements=len(loaded.elements), units=len(loaded.units))))
+        typer.echo("\n".join(lines))
+    raise typer.Exit(EXIT_OK if loaded is not None else EXIT_USAGE)
+
+
+@plan_app.command("import")
+def plan_import(
+    file: PlanFile,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Tệp YAML (mặc định: tên bảng tính, đuôi .yaml).",
+        show_default=False)] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Ghi đè lên tệp YAML đã có.")] = False,
+    lang: LangOption = Lang.vi,
+    debug: DebugOption = False,
+) -> None:
+    """Chuyển bảng tính kế hoạch thành tệp YAML (để lưu trữ, so sánh các phiên bản)."""
+    loaded = _load_plan(file, lang, units=False)
+    target = _check_output(output or file.with_suffix(".yaml"), [file], lang, ".yaml")
+    if not force and _kind(target, lang) == "file":
+        _refuse_existing([target], lang)
+    text = plan_yaml(loaded, file.name)
+    with _guard(lang, debug):
+        try:
+            written = _write(lambda: _write_text(target, text, force), target, lang.value,
+                             debug, "plan_yaml")
+        except FileExistsError:
+            _claimed_meanwhile(target, lang)
+        if written is None:
+            raise typer.Exit(EXIT_INPUT_ERRORS)
+        typer.echo(printable(word("plan_written", lang.value).format(path=written)))
+    raise typer.Exit(EXIT_OK)
+
+
+def _write_text(target: Path, text: str, overwrite: bool) -> None:
+    """``text`` in UTF-8 at ``target``, whole or not at all."""
+    from kh_treem.atomic import atomic_path
+
+    with atomic_path(target, overwrite) as temp:
+        temp.write_bytes(text.encode("utf-8"))
+
+
 def _named_after(prefix: str, plan: Plan, suffix: str) -> Path:
     """The default output in the current folder, named after the plan's id: what the id has
     that a file name cannot (a "/" as in "45/KH-UBND", a "..") becomes "-"."""
@@ -383,17 +487,39 @@ def _progress(quiet: bool, lang: Lang) -> Iterator[Callable[[int, int], None] | 
         yield update
 
 
-def _load_plan(plan: Path | None, lang: Lang) -> Plan:
-    """The plan to score with; a plan that cannot be used is a usage error."""
+def _load_plan(plan: Path | None, lang: Lang, units: bool = True) -> Plan:
+    """The plan to score with (``units``: one that lists units to score); a plan that cannot
+    be used is a usage error, its warnings (a sheet of a workbook not read) go to stderr."""
     try:
-        return require_units(load_plan(plan))
+        if plan is None:
+            return load_plan()
+        loaded, problems = check_plan(plan)
+        if loaded is None:
+            raise PlanError(str(plan), problems)
+        for p in problems:
+            typer.echo(printable(f"{word(p.severity, lang.value)}: {p.where(lang.value)}:"
+                                 f" {p.message(lang.value)}"), err=True)
+        return require_units(loaded) if units else loaded
     except PlanError as exc:
         _plan_unusable(exc, lang)
 
 
 def _plan_unusable(exc: PlanError, lang: Lang) -> NoReturn:
-    _fail(f"Tệp kế hoạch không dùng được: {exc}" if lang is Lang.vi
-          else f"The plan file cannot be used: {exc}", EXIT_USAGE)
+    """`Tệp kế hoạch không dùng được: plan.yaml: targets.1 (2).target (dòng 380): ...`, in
+    the officer's language where the error says what it found, one line an error."""
+    head = word("plan_unusable", lang.value)
+    errors = [p for p in exc.problems if p.severity == "error"]
+    if not errors:
+        _fail(f"{head}: {exc}", EXIT_USAGE)
+    name = errors[0].file or ""
+    clauses = [f"{dataclasses.replace(p, file=None).where(lang.value)}:"
+               f" {p.message(lang.value)}" for p in errors]
+    if len(clauses) == 1:
+        _fail(f"{head}: {name}: {clauses[0]}", EXIT_USAGE)
+    count = word("plan_errors", lang.value).format(count=len(clauses))
+    for line in [f"{head}: {name}: {count}:", *(f"  - {c}" for c in clauses)]:
+        typer.echo(printable(line), err=True)
+    raise typer.Exit(EXIT_USAGE)
 
 
 def _show(
@@ -521,7 +647,8 @@ def _check_output(
 
 
 # What each output suffix holds, as the sentence refusing another name says it.
-OUTPUT_KINDS = {".xlsx": ("bảng tính", "the workbook"), ".docx": ("báo cáo", "the report")}
+OUTPUT_KINDS = {".xlsx": ("bảng tính", "the workbook"), ".docx": ("báo cáo", "the report"),
+                ".yaml": ("tệp kế hoạch", "the plan file")}
 
 
 def _refuse_existing(paths: Sequence[Path], lang: Lang) -> NoReturn:
@@ -744,7 +871,7 @@ def _render_problems(found: list[Problem], lang: str, stderr: bool = False) -> N
         # One write: a folder of 10,000 forms has 10,000 notices, and rich takes
         # a fifth of a millisecond a line where plain text needs next to nothing.
         lines = [word("problems", lang)] if problems else [word("no_problems", lang)]
-        lines += [f"{word(p.severity, lang)}: {_place(p)}{printable(p.message(lang))}"
+        lines += [f"{word(p.severity, lang)}: {_place(p, lang)}{printable(p.message(lang))}"
                   for p in problems]
         stream.write("\n".join(lines) + "\n\n")
         return
@@ -756,15 +883,15 @@ def _render_problems(found: list[Problem], lang: str, stderr: bool = False) -> N
         for p in problems:
             style = SEVERITY_STYLES[p.severity]
             console.print(f"[{style}]{word(p.severity, lang)}[/]: "
-                          f"{escape(_place(p))}{escape(printable(p.message(lang)))}",
+                          f"{escape(_place(p, lang))}{escape(printable(p.message(lang)))}",
                           soft_wrap=True)
     else:
         console.print(word("no_problems", lang))
     console.print()
 
 
-def _place(problem: Problem | Gathered) -> str:
-    where = printable(problem.where())
+def _place(problem: Problem | Gathered, lang: str = "vi") -> str:
+    where = printable(problem.where(lang))
     return f"{where}: " if where else ""
 
 

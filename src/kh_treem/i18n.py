@@ -37,6 +37,7 @@ WORDS = {
     "file": ("Tệp", "File"),
     "sheet": ("Trang tính", "Sheet"),
     "cell": ("Ô", "Cell"),
+    "line": ("dòng", "line"),
     "message": ("Nội dung", "Message"),
     "path": ("Đường dẫn", "Path"),
     "units": ("Xã", "Units"),
@@ -119,6 +120,16 @@ WORDS = {
     # The report to the People's Committee (kh-treem report, report.py).
     "report_book": ("báo cáo", "the report"),
     "report_written": ("Đã ghi báo cáo: {path}", "Report written: {path}"),
+    "plan_book": ("bảng kế hoạch", "the plan workbook"),
+    "plan_yaml_book": ("tệp kế hoạch", "the plan file"),
+    "plan_written": ("Đã ghi kế hoạch: {path}", "Plan written: {path}"),
+    "plan_valid": ("Kế hoạch hợp lệ: {id}, năm {year}: {targets} chỉ tiêu, {elements} số liệu,"
+                   " {units} xã.", "The plan is valid: {id}, {year}: {targets} targets,"
+                   " {elements} elements, {units} units."),
+    "plan_invalid": ("{errors} lỗi: kế hoạch chưa dùng được.",
+                     "{errors} errors: the plan cannot be used."),
+    "plan_unusable": ("Tệp kế hoạch không dùng được", "The plan file cannot be used"),
+    "plan_errors": ("{count} lỗi", "{count} errors"),
     "report_number": ("Số: ....../BC-...", "No.: ....../BC-..."),
     "report_title": ("BÁO CÁO", "REPORT"),
     "report_subtitle": ("Kết quả thực hiện {title}", "Results of the {title}"),

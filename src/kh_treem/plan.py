@@ -7,9 +7,13 @@ the key at fault; it knows nothing of submissions or scoring.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import enum
 import os
 import stat
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
 from fractions import Fraction
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -28,6 +32,8 @@ from pydantic import (
     model_validator,
 )
 
+from kh_treem.problems import Problem, Words
+
 DEFAULT_PLAN = "plan_2022.yaml"
 MAX_PLAN_BYTES = 1024 * 1024  # the 2022 plan is 28 KB
 MAX_COUNT_TARGET = 100_000_000  # no count (persons, communes) is larger: the country's people
@@ -35,16 +41,42 @@ MAX_CLAUSES = 10  # errors named in one message; the rest are counted
 
 
 class PlanError(Exception):
-    """A plan file that cannot be used; the message names the file, the key and its line."""
+    """A plan file that cannot be used; the message names the file, the key and its line.
 
+    ``problems`` are the findings behind it, each with its place and a sentence in either
+    language (none for a file that is no plan at all: missing, not YAML, too large)."""
 
-class _At(ValueError):
-    """A validator's finding about one place of the plan, ``loc`` as pydantic names places
-    (("targets", 3) is the fourth target), so that its line can be named."""
-
-    def __init__(self, loc: tuple[str | int, ...], message: str) -> None:
+    def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:
         super().__init__(message)
-        self.loc = loc
+        self.problems = list(problems)
+
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A validator's finding about one place of the plan, ``loc`` as pydantic names places
+    (("targets", 3, "target") is the fourth target's value), ``type`` one of the plan-*
+    types of :data:`kh_treem.problems.TEMPLATES`."""
+
+    loc: Loc
+    type: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def message(self) -> str:
+        return Problem(self.type, params=self.params).message("en")
+
+
+class Found(ValueError):
+    """Every finding of a validator at once (pydantic stops a validator at its first
+    exception; this one carries them all). ``cross``: the plan's cross-references, checked
+    only once every part of the plan is valid on its own."""
+
+    def __init__(self, findings: list[Finding], cross: bool = False) -> None:
+        super().__init__("; ".join(f.message() for f in findings))
+        self.findings = findings
+        self.cross = cross
 
 
 class Direction(enum.StrEnum):
@@ -81,29 +113,45 @@ class Measure(enum.StrEnum):
 # Factor of each unit of measure that is a rate; the other units are counts.
 RATE_FACTORS: dict[str, int] = {"%": 100, "‰": 1000, "/100.000": 100_000}
 COUNT_UNITS = ("communes", "persons")
+# The units each measure may be in (docs/plan-format.md).
+UNITS_OF: dict[Measure, tuple[str, ...]] = {
+    Measure.RATIO: tuple(RATE_FACTORS), Measure.UNITS: ("communes", "%"),
+    Measure.COUNT: COUNT_UNITS, Measure.REDUCTION: ("%",),
+}
 
 
 def _exact(value: Any) -> Any:
-    # YAML gives 9.8 as a binary float; its shortest repr is the decimal the
-    # author typed, so going through str keeps the comparison exact.
+    # YAML gives 9.8 as a binary float (and python-calamine a plan workbook's 95.5); its
+    # shortest repr is the decimal the author typed, so going through str keeps the
+    # comparison exact.
     if isinstance(value, bool):
-        raise ValueError("must be a number")
+        raise Found([Finding((), "plan-not-a-number", {"found": str(value)})])
     if isinstance(value, (int, float, str)):
         try:
             return Fraction(str(value))
-        except ValueError:
-            raise ValueError(f"{value!r} is not a number") from None
+        except (ValueError, ZeroDivisionError):
+            raise Found([Finding((), "plan-not-a-number", {"found": value})]) from None
     return value
 
 
 def _not_yes_or_no(value: Any) -> Any:
     if isinstance(value, bool):  # pydantic would read YAML's true as 1
-        raise ValueError("must be a number, not true or false")
+        raise Found([Finding((), "plan-not-a-number", {"found": str(value)})])
     return value
 
 
 T = TypeVar("T")
 Threshold = Annotated[T, BeforeValidator(_not_yes_or_no)]  # a number of Quality
+
+
+def decimal_text(value: Fraction, lang: str = "en") -> str:
+    """``value`` as typed: 9.8 (9,8 in Vietnamese), or 1/3 where no decimal is exact."""
+    text = str(value)
+    with contextlib.suppress(OverflowError):  # a value no plan holds, said as it is
+        shortest = repr(float(value))
+        if Fraction(shortest) == value:
+            text = shortest.removesuffix(".0")
+    return text.replace(".", ",") if lang == "vi" else text
 
 
 ExactNumber = Annotated[
@@ -124,7 +172,7 @@ def _named(name: str) -> str:
     from kh_treem.names import fold  # the key a unit is matched by
 
     if not fold(name):  # blank, or only invisible characters
-        raise ValueError("a unit's name is empty")
+        raise Found([Finding((), "plan-unit-blank")])
     return name
 
 
@@ -211,28 +259,36 @@ class Target(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Target:
+        found = self.findings()
+        if found:
+            raise Found(found)
+        return self
+
+    def findings(self) -> list[Finding]:
+        """What is wrong with the target on its own: its measure against its denominator and
+        unit, its value against its unit's scale."""
+        found = []
+        measure = self.measure.value
         if self.measure in (Measure.RATIO, Measure.REDUCTION):
             if self.denominator is None:
-                raise ValueError(f"measure {self.measure.value} needs a denominator")
+                found.append(Finding(("denominator",), "plan-denominator-missing",
+                                     {"measure": measure}))
         elif self.denominator is not None:
-            raise ValueError(f"measure {self.measure.value} takes no denominator")
-        if self.measure is Measure.RATIO and self.unit not in RATE_FACTORS:
-            raise ValueError(
-                f"unit {self.unit!r} is not a rate; use one of {', '.join(RATE_FACTORS)}"
-            )
-        if self.measure is Measure.REDUCTION and self.unit != "%":
-            raise ValueError("a reduction is measured in %")
-        if self.measure is Measure.UNITS and self.unit not in ("communes", "%"):
-            raise ValueError("a count of units is measured in 'communes' or, as a share, in '%'")
-        if self.measure is Measure.COUNT and self.unit not in COUNT_UNITS:
-            raise ValueError(f"a count is measured in one of {', '.join(COUNT_UNITS)}")
+            found.append(Finding(("denominator",), "plan-denominator-extra",
+                                 {"measure": measure}))
+        allowed = UNITS_OF[self.measure]
+        if self.unit not in allowed:
+            found.append(Finding(("unit",), "plan-unit-not-allowed", {
+                "unit": self.unit, "measure": measure, "allowed": ", ".join(allowed)}))
+        value = Words(decimal_text(self.target, "vi"), decimal_text(self.target))
         if self.target < 0:
-            raise _At(("target",), f"the target {self.target} is negative")
-        if self.target > self.factor and self.unit in RATE_FACTORS:
-            raise _At(("target",), f"a target in {self.unit} is at most {self.factor}")
-        if self.target > MAX_COUNT_TARGET:
-            raise _At(("target",), f"a target is at most {MAX_COUNT_TARGET:,}")
-        return self
+            found.append(Finding(("target",), "plan-target-negative", {"target": value}))
+        limit = self.factor if self.unit in RATE_FACTORS else MAX_COUNT_TARGET
+        if self.target > limit:
+            found.append(Finding(("target",), "plan-target-too-large", {
+                "target": value, "unit": self.unit,
+                "limit": Words(f"{limit:,}".replace(",", "."), f"{limit:,}")}))
+        return found
 
     @property
     def factor(self) -> int:
@@ -268,30 +324,11 @@ class Plan(BaseModel):
 
     @model_validator(mode="after")
     def _references(self) -> Plan:
-        codes = {e.code for e in self.elements}
-        _unique("units", self.units)
-        _distinct_spellings(self.units)
-        _unique("elements", [e.code for e in self.elements])
-        _unique("targets", [t.id for t in self.targets])
-        _unique("goals", [g.id for g in self.goals])
-        goals = {g.id for g in self.goals}
-        for i, t in enumerate(self.targets):
-            if t.goal not in goals:
-                raise _At(("targets", i, "goal"), f"goal {t.goal} is not in goals")
-            for key, code in (("numerator", t.numerator), ("denominator", t.denominator)):
-                if code is not None and code not in codes:
-                    raise _At(("targets", i, key), f"element {code!r} is not in elements")
-            if t.measure is Measure.UNITS and self.element(t.numerator).kind != "flag":
-                raise _At(("targets", i, "numerator"), "a count of units needs a flag element")
-        for new, old in self.merged.items():
-            if new not in self.units:
-                raise _At(("merged", new), f"{new!r} is not in units")
-            if not old or _matched(old, self.units):
-                raise _At(("merged", new), f"{new!r} must replace units no longer in units")
-        for i, chain in enumerate(self.rules):
-            for j, code in enumerate(chain):
-                if code not in codes:
-                    raise _At(("rules", i, j), f"element {code!r} is not in elements")
+        found = cross_findings(self.units, list(enumerate(self.elements)),
+                               list(enumerate(self.targets)), list(enumerate(self.goals)),
+                               self.merged, list(enumerate(self.rules)))
+        if found:
+            raise Found(found, cross=True)
         return self
 
     def element(self, code: str) -> Element:
@@ -307,16 +344,67 @@ class Plan(BaseModel):
         raise KeyError(goal_id)
 
 
-def _distinct_spellings(units: list[str]) -> None:
+def cross_findings(
+    units: Sequence[str | None],
+    elements: list[tuple[int, Element]],
+    targets: list[tuple[int, Target]],
+    goals: list[tuple[int, Goal]],
+    merged: dict[str, list[str]],
+    rules: list[tuple[int, list[str]]],
+) -> list[Finding]:
+    """Every finding about how the parts of a plan fit together: duplicates, references to
+    goals and elements, merged units, rules. The parts come with their index in the plan,
+    so that `plan check` can run this on the parts that are valid on their own (a None unit
+    is one that is not)."""
+    kinds = {e.code: e.kind for _, e in elements if e.code is not None}
+    found = _unique("units", list(enumerate(units)))
+    found += _distinct_spellings(units)
+    found += _unique("elements", [(i, e.code) for i, e in elements], "code")
+    found += _unique("targets", [(i, t.id) for i, t in targets], "id")
+    found += _unique("goals", [(i, g.id) for i, g in goals], "id")
+    goal_ids = {g.id for _, g in goals}
+    for i, t in targets:
+        if goals and t.goal is not None and t.goal not in goal_ids:
+            found.append(Finding(("targets", i, "goal"), "plan-goal-unknown", {"goal": t.goal}))
+        for key, code in (("numerator", t.numerator), ("denominator", t.denominator)):
+            if isinstance(code, str) and code not in kinds:
+                found.append(Finding(("targets", i, key), "plan-element-unknown",
+                                     {"code": code}))
+        if t.measure is Measure.UNITS and kinds.get(t.numerator) == "count":
+            found.append(Finding(("targets", i, "numerator"), "plan-units-need-flag",
+                                 {"code": t.numerator}))
+    named = [u for u in units if u is not None]
+    for new, old in merged.items():
+        if new not in named:
+            found.append(Finding(("merged", new), "plan-merged-not-unit", {"new": new}))
+        elif not old or _matched(old, named):
+            found.append(Finding(("merged", new), "plan-merged-old", {"new": new}))
+    for i, chain in rules:
+        for j, code in enumerate(chain):
+            if code not in kinds:
+                found.append(Finding(("rules", i, j), "plan-element-unknown", {"code": code}))
+        flags = [c for c in chain if kinds.get(c) == "flag"]
+        counts = [c for c in chain if kinds.get(c) == "count"]
+        if flags and counts:  # a flag is 1 or 0, never more or less than a count
+            found.append(Finding(("rules", i), "plan-rule-kinds", {
+                "flags": ", ".join(flags), "counts": ", ".join(counts)}))
+    return found
+
+
+def _distinct_spellings(units: Sequence[str | None]) -> list[Finding]:
     """Units an officer's spelling could not tell apart ("Xã Tân Phú", "Phường Tân Phú")."""
     from kh_treem.names import unit_key  # the key submissions are matched by
 
     seen: dict[str, str] = {}
+    found = []
     for i, unit in enumerate(units):
+        if unit is None:
+            continue
         other = seen.setdefault(unit_key(unit), unit)
         if other != unit:
-            raise _At(("units", i), f"{other!r} and {unit!r} read the same once accents,"
-                      " case and a leading Xã/Phường/Thị trấn are set aside; name them apart")
+            found.append(Finding(("units", i), "plan-units-alike",
+                                 {"first": other, "second": unit}))
+    return found
 
 
 def _matched(names: list[str], units: list[str]) -> bool:
@@ -327,12 +415,19 @@ def _matched(names: list[str], units: list[str]) -> bool:
     return any(unit_key(n) in keys for n in names)
 
 
-def _unique(key: str, values: list[Any]) -> None:
+def _unique(key: str, values: list[tuple[int, Any]], field_name: str | None = None
+            ) -> list[Finding]:
+    """A finding at each value met again (None: a value not valid on its own)."""
     seen: set[Any] = set()
-    for i, v in enumerate(values):
+    found = []
+    for i, v in values:
+        if v is None:
+            continue
         if v in seen:
-            raise _At((key, i), f"{v!r} appears twice")
+            loc: Loc = (key, i) if field_name is None else (key, i, field_name)
+            found.append(Finding(loc, "plan-duplicate", {"value": v}))
         seen.add(v)
+    return found
 
 
 def json_schema() -> dict[str, Any]:
@@ -361,10 +456,25 @@ def _bundled_plans() -> Traversable:
 
 
 def load_plan(path: Path | str | None = None) -> Plan:
-    """Read and validate a plan file; the bundled 2022 plan when ``path`` is None."""
+    """Read and validate a plan file (YAML, or a workbook written by ``kh-treem plan
+    export``); the bundled 2022 plan when ``path`` is None. PlanError names every problem."""
     if path is None:
         return load_bundled(DEFAULT_PLAN)
+    plan, problems = check_plan(path)
+    if plan is None:
+        raise PlanError(_sentence(str(path), problems), problems)
+    return plan
+
+
+def check_plan(path: Path | str) -> tuple[Plan | None, list[Problem]]:
+    """A plan file's every problem at once, each naming its place (a workbook's sheet and
+    cell, a YAML file's key and line), and the plan when none is an error. A file that is no
+    plan at all (missing, not YAML, too large) raises PlanError."""
     name = str(path)
+    if Path(name).suffix.lower() in WORKBOOK_SUFFIXES:
+        from kh_treem.plan_workbook import read_plan_workbook
+
+        return validated(*read_plan_workbook(name))
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would never end
             raise PlanError(f"{name}: not a file")
@@ -378,9 +488,59 @@ def load_plan(path: Path | str | None = None) -> Plan:
     if len(data) > MAX_PLAN_BYTES:
         raise PlanError(f"{name}: over {MAX_PLAN_BYTES // 1024} KB, which no plan file is")
     try:
-        return _parse(data.decode("utf-8"), name)
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise PlanError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    return _checked_yaml(text, name)
+
+
+# The suffixes of a plan workbook (reading.WORKBOOK_SUFFIXES, without importing reading).
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
+
+
+def plan_yaml(plan: Plan, source: str = "") -> str:
+    """``plan`` as a plan file: keys in the model's order, defaults left out, a short text
+    ``{vi: ..., en: ...}`` and each list of codes on one line, no line folded, a blank line
+    between the top keys; loading it gives ``plan`` again."""
+    import yaml
+
+    data = plan.model_dump(mode="json", exclude_defaults=True)
+    for item, target in zip(data["targets"], plan.targets, strict=True):
+        item["target"] = _yaml_number(target.target)
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    def mapping(dumper: Any, value: dict[str, Any]) -> Any:
+        short = set(value) <= {"vi", "en"} and sum(map(len, value.values())) < 70
+        return dumper.represent_mapping("tag:yaml.org,2002:map", value, flow_style=short)
+
+    def sequence(dumper: Any, value: list[Any]) -> Any:
+        return dumper.represent_sequence("tag:yaml.org,2002:seq", value,
+                                         flow_style=all(isinstance(v, str) for v in value))
+
+    Dumper.add_representer(dict, mapping)
+    Dumper.add_representer(list, sequence)
+    text = yaml.dump(data, Dumper=Dumper, allow_unicode=True, sort_keys=False,
+                     width=10_000)
+    lines = [f"# {plan.title.vi}",
+             f"# Written by kh-treem plan import{f' from {source}' if source else ''};"
+             " every key: docs/plan-format.md", ""]
+    for line in text.splitlines():
+        if lines[-1] and line[:1].isalpha():  # a top key
+            lines.append("")
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def _yaml_number(value: Fraction) -> int | float | str:
+    """A target as YAML writes it exactly: 9.8, 87, or "1/3" where no decimal is exact."""
+    if value.denominator == 1:
+        return int(value)
+    with contextlib.suppress(OverflowError):
+        if Fraction(repr(float(value))) == value:
+            return float(value)
+    return str(value)
 
 
 def require_units(plan: Plan) -> Plan:
@@ -392,6 +552,13 @@ def require_units(plan: Plan) -> Plan:
 
 
 def _parse(text: str, name: str) -> Plan:
+    plan, problems = _checked_yaml(text, name)
+    if plan is None:
+        raise PlanError(_sentence(name, problems), problems)
+    return plan
+
+
+def _checked_yaml(text: str, name: str) -> tuple[Plan | None, list[Problem]]:
     import yaml  # only the commands that read a plan pay for it
 
     loader = _loader()(text)  # a safe loader, see _loader
@@ -413,10 +580,167 @@ def _parse(text: str, name: str) -> Plan:
         loader.dispose()
     if not isinstance(data, dict):
         raise PlanError(f"{name}: a plan file is a mapping of keys (id, year, targets, ...)")
+
+    def place(loc: Loc) -> dict[str, Any]:
+        line = next((lines[loc[:n]] for n in range(len(loc), 0, -1) if loc[:n] in lines),
+                    None)
+        return {"file": name, "cell": key_path(loc, data), "line": line}
+
+    return validated(data, place)
+
+
+Place = Callable[[Loc], dict[str, Any]]  # a finding's place -> Problem's file, sheet, cell...
+
+
+def validated(
+    data: dict[str, Any], place: Place, read: Sequence[Problem] = (),
+    reported: Collection[Loc] = (),
+) -> tuple[Plan | None, list[Problem]]:
+    """``data`` as a Plan, and every problem of it (after ``read``, those found in reading
+    it; a finding at one of the places ``reported`` is already among them). No plan when
+    any problem is an error.
+
+    pydantic reports every field at once but checks the plan's cross-references only when
+    every part is valid; here they are also checked among the parts that are, so that a
+    negative target and an unknown element elsewhere are said together."""
+    problems = list(read)
     try:
-        return Plan.model_validate(data)
+        plan: Plan | None = Plan.model_validate(data)
     except ValidationError as exc:
-        raise PlanError(f"{name}: {_describe(exc, data, lines)}") from None
+        plan = None
+        findings, crossed = _findings_of(exc)
+        if not crossed:
+            findings += cross_findings(*_valid_parts(data))
+        problems += [Problem(f.type, params=f.params, **place(f.loc))
+                     for f in findings if f.loc not in reported]
+    if any(p.severity == "error" for p in problems):
+        plan = None
+    return plan, problems
+
+
+def _sentence(name: str, problems: list[Problem]) -> str:
+    """The problems in one English sentence, as PlanError says them."""
+    errors = [p for p in problems if p.severity == "error"]
+    clauses = [f"{dataclasses.replace(p, file=None).where('en')}: {p.message('en')}"
+               for p in errors]
+    more = len(clauses) - MAX_CLAUSES
+    return f"{name}: " + "; ".join(clauses[:MAX_CLAUSES]) + (
+        f"; and {more} more" if more > 0 else "")
+
+
+def key_path(loc: Loc, data: dict[str, Any]) -> str:
+    """``targets.3 (3b).target``: a place as pydantic names it, a target or an element also
+    by its id or code."""
+    parts = [str(p) for p in loc]
+    if len(parts) >= 2 and parts[0] in ("targets", "elements") and isinstance(loc[1], int):
+        items = data.get(parts[0])
+        index = loc[1]
+        if isinstance(items, list) and index < len(items) and isinstance(items[index], dict):
+            label = items[index].get("id", items[index].get("code"))
+            if label is not None:
+                parts[1] = f"{index} ({label})"
+    return ".".join(parts)
+
+
+def _findings_of(exc: ValidationError) -> tuple[list[Finding], bool]:
+    """pydantic's errors as findings, and whether the cross-references were checked."""
+    findings: list[Finding] = []
+    crossed = False
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        found = err.get("ctx", {}).get("error")
+        if isinstance(found, Found):
+            crossed = crossed or found.cross
+            findings += [Finding((*loc, *f.loc), f.type, f.params) for f in found.findings]
+        else:
+            findings.append(_finding(loc, err))
+    return findings, crossed
+
+
+# pydantic's error types that mean a value of the wrong type -> what is expected, in Vietnamese.
+_TYPES = {
+    "int_type": "một số nguyên", "int_parsing": "một số nguyên",
+    "int_from_float": "một số nguyên", "float_type": "một số", "float_parsing": "một số",
+    "finite_number": "một số", "string_type": "một đoạn chữ", "list_type": "một danh sách",
+    "dict_type": "một nhóm mục (mapping)", "model_type": "một nhóm mục (mapping)",
+    "model_attributes_type": "một nhóm mục (mapping)", "bool_type": "đúng hoặc sai",
+    "enum": "một trong {expected}",
+}
+# pydantic's error types of a value out of its range -> what is expected, in Vietnamese.
+_RANGES = {
+    "greater_than_equal": "từ {ge} trở lên", "greater_than": "lớn hơn {gt}",
+    "less_than_equal": "không quá {le}", "less_than": "nhỏ hơn {lt}",
+    "too_short": "ít nhất {min_length} mục", "too_long": "nhiều nhất {max_length} mục",
+}
+
+
+def _finding(loc: Loc, err: Any) -> Finding:
+    """One of pydantic's own errors as a finding: its sentence is the English, the
+    Vietnamese says the same from its type."""
+    kind, ctx = err["type"], err.get("ctx", {})
+    detail = str(err["msg"]).removeprefix("Value error, ")
+    given = err.get("input")
+    found: Any = given if isinstance(given, (str, int, float)) else Words(
+        f"{len(given)} mục", f"{len(given)} items") if isinstance(given, (list, dict)) else (
+        str(given))
+    if kind in ("missing", "string_too_short"):
+        return Finding(loc, "plan-missing", {"detail": detail})
+    if kind == "extra_forbidden":
+        return Finding(loc, "plan-unknown-key", {"detail": detail, "found": loc[-1]})
+    if kind in ("literal_error", "enum", "string_pattern_mismatch"):
+        expected = (f"đúng mẫu {ctx.get('pattern')}" if kind == "string_pattern_mismatch"
+                    else f"một trong {ctx.get('expected')}")
+        return Finding(loc, "plan-not-allowed", {"detail": detail, "found": found,
+                                                 "expected": expected})
+    if kind in _TYPES:
+        return Finding(loc, "plan-wrong-type", {"detail": detail, "found": found,
+                                                "expected": _TYPES[kind].format(**ctx)})
+    if kind in _RANGES:
+        return Finding(loc, "plan-out-of-range", {"detail": detail, "found": found,
+                                                  "expected": _RANGES[kind].format(**ctx)})
+    return Finding(loc, "plan-invalid", {"detail": detail})
+
+
+def _valid_parts(data: dict[str, Any]) -> tuple[
+    list[str | None], list[tuple[int, Element]], list[tuple[int, Target]],
+    list[tuple[int, Goal]], dict[str, list[str]], list[tuple[int, list[str]]],
+]:
+    """The parts of ``data`` each valid on its own, with their index (cross_findings)."""
+
+    def valid(key: str, model: type[BaseModel], keys: tuple[str, ...]) -> list[tuple[int, Any]]:
+        """Each item; one not valid (its errors are told already) with those of ``keys``
+        that are, the others None: its id is still met twice, its elements still unknown."""
+        items = data.get(key)
+        found = []
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            try:
+                found.append((i, model.model_validate(item)))
+            except ValidationError as exc:
+                if isinstance(item, dict):
+                    bad = {e["loc"][0] for e in exc.errors() if e["loc"]}
+                    found.append((i, model.model_construct(**{
+                        k: item.get(k) if k not in bad else None for k in keys})))
+        return found
+
+    units = data.get("units")
+    named = [u if isinstance(u, str) and _readable(u) else None
+             for u in (units if isinstance(units, list) else [])]
+    merged = data.get("merged")
+    merges = {new: old for new, old in merged.items() if isinstance(new, str)
+              and isinstance(old, list) and all(isinstance(o, str) for o in old)
+              } if isinstance(merged, dict) else {}
+    rules = data.get("rules")
+    chains = [(i, chain) for i, chain in enumerate(rules if isinstance(rules, list) else [])
+              if isinstance(chain, list) and all(isinstance(c, str) for c in chain)]
+    return (named, valid("elements", Element, ("code", "kind")),
+            valid("targets", Target, ("id", "goal", "measure", "numerator", "denominator")),
+            valid("goals", Goal, ("id",)), merges, chains)
+
+
+def _readable(name: str) -> bool:
+    from kh_treem.names import fold
+
+    return bool(fold(name))
 
 
 def _loader() -> Any:
@@ -462,28 +786,3 @@ def _lines(
         for i, item in enumerate(node.value):
             found.update(_lines(item, (*loc, i), seen))
     return found
-
-
-def _describe(
-    exc: ValidationError, data: dict[str, Any], lines: dict[tuple[str | int, ...], int]
-) -> str:
-    """One clause per error, naming the key and its line; a target or element also by its
-    id or code."""
-    clauses = []
-    for err in exc.errors():
-        message = err["msg"].removeprefix("Value error, ")
-        found = err.get("ctx", {}).get("error")
-        loc = (*err["loc"], *(found.loc if isinstance(found, _At) else ()))
-        parts = [str(p) for p in loc]
-        if len(parts) >= 2 and parts[0] in ("targets", "elements") and parts[1].isdigit():
-            item = data.get(parts[0])
-            index = int(parts[1])
-            if isinstance(item, list) and index < len(item) and isinstance(item[index], dict):
-                label = item[index].get("id", item[index].get("code"))
-                if label is not None:
-                    parts[1] = f"{index} ({label})"
-        line = next((lines[loc[:n]] for n in range(len(loc), 0, -1) if loc[:n] in lines), None)
-        where = ".".join(parts) + ("" if line is None else f" (line {line})")
-        clauses.append(f"{where}: {message}" if where else message)
-    more = len(clauses) - MAX_CLAUSES
-    return "; ".join(clauses[:MAX_CLAUSES]) + (f"; and {more} more" if more > 0 else "")

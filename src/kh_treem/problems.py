@@ -63,9 +63,9 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
     ),
     "skipped-own-summary": (
         "notice",
-        "bỏ qua: tệp do kh-treem ghi (bảng tổng hợp, bảng xu hướng, CSV), không phải số liệu"
-        " của xã",
-        "skipped: a file kh-treem wrote (summary, trend, CSV), not a submission",
+        "bỏ qua: tệp do kh-treem ghi (bảng tổng hợp, bảng xu hướng, kế hoạch, CSV), không"
+        " phải số liệu của xã",
+        "skipped: a file kh-treem wrote (summary, trend, plan, CSV), not a submission",
     ),
     "state-unreadable": (
         "notice",
@@ -395,6 +395,147 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
         "chưa có số liệu của xã {unit}",
         "no figures from {unit}",
     ),
+    # The plan file (YAML or workbook), found by `kh-treem plan check` and when a plan is
+    # loaded. The English of those from pydantic is pydantic's own sentence ({detail}).
+    "plan-missing": (
+        "error",
+        "thiếu giá trị bắt buộc",
+        "{detail}",
+    ),
+    "plan-unknown-key": (
+        "error",
+        "“{found}” không phải là mục nào của kế hoạch; xóa đi hoặc sửa tên",
+        "{detail}",
+    ),
+    "plan-wrong-type": (
+        "error",
+        "“{found}” không đúng kiểu: cần {expected}",
+        "{detail} (found: {found})",
+    ),
+    "plan-not-allowed": (
+        "error",
+        "“{found}” không hợp lệ: cần {expected}",
+        "{detail} (found: {found})",
+    ),
+    "plan-out-of-range": (
+        "error",
+        "“{found}” vượt giới hạn: cần {expected}",
+        "{detail} (found: {found})",
+    ),
+    "plan-invalid": (
+        "error",
+        "giá trị không hợp lệ ({detail})",
+        "{detail}",
+    ),
+    "plan-not-a-number": (
+        "error",
+        "“{found}” không phải là số; ghi một số, ví dụ 95,5",
+        "'{found}' is not a number; write a number such as 95.5",
+    ),
+    "plan-target-negative": (
+        "error",
+        "chỉ tiêu {target} là số âm; cần một số từ 0 trở lên",
+        "the target {target} is negative; it is 0 or more",
+    ),
+    "plan-target-too-large": (
+        "error",
+        "chỉ tiêu {target} vượt quá {limit} {unit}, mức cao nhất có thể",
+        "the target {target} is over {limit}: a target in {unit} is at most {limit}",
+    ),
+    "plan-denominator-missing": (
+        "error",
+        "cách tính “{measure}” cần có mẫu số",
+        "measure {measure} needs a denominator",
+    ),
+    "plan-denominator-extra": (
+        "error",
+        "cách tính “{measure}” không có mẫu số; để trống ô mẫu số",
+        "measure {measure} takes no denominator",
+    ),
+    "plan-unit-not-allowed": (
+        "error",
+        "đơn vị “{unit}” không dùng được với cách tính “{measure}”; cần một trong {allowed}",
+        "unit '{unit}' does not go with measure {measure}; use one of {allowed}",
+    ),
+    "plan-duplicate": (
+        "error",
+        "“{value}” bị trùng: mỗi mã, mỗi tên chỉ được ghi một lần",
+        "'{value}' appears twice",
+    ),
+    "plan-units-alike": (
+        "error",
+        "“{first}” và “{second}” đọc như nhau khi bỏ dấu, chữ hoa và chữ Xã/Phường/Thị trấn ở"
+        " đầu; đặt tên phân biệt",
+        "'{first}' and '{second}' read the same once accents, case and a leading"
+        " Xã/Phường/Thị trấn are set aside; name them apart",
+    ),
+    "plan-unit-blank": (
+        "error",
+        "tên xã để trống (hoặc chỉ có ký tự không nhìn thấy)",
+        "a unit's name is empty",
+    ),
+    "plan-goal-unknown": (
+        "error",
+        "mục tiêu {goal} không có trong danh sách mục tiêu",
+        "goal {goal} is not in goals",
+    ),
+    "plan-element-unknown": (
+        "error",
+        "mã số liệu “{code}” không có trong danh sách số liệu",
+        "element '{code}' is not in elements",
+    ),
+    "plan-units-need-flag": (
+        "error",
+        "chỉ tiêu đếm số xã cần một số liệu dạng 1/0; “{code}” là số đếm",
+        "a count of units needs a flag element; '{code}' is a count",
+    ),
+    "plan-rule-kinds": (
+        "error",
+        "quy tắc so sánh số liệu dạng 1/0 ({flags}) với số đếm ({counts}); chỉ so sánh các số"
+        " liệu cùng loại",
+        "the rule sets flags ({flags}) against counts ({counts}); a rule compares figures of"
+        " one kind",
+    ),
+    "plan-merged-not-unit": (
+        "error",
+        "“{new}” không có trong danh sách xã",
+        "'{new}' is not in units",
+    ),
+    "plan-merged-old": (
+        "error",
+        "“{new}” phải thay cho các xã cũ không còn trong danh sách xã",
+        "'{new}' must replace units no longer in units",
+    ),
+    "plan-sheet-missing": (
+        "error",
+        "không có trang tính “{name}” của kế hoạch",
+        "no sheet “{name}” of the plan",
+    ),
+    "plan-column-missing": (
+        "error",
+        "không có hàng tiêu đề với cột “{column}”",
+        "no header row with a column “{column}”",
+    ),
+    "plan-not-a-choice": (
+        "error",
+        "“{found}” không có trong danh sách chọn; chọn một trong: {expected}",
+        "“{found}” is not one of the choices: {expected}",
+    ),
+    "plan-formula": (
+        "error",
+        "công thức không có giá trị đã lưu, hoặc ra lỗi; ghi thẳng giá trị vào ô",
+        "a formula without a saved value, or giving an error; type the value itself",
+    ),
+    "plan-sheet-ignored": (
+        "warning",
+        "trang tính không thuộc mẫu kế hoạch; bỏ qua",
+        "a sheet that is no part of a plan workbook; ignored",
+    ),
+    "plan-cell-ignored": (
+        "warning",
+        "ô ngoài các cột của bảng có giá trị “{found}”; bỏ qua",
+        "a cell outside the table's columns holds “{found}”; ignored",
+    ),
 }
 
 
@@ -463,6 +604,33 @@ KINDS: dict[str, tuple[str, str]] = {
     "rate-unlike-communes": ("Khác xa các xã khác", "Unlike other communes"),
     "previous-no-figures": ("Không có số liệu năm trước", "No figures of last year"),
     "unit-not-reported": ("Xã chưa gửi", "Commune missing"),
+    "plan-missing": ("Thiếu giá trị", "Value missing"),
+    "plan-unknown-key": ("Mục lạ", "Unknown key"),
+    "plan-wrong-type": ("Sai kiểu", "Wrong type"),
+    "plan-not-allowed": ("Giá trị không hợp lệ", "Value not allowed"),
+    "plan-out-of-range": ("Vượt giới hạn", "Out of range"),
+    "plan-invalid": ("Không hợp lệ", "Invalid"),
+    "plan-not-a-number": ("Không phải số", "Not a number"),
+    "plan-target-negative": ("Chỉ tiêu âm", "Negative target"),
+    "plan-target-too-large": ("Chỉ tiêu quá lớn", "Target too large"),
+    "plan-denominator-missing": ("Thiếu mẫu số", "Denominator missing"),
+    "plan-denominator-extra": ("Thừa mẫu số", "Denominator not taken"),
+    "plan-unit-not-allowed": ("Sai đơn vị tính", "Unit not allowed"),
+    "plan-duplicate": ("Ghi trùng", "Duplicate"),
+    "plan-units-alike": ("Tên xã trùng", "Units alike"),
+    "plan-unit-blank": ("Tên xã trống", "Unit blank"),
+    "plan-goal-unknown": ("Mục tiêu không có", "Unknown goal"),
+    "plan-element-unknown": ("Mã số liệu không có", "Unknown element"),
+    "plan-units-need-flag": ("Cần số liệu 1/0", "Needs a flag"),
+    "plan-rule-kinds": ("Quy tắc khác loại", "Rule of mixed kinds"),
+    "plan-merged-not-unit": ("Xã sáp nhập không có", "Merged unit unknown"),
+    "plan-merged-old": ("Xã cũ còn trong danh sách", "Old unit still listed"),
+    "plan-sheet-missing": ("Thiếu trang tính", "Sheet missing"),
+    "plan-column-missing": ("Thiếu cột", "Column missing"),
+    "plan-not-a-choice": ("Không có trong danh sách", "Not a choice"),
+    "plan-formula": ("Công thức", "Formula"),
+    "plan-sheet-ignored": ("Bỏ qua trang tính", "Sheet ignored"),
+    "plan-cell-ignored": ("Bỏ qua ô", "Cell ignored"),
 }
 
 
@@ -491,7 +659,7 @@ class Gathered:
     def severity(self) -> Severity:
         return self.first.severity
 
-    def where(self) -> str:
+    def where(self, lang: str = "vi") -> str:
         return ""
 
     def message(self, lang: str = "vi") -> str:
@@ -540,6 +708,7 @@ class Problem:
     sheet: str | None = None
     cell: str | None = None
     code: str | None = None  # the data element concerned, if any
+    line: int | None = None  # the line of a text file (a plan's YAML), where it is known
     params: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
@@ -561,12 +730,15 @@ class Problem:
                   for key, value in said.items()}
         return (en if lang == "en" else vi).format(**params)
 
-    def where(self) -> str:
-        """`file › sheet › cell (code)`, as much of it as is known."""
+    def where(self, lang: str = "vi") -> str:
+        """`file › sheet › cell (code)`, as much of it as is known; `file › key (line 12)`
+        in a YAML file."""
         parts = [p for p in (self.file, self.sheet, self.cell) if p]
         text = " › ".join(parts)
         if self.code:
             text = f"{text} ({self.code})" if text else self.code
+        if self.line is not None:
+            text += f" ({word('line', lang)} {self.line})"
         return text
 
     def to_dict(self, lang: str = "vi") -> dict[str, Any]:

@@ -34,7 +34,7 @@ ACCEPTED_SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv")
 # The mark kh-treem writes into every workbook it makes (a custom document property):
 # its value says which kind. A summary or a trend in the folder is never a submission.
 OWN_MARK = "kh-treem"
-OWN_OUTPUTS = frozenset({"summary", "trend"})
+OWN_OUTPUTS = frozenset({"summary", "trend", "plan"})
 # The mark on the forms kh-treem makes: its text is the name of the form's guide sheet, which
 # is skipped without a word (every form has one; it is no submission).
 GUIDE_MARK = "kh-treem-guide"
@@ -65,9 +65,11 @@ class FileRead:
     own_output: bool = False  # a summary or trend kh-treem wrote
 
 
-def read_file(path: str) -> FileRead:
+def read_file(path: str, own_too: bool = False) -> FileRead:
     """Read one file. Every failure is a refusal of the file; a MemoryError goes on to
-    the caller (the worker reports the file as too large to read safely)."""
+    the caller (the worker reports the file as too large to read safely). A workbook
+    kh-treem wrote is marked and left unread, unless ``own_too`` (a plan workbook, read as
+    the plan)."""
     read = FileRead(path)
     try:
         with open(path, "rb", buffering=0) as file:  # unbuffered: read whole, in one call
@@ -82,7 +84,7 @@ def read_file(path: str) -> FileRead:
         if Path(path).suffix.lower() == ".csv":
             _read_csv(data, read)
         else:
-            _read_workbook(data, read)
+            _read_workbook(data, read, own_too)
     return read
 
 
@@ -99,7 +101,7 @@ def _read_csv(data: bytes, read: FileRead) -> None:
         read.sheets.append(SheetRead("", table.rows))
 
 
-def _read_workbook(data: bytes, read: FileRead) -> None:
+def _read_workbook(data: bytes, read: FileRead, own_too: bool = False) -> None:
     if data.startswith(limits.OLE_MAGIC) and limits.ENCRYPTED_PACKAGE in data:
         read.refusal = Refusal("encrypted")
         return
@@ -111,7 +113,7 @@ def _read_workbook(data: bytes, read: FileRead) -> None:
             return
         archive = opened
     try:
-        _read_sheets(data, archive, read)
+        _read_sheets(data, archive, read, own_too)
     except DoctypeFound:
         read.refusal, read.sheets = Refusal("xml-entities"), []
     finally:
@@ -119,7 +121,9 @@ def _read_workbook(data: bytes, read: FileRead) -> None:
             archive.close()
 
 
-def _read_sheets(data: bytes, archive: zipfile.ZipFile | None, read: FileRead) -> None:
+def _read_sheets(
+    data: bytes, archive: zipfile.ZipFile | None, read: FileRead, own_too: bool = False
+) -> None:
     import python_calamine
 
     ods_tables = None
@@ -148,7 +152,7 @@ def _read_sheets(data: bytes, archive: zipfile.ZipFile | None, read: FileRead) -
     read.reader = "python-calamine"
     marks = _marks(archive)
     read.own_output = marks.get(OWN_MARK) in OWN_OUTPUTS
-    if read.own_output:
+    if read.own_output and not own_too:
         return
     if len(names) > limits.MAX_SHEETS:
         read.refusal = Refusal("too-many-sheets", {"count": len(names),

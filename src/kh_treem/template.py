@@ -26,7 +26,8 @@ from kh_treem.plan import Element, Plan
 from kh_treem.reading import GUIDE_MARK
 
 __all__ = [
-    "FORM_SHEET", "GUIDE_SHEET", "Section", "form_filename", "sections",
+    "FORM_SHEET", "GUIDE_SHEET", "Section", "form_filename", "form_formats", "print_a4",
+    "row_height", "sections",
     "write_form",
 ]
 
@@ -161,47 +162,8 @@ class _FormWriter:
 
     # --- formats ------------------------------------------------------------------------
 
-    def _fmt(self, **props: Any) -> Any:
-        return self.book.add_format({"font_name": FONT, "font_size": 12, **props})
-
     def _formats(self) -> dict[str, Any]:
-        cell = {"border": 1, "valign": "top"}
-        value = {**cell, "locked": False, "bg_color": "#FFF2CC"}
-        return {
-            "org": self._fmt(align="center"),
-            "org_bold": self._fmt(align="center", bold=True),
-            "nation": self._fmt(align="center", bold=True),
-            "motto": self._fmt(align="center", bold=True, underline=1),
-            "title": self._fmt(align="center", valign="vcenter", bold=True, font_size=14,
-                               text_wrap=True),
-            "italic": self._fmt(align="center", valign="vcenter", italic=True, text_wrap=True),
-            "hint": self._fmt(align="left", valign="vcenter", italic=True, text_wrap=True,
-                              font_size=11),
-            "label": self._fmt(bold=True),
-            "unit_name": self._fmt(bold=True),
-            "year": self._fmt(bold=True, align="left", num_format="0"),
-            "year_label": self._fmt(bold=True, align="right"),
-            "head": self._fmt(bold=True, border=1, align="center", valign="vcenter",
-                              text_wrap=True, bg_color="#D9E1F2"),
-            "section_no": self._fmt(bold=True, border=1, align="center", valign="top",
-                                    bg_color="#F2F2F2"),
-            "section": self._fmt(bold=True, border=1, valign="top", text_wrap=True,
-                                 bg_color="#F2F2F2"),
-            "stt": self._fmt(**cell, align="center"),
-            "text": self._fmt(**cell, text_wrap=True),
-            "measure": self._fmt(**cell, align="center", text_wrap=True),
-            "code": self._fmt(**cell, font_name="Consolas", font_size=10),
-            "count": self._fmt(**value, num_format="#,##0"),
-            "flag": self._fmt(**value, align="center", num_format="0"),
-            "previous": self._fmt(**cell, num_format="#,##0", bg_color="#D9D9D9",
-                                  font_color="#404040"),
-            "note": self._fmt(**cell, locked=False, text_wrap=True),
-            "sign_bold": self._fmt(bold=True, align="center"),
-            "sign_italic": self._fmt(italic=True, align="center"),
-            "guide_title": self._fmt(bold=True, font_size=14),
-            "guide_head": self._fmt(bold=True, text_wrap=True, valign="top"),
-            "guide": self._fmt(text_wrap=True, valign="top"),
-        }
+        return form_formats(self.book)
 
     # --- the form -----------------------------------------------------------------------
 
@@ -258,7 +220,7 @@ class _FormWriter:
         sheet.write_number(4, 3, self.year, f["year"])
         # Below the labels, so a colon in the plan's title can never be taken for one.
         basis = f"(Số liệu báo cáo theo {self.plan.title.vi})"
-        sheet.set_row(5, _height(basis, sum(widths)))
+        sheet.set_row(5, row_height(basis, sum(widths)))
         self._merge(sheet, 5, 0, last, basis, f["italic"])
         sheet.set_row(6, 30)
         self._merge(sheet, 6, 0, last,
@@ -281,7 +243,7 @@ class _FormWriter:
             sheet.write_string(row, self.stt, section.number, f["section_no"])
             sheet.merge_range(row, self.label, row, last, "", f["section"])
             sheet.write_string(row, self.label, section.title, f["section"])
-            sheet.set_row(row, _height(section.title, sum(widths[1:])))
+            sheet.set_row(row, row_height(section.title, sum(widths[1:])))
             row += 1
             for element in section.elements:
                 number += 1
@@ -293,10 +255,7 @@ class _FormWriter:
 
         sheet.freeze_panes(header + 1, 0)
         sheet.repeat_rows(header)
-        sheet.set_portrait()
-        sheet.set_paper(9)  # A4
-        sheet.fit_to_pages(1, 0)
-        sheet.set_margins(left=0.5, right=0.4, top=0.6, bottom=0.6)
+        print_a4(sheet)
         sheet.center_horizontally()
         sheet.set_footer("&CTrang &P/&N")
         sheet.protect("", {"format_columns": True, "format_rows": True,
@@ -313,7 +272,8 @@ class _FormWriter:
         sheet.write_string(row, self.label, label, f["text"])
         sheet.write_string(row, self.measure, measure, f["measure"])
         sheet.write_string(row, self.code, element.code, f["code"])
-        sheet.set_row(row, max(_height(label, LABEL_WIDTH), _height(measure, MEASURE_WIDTH)))
+        sheet.set_row(row, max(row_height(label, LABEL_WIDTH),
+                               row_height(measure, MEASURE_WIDTH)))
         fmt = f["flag"] if element.kind == "flag" else f["count"]
         carried = self.carried.get(element.code)
         prefill = self.previous.get(carried) if self.previous and carried else None
@@ -385,7 +345,7 @@ class _FormWriter:
         row = 2
         for text, style in self._guide_lines():
             if text:  # heights set: LibreOffice does not fit wrapped rows of an .xlsx on opening
-                sheet.set_row(row, _height(text, GUIDE_WIDTH))
+                sheet.set_row(row, row_height(text, GUIDE_WIDTH))
                 sheet.write_string(row, 0, text, f[style])
             row += 1
 
@@ -448,6 +408,52 @@ class _FormWriter:
         return f"{element.code} — {element.label.vi}: {how}."
 
 
+def form_formats(book: Any) -> dict[str, Any]:
+    """The formats of the form (Times New Roman 12, bordered cells, the yellow of a cell to
+    fill), by name; the plan workbook has the same look."""
+
+    def fmt(**props: Any) -> Any:
+        return book.add_format({"font_name": FONT, "font_size": 12, **props})
+
+    cell = {"border": 1, "valign": "top"}
+    value = {**cell, "locked": False, "bg_color": "#FFF2CC"}
+    return {
+        "org": fmt(align="center"),
+        "org_bold": fmt(align="center", bold=True),
+        "nation": fmt(align="center", bold=True),
+        "motto": fmt(align="center", bold=True, underline=1),
+        "title": fmt(align="center", valign="vcenter", bold=True, font_size=14,
+                     text_wrap=True),
+        "italic": fmt(align="center", valign="vcenter", italic=True, text_wrap=True),
+        "hint": fmt(align="left", valign="vcenter", italic=True, text_wrap=True,
+                    font_size=11),
+        "label": fmt(bold=True),
+        "unit_name": fmt(bold=True),
+        "year": fmt(bold=True, align="left", num_format="0"),
+        "year_label": fmt(bold=True, align="right"),
+        "head": fmt(bold=True, border=1, align="center", valign="vcenter",
+                    text_wrap=True, bg_color="#D9E1F2"),
+        "section_no": fmt(bold=True, border=1, align="center", valign="top",
+                          bg_color="#F2F2F2"),
+        "section": fmt(bold=True, border=1, valign="top", text_wrap=True,
+                       bg_color="#F2F2F2"),
+        "stt": fmt(**cell, align="center"),
+        "text": fmt(**cell, text_wrap=True),
+        "measure": fmt(**cell, align="center", text_wrap=True),
+        "code": fmt(**cell, font_name="Consolas", font_size=10),
+        "count": fmt(**value, num_format="#,##0"),
+        "flag": fmt(**value, align="center", num_format="0"),
+        "previous": fmt(**cell, num_format="#,##0", bg_color="#D9D9D9",
+                        font_color="#404040"),
+        "note": fmt(**cell, locked=False, text_wrap=True),
+        "sign_bold": fmt(bold=True, align="center"),
+        "sign_italic": fmt(italic=True, align="center"),
+        "guide_title": fmt(bold=True, font_size=14),
+        "guide_head": fmt(bold=True, text_wrap=True, valign="top"),
+        "guide": fmt(text_wrap=True, valign="top"),
+    }
+
+
 def _message(subject: str, prompt: str) -> str:
     """A validation's input message within Excel's limit, the subject shortened if need be
     (and shown as printable: xlsxwriter writes a validation's text as it is, where a
@@ -459,7 +465,18 @@ def _message(subject: str, prompt: str) -> str:
     return f"{subject}\n{prompt}"
 
 
-def _height(text: str, width: int) -> float:
+def print_a4(sheet: Any, portrait: bool = True) -> None:
+    """A sheet printed as the forms are: on A4, as wide as a page, as long as it takes."""
+    if portrait:
+        sheet.set_portrait()
+    else:
+        sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.5, right=0.4, top=0.6, bottom=0.6)
+
+
+def row_height(text: str, width: int) -> float:
     """A row height (points) for ``text`` wrapped in a column ``width`` characters wide."""
     lines = max(1, math.ceil(len(text) / (width * 1.05)))
     return 16.5 * lines + 1

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from fractions import Fraction
+from typing import TypedDict
 
 from kh_treem.formatting import decimals_for, number
 from kh_treem.layouts import Observation
@@ -133,7 +134,13 @@ def _median(values: list[Fraction]) -> Fraction:
     return ordered[half] if len(ordered) % 2 else (ordered[half - 1] + ordered[half]) / 2
 
 
-def _place(found: Observation | None, cell: bool = True) -> dict[str, str | None]:
+class _Where(TypedDict):
+    file: str | None
+    sheet: str | None
+    cell: str | None
+
+
+def _place(found: Observation | None, cell: bool = True) -> _Where:
     """The file, sheet and (``cell``) cell of a problem about the figure ``found``."""
     if found is None:
         return {"file": None, "sheet": None, "cell": None}

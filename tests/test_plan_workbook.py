@@ -1,0 +1,324 @@
+"""The plan as a workbook: export, check, import, and --plan taking it (issue 20).
+
+Workbooks are made by `plan export`, then edited with openpyxl as an officer would edit them
+in Excel, or saved again by LibreOffice.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+import kh_treem
+from kh_treem.plan import Plan, PlanError, check_plan, load_plan, plan_yaml
+from kh_treem.plan_workbook import write_plan_workbook
+from tests.cli import run
+from tests.printing import needs_libreoffice
+
+REPO = Path(__file__).resolve().parents[1]
+BUNDLED = sorted((REPO / "targets").glob("*.yaml"))
+EXAMPLES = REPO / "examples" / "2022"
+TARGETS, GENERAL, ELEMENTS, RULES, UNITS = (
+    "Chỉ tiêu", "Thông tin chung", "Số liệu", "Quy tắc", "Đơn vị")
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("plan") / "ke-hoach-2022.xlsx"
+    write_plan_workbook(load_plan(), path)
+    return path
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("source", BUNDLED, ids=[p.stem for p in BUNDLED])
+def test_every_bundled_plan_survives_export_and_import(
+    tmp_path: Path, source: Path, lang: str
+) -> None:
+    """Export then read back gives a Plan equal to the original, and so does the YAML that
+    `plan import` writes from it (horizon plans included: no units, rules, issuer)."""
+    plan = load_plan(source)
+    book = tmp_path / "plan.xlsx"
+    write_plan_workbook(plan, book, lang)
+    back, problems = check_plan(book)
+    assert problems == []
+    assert back == plan
+    yaml_file = tmp_path / "plan.yaml"
+    result = run("plan", "import", book, "-o", yaml_file)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"Đã ghi kế hoạch: {yaml_file}\n"
+    assert load_plan(yaml_file) == plan
+
+
+def test_a_target_no_decimal_holds_survives(tmp_path: Path) -> None:
+    """A target of 1/3 (possible in YAML) is written as the text 1/3 and read back exactly."""
+    plan = load_plan()
+    thirds = plan.model_copy(update={"targets": [
+        t.model_copy(update={"target": Fraction(1, 3)}) if t.id == "2" else t
+        for t in plan.targets]})
+    book = tmp_path / "plan.xlsx"
+    write_plan_workbook(thirds, book)
+    assert load_plan(book) == thirds
+    assert load_plan(book).targets[1].target == Fraction(1, 3)
+
+
+def test_scoring_with_the_workbook_is_scoring_with_the_yaml(exported: Path) -> None:
+    by_yaml = kh_treem.score([EXAMPLES], load_plan())
+    by_book = kh_treem.score([EXAMPLES], load_plan(exported))
+    assert by_book.to_dict() == by_yaml.to_dict()
+
+
+def _edit(source: Path, target: Path, edits: dict[tuple[str, str], Any],
+          extra: Callable[[Any], None] | None = None) -> Path:
+    """A copy of ``source`` with cells changed as in Excel: (sheet, A1 cell or a key of the
+    general sheet) -> value."""
+    book = openpyxl.load_workbook(source)
+    for (sheet, where), value in edits.items():
+        ws = book[sheet]
+        if where[0].isupper() and where[1:].isdigit():
+            ws[where] = value
+        else:  # the value cell of a key of the general sheet
+            [row] = [r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == where]
+            ws.cell(row, 3).value = value
+    if extra is not None:
+        extra(book)
+    book.save(target)
+    return target
+
+
+def test_three_errors_each_named_by_sheet_and_cell(exported: Path, tmp_path: Path) -> None:
+    """A negative target, an unknown element in a numerator and a duplicated target id are
+    exactly three errors, each naming its sheet and cell; exit 2."""
+    broken = _edit(exported, tmp_path / "broken.xlsx", {
+        (TARGETS, "K6"): -5,  # target 2
+        (TARGETS, "G7"): "infant_death",  # 3a's numerator
+        (TARGETS, "A8"): "3a",  # 3b renamed 3a
+    })
+    result = run("plan", "check", broken)
+    assert result.exit_code == 2, result.output
+    assert result.stdout.splitlines() == [
+        f"Lỗi: {broken} › Chỉ tiêu › K6: chỉ tiêu -5 là số âm; cần một số từ 0 trở lên",
+        f"Lỗi: {broken} › Chỉ tiêu › A8: “3a” bị trùng: mỗi mã, mỗi tên chỉ được ghi một lần",
+        f"Lỗi: {broken} › Chỉ tiêu › G7: mã số liệu “infant_death” không có trong danh sách"
+        " số liệu",
+        "3 lỗi: kế hoạch chưa dùng được.",
+    ]
+    scored = run("score", EXAMPLES, "--plan", broken, "--no-workbook")
+    assert scored.exit_code == 2
+    assert scored.stderr.splitlines() == [
+        f"Tệp kế hoạch không dùng được: {broken}: 3 lỗi:",
+        "  - Chỉ tiêu › K6: chỉ tiêu -5 là số âm; cần một số từ 0 trở lên",
+        "  - Chỉ tiêu › A8: “3a” bị trùng: mỗi mã, mỗi tên chỉ được ghi một lần",
+        "  - Chỉ tiêu › G7: mã số liệu “infant_death” không có trong danh sách số liệu",
+    ]
+
+
+def _extra_sheet(book: Any) -> None:
+    book.create_sheet("Ghi chép").cell(1, 1).value = "nháp"
+
+
+def _recipient_without_english(book: Any) -> None:
+    ws = book[GENERAL]
+    [row] = [r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "issuer.recipients"
+             and ws.cell(r, 3).value is None][:1]
+    ws.cell(row, 3).value = "Lưu VT"
+
+
+# (edits, extra change, the problems as (type, sheet, cell))
+AWKWARD: list[Any] = [
+    pytest.param({(TARGETS, "K6"): 187}, None,
+                 [("plan-target-too-large", TARGETS, "K6")], id="percent-over-100"),
+    pytest.param({(TARGETS, "K7"): 1200}, None,
+                 [("plan-target-too-large", TARGETS, "K7")], id="per-mille-over-1000"),
+    pytest.param({(TARGETS, "K6"): "1.000"}, None,
+                 [("plan-not-a-number", TARGETS, "K6")], id="text-with-a-dot"),
+    pytest.param({(TARGETS, "K6"): "tám mươi"}, None,
+                 [("plan-not-a-number", TARGETS, "K6")], id="text-not-a-number"),
+    pytest.param({(TARGETS, "K6"): None}, None,
+                 [("plan-missing", TARGETS, "K6")], id="blank-target-is-missing-not-0"),
+    pytest.param({(TARGETS, "J6"): "hơn"}, None,
+                 [("plan-not-a-choice", TARGETS, "J6")], id="direction-not-a-choice"),
+    pytest.param({(TARGETS, "H6"): None}, None,
+                 [("plan-denominator-missing", TARGETS, "H6")], id="ratio-without-denominator"),
+    pytest.param({(TARGETS, "B6"): 7}, None,
+                 [("plan-goal-unknown", TARGETS, "B6")], id="goal-unknown"),
+    pytest.param({(TARGETS, "M6"): "ghi chú"}, None,
+                 [("plan-cell-ignored", TARGETS, "M6")], id="cell-outside-the-columns"),
+    pytest.param({(ELEMENTS, "A56"): "children_total", (ELEMENTS, "B56"): "Trẻ em",
+                  (ELEMENTS, "C56"): "Children", (ELEMENTS, "D56"): "số đếm"}, None,
+                 [("plan-duplicate", ELEMENTS, "A56")], id="element-code-twice"),
+    pytest.param({(ELEMENTS, "D6"): "số thập phân"}, None,
+                 [("plan-not-a-choice", ELEMENTS, "D6")], id="kind-not-a-choice"),
+    pytest.param({(RULES, "C5"): "play_venue_commune"}, None,
+                 [("plan-rule-kinds", RULES, "B5")], id="rule-flag-against-count"),
+    pytest.param({(RULES, "D5"): "ghost_children"}, None,
+                 [("plan-element-unknown", RULES, "D5")], id="rule-unknown-element"),
+    pytest.param({(UNITS, "B6"): "Ia Đal"}, None,
+                 [("plan-duplicate", UNITS, "B6")], id="unit-named-twice"),
+    pytest.param({(UNITS, "C6"): "Ia Tơi"}, None,
+                 [("plan-merged-old", UNITS, "C6")], id="merged-old-unit-still-listed"),
+    pytest.param({(GENERAL, "year"): "hai nghìn"}, None,
+                 [("plan-wrong-type", GENERAL, "C6")], id="year-of-the-wrong-type"),
+    pytest.param({(GENERAL, "id"): None}, None,
+                 [("plan-missing", GENERAL, "C5")], id="id-missing"),
+    pytest.param({(GENERAL, "A40"): None}, _extra_sheet,
+                 [("plan-sheet-ignored", "Ghi chép", None)], id="extra-sheet-is-a-warning"),
+    pytest.param({}, _recipient_without_english,
+                 [("plan-missing", GENERAL, "D20")], id="text-without-english"),
+]
+
+
+@pytest.mark.parametrize(("edits", "extra", "expected"), AWKWARD)
+def test_awkward_workbooks_name_the_cell(
+    exported: Path, tmp_path: Path, edits: dict[tuple[str, str], Any],
+    extra: Callable[[Any], None] | None, expected: list[tuple[str, str, str | None]],
+) -> None:
+    book = _edit(exported, tmp_path / "plan.xlsx", edits, extra)
+    plan, problems = check_plan(book)
+    assert [(p.type, p.sheet, p.cell) for p in problems] == expected
+    errors = any(p.severity == "error" for p in problems)
+    assert (plan is None) == errors
+    result = run("plan", "check", book)
+    assert result.exit_code == (2 if errors else 0), result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("typed", "exact"), [
+    pytest.param(95.5, Fraction(191, 2), id="number"),
+    pytest.param("95,5", Fraction(191, 2), id="text-with-a-decimal-comma"),
+    pytest.param(" 87 ", Fraction(87), id="text-digits"),
+    pytest.param("1/3", Fraction(1, 3), id="text-fraction"),
+    pytest.param(0.1, Fraction(1, 10), id="the-decimal-not-the-binary-float"),
+])
+def test_a_target_is_the_number_typed(
+    exported: Path, tmp_path: Path, typed: Any, exact: Fraction
+) -> None:
+    book = _edit(exported, tmp_path / "plan.xlsx", {(TARGETS, "K6"): typed})
+    assert load_plan(book).targets[1].target == exact
+
+
+def test_a_target_id_typed_as_a_number_is_its_text(exported: Path, tmp_path: Path) -> None:
+    """Excel keeps 10 typed in the id column as the number 10.0: the id is "10"."""
+    book = _edit(exported, tmp_path / "plan.xlsx", {(TARGETS, "A20"): 25})
+    assert [t.id for t in load_plan(book).targets][15] == "25"
+
+
+def test_a_quality_check_turned_off_and_a_blank_default(exported: Path, tmp_path: Path) -> None:
+    book = _edit(exported, tmp_path / "plan.xlsx", {
+        (GENERAL, "quality.year_ratio"): "tắt", (GENERAL, "quality.robust_z"): None})
+    quality = load_plan(book).quality
+    assert (quality.year_ratio, quality.min_count, quality.robust_z) == (None, 10, 3.5)
+
+
+def test_a_rule_of_flags_and_counts_is_refused_in_yaml_too(tmp_path: Path) -> None:
+    text = (REPO / "targets" / "plan_2022.yaml").read_text(encoding="utf-8")
+    text = text.replace("  - [u5_weighed, children_u5]",
+                        "  - [u5_weighed, children_u5]\n  - [play_venue_commune, schools]")
+    path = tmp_path / "plan.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(PlanError, match=r"rules\.\d+ \(line \d+\): the rule sets flags "
+                       r"\(play_venue_commune\) against counts \(schools\)") as info:
+        load_plan(path)
+    assert [p.type for p in info.value.problems] == ["plan-rule-kinds"]
+
+
+def test_plan_check_of_a_yaml_names_keys_and_lines(tmp_path: Path) -> None:
+    text = (REPO / "targets" / "plan_2022.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "plan.yaml"
+    path.write_text(text.replace("target: 9.8", "target: -9.8").replace(
+        "year: 2022", "year: hai"), encoding="utf-8")
+    result = run("plan", "check", path, "--lang", "en")
+    assert result.exit_code == 2
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"Error: {path} › year (line 14): Input should be a valid"
+                               " integer")
+    assert lines[1].startswith(f"Error: {path} › targets.2 (3a).target (line ")
+    assert lines[1].endswith("): the target -9.8 is negative; it is 0 or more")
+    assert lines[2] == "2 errors: the plan cannot be used."
+    valid = run("plan", "check", REPO / "targets" / "plan_2022.yaml")
+    assert (valid.exit_code, valid.stdout) == (
+        0, "Kế hoạch hợp lệ: ia-hdrai-2022, năm 2022: 33 chỉ tiêu, 51 số liệu, 3 xã.\n")
+
+
+def test_import_refuses_an_existing_file_without_force(exported: Path, tmp_path: Path) -> None:
+    target = tmp_path / "plan.yaml"
+    target.write_text("giữ nguyên\n", encoding="utf-8")
+    refused = run("plan", "import", exported, "-o", target)
+    assert refused.exit_code == 2
+    assert target.read_text(encoding="utf-8") == "giữ nguyên\n"
+    forced = run("plan", "import", exported, "-o", target, "--force")
+    assert forced.exit_code == 0, forced.output
+    assert load_plan(target) == load_plan()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.yaml"]  # no temporary left
+
+
+def test_export_refuses_an_existing_workbook_and_the_plan_itself(tmp_path: Path) -> None:
+    book = tmp_path / "ke-hoach-2022.xlsx"
+    assert run("plan", "export", "-o", book).exit_code == 0
+    again = run("plan", "export", "-o", book)
+    assert again.exit_code == 2
+    assert "không ghi đè" in again.stderr
+    onto_itself = run("plan", "export", "--plan", book, "-o", book, "--force")
+    assert onto_itself.exit_code == 2
+    assert "không ghi đè" in onto_itself.stderr
+
+
+def test_a_plan_workbook_among_submissions_is_skipped(exported: Path, tmp_path: Path) -> None:
+    """A plan workbook dropped into the folder of submissions is kh-treem's own, not read."""
+    folder = tmp_path / "so-lieu"
+    shutil.copytree(EXAMPLES, folder)
+    shutil.copy(exported, folder / "ke-hoach-2022.xlsx")
+    result = kh_treem.check([folder], load_plan())
+    [record] = [f for f in result.files if f.record.path.endswith("ke-hoach-2022.xlsx")]
+    assert record.record.reason == "skipped-own-summary"
+
+
+def _office_copy(source: Path, folder: Path, to: str) -> Path:
+    profile = (folder / "profile").as_uri()  # its own profile: no clash with an open office
+    out = folder / to
+    out.mkdir()
+    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless",
+                    "--convert-to", to, "--outdir", str(out), str(source)],
+                   capture_output=True, timeout=300, check=False)
+    return out / f"{source.stem}.{to}"
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("to", ["xlsx", "ods"])
+def test_a_workbook_saved_by_libreoffice_reads_and_scores(
+    exported: Path, tmp_path: Path, to: str
+) -> None:
+    saved = _office_copy(exported, tmp_path, to)
+    assert saved.is_file()
+    plan, problems = check_plan(saved)
+    assert problems == []
+    assert plan == load_plan()
+    result = run("score", EXAMPLES, "--plan", saved, "--no-workbook", "-f", "json")
+    assert result.exit_code == 0, result.output
+    by_yaml = run("score", EXAMPLES, "--no-workbook", "-f", "json")
+    assert result.stdout == by_yaml.stdout
+
+
+def test_yaml_written_by_import_is_readable(tmp_path: Path) -> None:
+    """Keys in the model's order, short texts on one line, rules one to a line, UTF-8."""
+    text = plan_yaml(load_plan(), "ke-hoach-2022.xlsx")
+    top = [line.split(":")[0] for line in text.splitlines()
+           if line[:1].isalpha()]
+    assert top == ["id", "year", "title", "area", "units", "goals", "elements", "targets",
+                   "rules", "issuer"]
+    assert "units: [Ia Đal, Ia Dom, Ia Tơi]\n" in text
+    assert "  - [neonatal_deaths, infant_deaths, under5_deaths]\n" in text or (
+        "- [neonatal_deaths, infant_deaths, under5_deaths]\n" in text)
+    assert "  target: 9.8\n" in text
+
+
+def test_export_is_the_plan_for_scoring_too(exported: Path) -> None:
+    plan: Plan = load_plan(exported)
+    assert plan.issuer is not None
+    assert [s.role.vi for s in plan.issuer.signers] == ["NGƯỜI LẬP BIỂU", "TRƯỞNG PHÒNG"]
