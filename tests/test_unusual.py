@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import random
 import shutil
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -29,10 +30,17 @@ UNUSUAL = {"figure-unlike-last-year", "figure-not-given-again", "rate-unlike-com
 
 
 def read(figures: dict[str, dict[str, int]], where: Observation | None = None,
-         left_out: dict[str, set[str]] | None = None) -> Assembled:
-    """``figures`` as assembled from forms, each read at ``where`` (if given)."""
+         sent: Submission | None = None) -> Assembled:
+    """``figures`` as assembled from forms, each read at ``where`` (if given), Ia Dom's from
+    the submission ``sent`` (if given)."""
     places = {} if where is None else {unit: lambda code: where for unit in figures}
-    return Assembled(figures, places=places, left_out=left_out or {})
+    return Assembled(figures, places=places, sent={"Ia Dom": [sent]} if sent else {})
+
+
+def form(refused: tuple[str, ...] = (), blanks: tuple[tuple[str, str], ...] = ()) -> Submission:
+    """Ia Dom's form with 1,700 children in E8, values refused and cells left blank."""
+    return Submission("Ia_Dom.xlsx", "Biểu số liệu", "Ia Dom", 2022, "C4", ("children_total",),
+                      (1700,), ("E8",), refused, blanks)
 
 
 def with_quality(**quality: float | int | None) -> Plan:
@@ -68,21 +76,22 @@ def test_the_plan_sets_the_ratio_and_the_least_count() -> None:
     assert last_year_types(101, 20, with_quality(year_ratio=None)) == []  # turned off
 
 
-def test_a_figure_given_last_year_and_blank_now_is_a_notice_naming_the_form() -> None:
-    form = Observation("children_total", 1700, "Ia_Dom.xlsx", "Biểu số liệu", "E8")
-    found = against_last_year(PLAN, read({"Ia Dom": {"children_total": 1700}}, form),
-                              {"Ia Dom": {"children_total": 1690, "live_births": 60}},
+def test_a_figure_given_last_year_and_blank_now_is_a_notice_naming_its_cell() -> None:
+    now = read({"Ia Dom": {"children_total": 1700}}, sent=form(blanks=(("live_births", "E13"),)))
+    found = against_last_year(PLAN, now, {"Ia Dom": {"children_total": 1690, "live_births": 60}},
                               2022, 2021)
     assert [(p.type, p.severity, p.code, p.file, p.sheet, p.cell) for p in found] == [
         ("figure-not-given-again", "notice", "live_births", "Ia_Dom.xlsx", "Biểu số liệu",
-         None)]
+         "E13")]
     assert found[0].message("vi") == (
         "Ia Dom: “Số trẻ đẻ sống trong năm” năm 2021 là 60, năm 2022 để trống")
 
 
-def test_a_figure_given_but_left_out_is_not_said_to_be_blank() -> None:
-    """A figure in conflict, or breaking a rule, has its error; it was not left blank."""
-    now = read({"Ia Dom": {"children_total": 1700}}, left_out={"Ia Dom": {"live_births"}})
+def test_a_figure_given_but_refused_is_not_said_to_be_blank() -> None:
+    """A value refused as read, in conflict, or breaking a rule has its error; it was not
+    left blank."""
+    now = read({"Ia Dom": {"children_total": 1700}}, sent=form(refused=("live_births",)))
+    assert now.left_out("Ia Dom", "live_births")
     assert against_last_year(PLAN, now, {"Ia Dom": {"live_births": 60}}, 2022, 2021) == []
 
 
@@ -91,8 +100,21 @@ def test_a_figure_left_out_for_a_broken_rule_is_known_to_assemble() -> None:
                      ("u5_stunted", "u5_weighed", "children_total"), (120, 100, 1700),
                      ("E1", "E2", "E3"))
     assembled = assemble([sub], PLAN)
-    assert assembled.left_out == {"Ia Dom": {"u5_stunted", "u5_weighed"}}
     assert assembled.figures["Ia Dom"] == {"children_total": 1700}
+    assert [assembled.left_out("Ia Dom", c) for c in ("u5_stunted", "children_total",
+                                                      "live_births")] == [True, False, False]
+
+
+def test_a_commune_merged_this_year_is_compared_with_the_old_ones_added_up() -> None:
+    plan = PLAN.model_copy(update={"units": ["Ia Đal", "Ia Tơi mới"],
+                                   "merged": {"Ia Tơi mới": ["Ia Dom", "Ia Tơi"]}})
+    last = {"Ia Dom": {"live_births": 60, "births_at_facility": 50},
+            "Ia Tơi": {"live_births": 46}}
+    found = against_last_year(plan, read({"Ia Tơi mới": {"live_births": 1060}}), last,
+                              2022, 2021)
+    assert [(p.params["unit"], p.params["then"]) for p in found
+            if p.type == "figure-unlike-last-year"] == [("Ia Tơi mới", 106)]
+    assert [p.code for p in found if p.type == "figure-not-given-again"] == []  # Ia Tơi: none
 
 
 def test_the_warning_names_the_cell_and_both_years() -> None:
@@ -103,22 +125,25 @@ def test_the_warning_names_the_cell_and_both_years() -> None:
     assert (warning.file, warning.sheet, warning.cell, warning.code) == (
         "Ia_Dom.xlsx", "Biểu số liệu", "E14", "live_births")
     assert warning.message("vi") == (
-        "Ia Dom: “Số trẻ đẻ sống trong năm” năm 2022 là 600, năm 2021 là 60: tăng hơn 3 lần;"
-        " kiểm tra lại số liệu (gõ thừa, thiếu chữ số, hay để lại số năm trước?)")
+        "Ia Dom: “Số trẻ đẻ sống trong năm” năm 2022 là 600, năm 2021 là 60: tăng hơn 3 lần"
+        " (gõ thừa chữ số?); kiểm tra lại số liệu")
 
 
 @pytest.mark.parametrize(("now", "last", "vi", "en"), [
-    (18500, 1850, "năm 2022 là 18.500, năm 2021 là 1.850: tăng hơn 2,5 lần",
-     "is 18,500 in 2022 and was 1,850 in 2021: more than 2.5 times as many"),
-    (15, 0, "năm 2022 là 15, năm 2021 là 0: tăng từ 0", "was 0 in 2021: up from 0"),
-    (100, 1000, "năm 2021 là 1.000: giảm còn chưa đến 1/2,5",
-     "was 1,000 in 2021: less than 1/2.5 of it"),
-    (0, 12, "năm 2022 là 0, năm 2021 là 12: giảm về 0", "was 12 in 2021: down to 0"),
+    (18500, 1850, "năm 2022 là 18.500, năm 2021 là 1.850: tăng hơn 2,25 lần (gõ thừa chữ số?);",
+     "is 18,500 in 2022 and was 1,850 in 2021: more than 2.25 times as many (a digit too"),
+    (15, 0, "năm 2022 là 15, năm 2021 là 0: tăng từ 0;", "was 0 in 2021: up from 0;"),
+    (15, 1, "năm 2021 là 1: tăng hơn 2,25 lần (gõ", "was 1 in 2021: more than 2.25 times"),
+    (100, 1000, "năm 2021 là 1.000: giảm còn chưa đến 1/2,25 (thiếu chữ số?);",
+     "was 1,000 in 2021: less than 1/2.25 of it (a digit too few?)"),
+    (1, 12, "năm 2022 là 1, năm 2021 là 12: giảm còn chưa đến 1/2,25",
+     "was 12 in 2021: less than 1/2.25 of it"),
+    (0, 12, "năm 2022 là 0, năm 2021 là 12: giảm về 0;", "was 12 in 2021: down to 0;"),
 ])
 def test_the_warning_says_how_the_count_moved_in_the_officers_numbers(
     now: int, last: int, vi: str, en: str
 ) -> None:
-    [warning] = against_last_year(with_quality(year_ratio=2.5),
+    [warning] = against_last_year(with_quality(year_ratio=2.25),
                                   read({"Ia Dom": {"live_births": now}}),
                                   {"Ia Dom": {"live_births": last}}, 2022, 2021)
     assert vi in warning.message("vi")
@@ -152,15 +177,46 @@ def test_the_communes_check_needs_five_communes_and_a_spread() -> None:
     assert rates(10, 12, 11, 13, 120, plan=with_quality(robust_z=None)) == []
 
 
-def test_a_rate_over_fewer_than_the_least_count_is_not_compared() -> None:
-    """Over 4 births, one death is 250 per thousand: noise, not a typo. The commune with 4
-    is neither flagged nor part of the median."""
+def test_a_rate_of_small_counts_is_not_flagged() -> None:
+    """Over 9 weighed, 4 stunted is 44 %: chance, not a typo, when neither the count nor the
+    count the median would give (1) is at least min_count; 400 of 1,000 is flagged."""
     figures = {f"Xã {i}": {"u5_stunted": 10 + i, "u5_weighed": 100} for i in range(5)}
-    figures["Xã nhỏ"] = {"u5_stunted": 4, "u5_weighed": 9}  # 44 %, over 9 weighed
+    figures["Xã nhỏ"] = {"u5_stunted": 4, "u5_weighed": 9}
     assert [p.params["unit"] for p in against_communes(PLAN, read(figures))] == []
-    figures["Xã nhỏ"]["u5_weighed"] = 10  # at the least count: compared, and far off
+    figures["Xã lớn"] = {"u5_stunted": 400, "u5_weighed": 1000}
     assert [p.params["unit"] for p in against_communes(PLAN, read(figures))
-            if p.params["target"] == "4b"] == ["Xã nhỏ"]
+            if p.params["target"] == "4b"] == ["Xã lớn"]
+    assert rates(9, 10, 11, 12, 13, 1) == ["Xã 5"]  # 1 of 100 where the median gives 10.5
+    assert rates(9, 10, 11, 12, 13, 1, plan=with_quality(min_count=11)) == []
+
+
+def test_one_commune_far_from_communes_that_mostly_agree_is_flagged() -> None:
+    """Half the rates or more equal to the median make the MAD 0; the mean distance stands
+    in for it: 10 % where the others are at 100 % is seen, 98 % is not."""
+    assert rates(100, 100, 100, 98, 10) == ["Xã 4"]
+    assert rates(100, 100, 100, 100, 100) == []
+
+
+def test_an_even_number_of_communes_takes_the_mean_of_the_two_middle_rates() -> None:
+    """10, 12, 14, 16, 18, 100: median 15 (not 14 or 16), MAD 3; 100 flagged, at 85 z-scores
+    said to the decimal that tells them from the limit."""
+    figures = {f"Xã {i}": {"u5_stunted": n, "u5_weighed": 100}
+               for i, n in enumerate((10, 12, 14, 16, 18, 100))}
+    [warning] = [p for p in against_communes(PLAN, read(figures)) if p.params["target"] == "4b"]
+    assert warning.params["then"] == 15
+    assert "gấp 19,1 lần" in warning.message("vi")  # 85 / (3 / 0.6745)
+
+
+def test_english_says_per_100_000_its_way() -> None:
+    figures = {f"Xã {i}": {"u5_stunted": n, "u5_weighed": 100}
+               for i, n in enumerate((10, 12, 11, 13, 120))}
+    [warning] = [p for p in against_communes(PLAN, read(figures)) if p.params["target"] == "4b"]
+    assert "= 120%" in warning.message("en")
+    per = PLAN.model_copy(update={"targets": [t.model_copy(update={"unit": "/100.000"})
+                                              for t in PLAN.targets if t.id == "4b"]})
+    [warning] = against_communes(per, read(figures))
+    assert "= 120,000/100,000" in warning.message("en")
+    assert "= 120.000/100.000" in warning.message("vi")
 
 
 def test_the_rate_warning_names_both_cells_and_explains_the_distance() -> None:
@@ -174,7 +230,7 @@ def test_the_rate_warning_names_both_cells_and_explains_the_distance() -> None:
     assert (warning.file, warning.cell) == ("Xa_4.xlsx", "E20")
     assert warning.message("vi") == (
         "Xã 4: chỉ tiêu 4b “Trẻ em dưới 5 tuổi suy dinh dưỡng thể chiều cao theo tuổi” ="
-        " 120,00% (120/100, mẫu số ở ô E18), khác xa các xã khác: trung vị của 5 xã là 12,00%,"
+        " 120% (120/100, mẫu số ở ô E18), khác xa các xã khác: trung vị của 5 xã là 12%,"
         " khoảng cách tới trung vị gấp 72,8 lần mức chênh lệch thường gặp giữa các xã"
         " (ngưỡng 3,5); kiểm tra lại số liệu")
 
@@ -265,7 +321,10 @@ def test_a_summary_with_nothing_to_check_says_so(tmp_path: Path) -> None:
     out = tmp_path / "tong-hop.xlsx"
     assert run("score", EXAMPLES / "2022", "-o", out).exit_code == 0
     sheet = openpyxl.load_workbook(out)["Cần kiểm tra lại"]
-    assert sheet["A2"].value == "Không có số liệu nào khác thường cần kiểm tra lại."
+    assert sheet["A2"].value == (
+        "Không có số liệu nào khác thường cần kiểm tra lại. Số liệu được so với năm trước khi có"
+        " số liệu năm trước (rollup, hay --previous), và tỷ lệ được so giữa các xã khi có từ 5"
+        " xã báo cáo.")
 
 
 def test_check_counts_them_per_file_in_a_column_of_their_own(
@@ -301,13 +360,14 @@ def test_a_threshold_that_is_no_number_is_refused_with_the_plan(
 
 
 def test_the_median_is_exact_where_two_rates_share_a_float() -> None:
-    """99999001/99999002 and 99999002/99999003 are one float: the median is still exact,
-    the spread 0, and nothing is flagged."""
+    """99999001/99999002 and 99999002/99999003 are one float: the median is still exact, the
+    MAD 0, and only the commune at 50 % is flagged, none of those a float calls equal."""
     pairs = [(99999002, 99999003), (99999001, 99999002), (99999002, 99999003),
              (99999002, 99999003), (50, 100)]
     figures = {f"Xã {i}": {"u5_stunted": n, "u5_weighed": d} for i, (n, d) in enumerate(pairs)}
-    assert [p for p in against_communes(PLAN, read(figures))
-            if p.params["target"] == "4b"] == []
+    flagged = [p for p in against_communes(PLAN, read(figures)) if p.params["target"] == "4b"]
+    assert [p.params["unit"] for p in flagged] == ["Xã 4"]
+    assert flagged[0].params["then"] == Fraction(99999002, 99999003) * 100
 
 
 def test_the_summary_is_never_written_over_last_years_submission(
@@ -321,13 +381,14 @@ def test_the_summary_is_never_written_over_last_years_submission(
 
 
 @pytest.mark.parametrize(("previous", "holds"), [
-    ("2022", "các tệp trong đó là số liệu năm 2022"),  # this year's own folder
+    ("ban-sao", "các tệp trong đó là số liệu năm 2022"),  # a copy of this year's
     ("notes", "không đọc được số liệu nào trong đó"),
 ])
 def test_a_previous_folder_without_last_years_figures_is_a_warning(
     two_years: tuple[Path, Path], previous: str, holds: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = two_years[1].parent
+    shutil.copytree(two_years[1], root / "ban-sao")
     (root / "notes").mkdir()
     (root / "notes" / "ghi-chu.csv").write_text("xã,năm\nIa Dom,2021\n", encoding="utf-8")
     monkeypatch.chdir(root)
@@ -343,3 +404,48 @@ def test_a_previous_folder_without_last_years_figures_is_a_warning(
 def test_a_threshold_written_yes_or_no_is_refused(key: str) -> None:
     with pytest.raises(ValueError, match=key):
         Quality.model_validate({key: True})
+
+
+@pytest.mark.parametrize("command", ["score", "check"])
+@pytest.mark.parametrize(("previous", "said"), [
+    ("2020", "--previous 2020: không tìm thấy tệp hoặc thư mục này."),
+    ("2022", "--previous 2022: chứa cả số liệu năm nay (2022); chọn thư mục chỉ có số liệu"
+             " năm trước."),
+    (".", "--previous .: chứa cả số liệu năm nay (2022); chọn thư mục chỉ có số liệu"
+          " năm trước."),
+])
+def test_a_previous_that_is_missing_or_holds_this_years_forms_is_a_usage_error(
+    two_years: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, command: str,
+    previous: str, said: str,
+) -> None:
+    monkeypatch.chdir(two_years[1].parent)
+    result = run(command, "2022", "--previous", previous, "--no-workbook"
+                 if command == "score" else "--quiet")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == said
+
+
+def test_a_commune_missing_from_last_years_folder_is_named(
+    two_years: tuple[Path, Path]
+) -> None:
+    """Ia Dom's form of 2021 cannot be read: its tenfold figure of 2022 is compared with
+    nothing, and a notice says so."""
+    last, now = two_years
+    (last / "Ia_Dom.xlsx").write_bytes(b"not a workbook")
+    with_value(now / "Ia_Dom.xlsx", "live_births", 600)
+    scored = kh_treem.score([now], previous=[last])
+    [notice] = [p for p in scored.problems if p.type == "unit-without-last-year"]
+    assert notice.message("vi") == (
+        f"Ia Dom: không có số liệu năm 2021 của xã này trong --previous {last}; không so sánh"
+        " được với năm trước")
+    assert [p for p in scored.problems if p.type in UNUSUAL] == []
+
+
+def test_a_value_refused_this_year_is_its_error_not_a_blank(
+    two_years: tuple[Path, Path]
+) -> None:
+    last, now = two_years
+    cell = with_value(now / "Ia_Dom.xlsx", "live_births", "1.850 trẻ")
+    scored = kh_treem.score([now], previous=[last])
+    assert [(p.type, p.cell) for p in scored.problems if p.code == "live_births"] == [
+        ("not-a-number", cell)]

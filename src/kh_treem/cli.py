@@ -131,6 +131,7 @@ def score(
         _fail("--by-unit chỉ dùng với --format csv." if lang is Lang.vi
               else "--by-unit goes with --format csv.", EXIT_USAGE)
     loaded = _load_plan(plan, lang)
+    _check_previous(previous or [], paths, lang)
     target = output or _named_after("kh-treem", loaded, ".xlsx")
     if not no_workbook:
         target = _check_output(target, [*paths, *(previous or []), *([plan] if plan else [])],
@@ -166,6 +167,7 @@ def check(
 ) -> None:
     """Kiểm tra các tệp số liệu (không chấm điểm): từng tệp, xã nào thiếu, xã nào gửi hai lần."""
     loaded = _load_plan(plan, lang)
+    _check_previous(previous or [], paths, lang)
     if state is not None:
         _check_state(state, [*paths, *([plan] if plan else [])], lang)
     with _guard(lang, debug), _progress(quiet, lang) as progress:
@@ -685,6 +687,22 @@ def _check_state(state: Path, paths: Sequence[Path], lang: Lang) -> None:
         _fail(f"{state}: đặt tệp trạng thái ngoài các tệp và thư mục số liệu." if vi
               else f"{state}: keep the state file outside the files and folders checked.",
               EXIT_USAGE)
+
+
+def _check_previous(previous: Sequence[Path], paths: Sequence[Path], lang: Lang) -> None:
+    """Last year's submissions must be there, and apart from this year's: a form found in
+    both would be compared with itself."""
+    vi = lang is Lang.vi
+    for last in previous:
+        if not last.exists():
+            _fail(f"--previous {last}: không tìm thấy tệp hoặc thư mục này." if vi
+                  else f"--previous {last}: no such file or folder.", EXIT_USAGE)
+        within = [p for p in paths if p.exists() and p.resolve().is_relative_to(last.resolve())]
+        if within:
+            _fail(f"--previous {last}: chứa cả số liệu năm nay ({within[0]}); chọn thư mục chỉ"
+                  " có số liệu năm trước." if vi else
+                  f"--previous {last} holds this year's submissions too ({within[0]}); give a"
+                  " folder of last year's alone.", EXIT_USAGE)
 
 
 def _in_folders(target: Path, paths: Sequence[Path], lang: Lang) -> bool:

@@ -54,8 +54,12 @@ WORDS = {
     "basis": ("Căn cứ so sánh", "Compared with what"),
     "last_year_of": ("số năm {year}", "the figure of {year}"),
     "median_of": ("trung vị của {count} xã", "the median of {count} communes"),
-    "nothing_to_check": ("Không có số liệu nào khác thường cần kiểm tra lại.",
-                         "No figure is unusual enough to check again."),
+    "nothing_to_check": ("Không có số liệu nào khác thường cần kiểm tra lại. Số liệu được so"
+                         " với năm trước khi có số liệu năm trước (rollup, hay --previous), và"
+                         " tỷ lệ được so giữa các xã khi có từ 5 xã báo cáo.",
+                         "No figure is unusual enough to check again. Figures are compared"
+                         " with last year's when there are any (rollup, or --previous), and"
+                         " rates between the communes when 5 or more reported."),
     "summary_closing": ("Tổng số: {met}/{total} chỉ tiêu đạt",
                         "In all: {met} of {total} targets met"),
     "summary_heading": ("BIỂU TỔNG HỢP KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU",

@@ -64,6 +64,11 @@ class Submission:
     codes: tuple[str, ...] = ()
     values: tuple[int, ...] = ()
     cells: tuple[str, ...] = ()
+    # The plan's codes whose cell held a value that was refused (an error names it), and
+    # those whose cell was blank, with the cell: not figures, but not nothing either (last
+    # year's figure left blank is worth a notice at its cell, a refused one is not).
+    refused: tuple[str, ...] = ()
+    blanks: tuple[tuple[str, str], ...] = ()
 
     @property
     def observations(self) -> list[Observation]:
@@ -82,8 +87,16 @@ class SheetSource:
     formulas: Mapping[str, FormulaCell] = field(default_factory=dict)
 
 
-# A submission's figures as they are read: codes, values, cells.
-_Figures = tuple[list[str], list[int], list[str]]
+@dataclass(slots=True)
+class _Figures:
+    """A submission's figures as they are read, and the codes that gave none."""
+
+    codes: list[str] = field(default_factory=list)
+    values: list[int] = field(default_factory=list)
+    cells: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    blanks: list[tuple[str, str]] = field(default_factory=list)
+
 _TableHeader = tuple[int, int, int | None, dict[int, str]]  # row, unit col, year col, codes
 
 
@@ -110,10 +123,11 @@ class SheetReader:
         self, src: SheetSource, unit: str | None, year: int | None, year_cell: str | None,
         figures: _Figures,
     ) -> Submission:
-        codes, values, cells = figures
+        codes, cells = tuple(figures.codes), tuple(figures.cells)
         return Submission(src.file, src.sheet, unit or "", year, year_cell,
-                          self._shared.setdefault(tuple(codes), tuple(codes)), tuple(values),
-                          self._shared.setdefault(tuple(cells), tuple(cells)))
+                          self._shared.setdefault(codes, codes), tuple(figures.values),
+                          self._shared.setdefault(cells, cells), tuple(figures.refused),
+                          tuple(figures.blanks))
 
     def read(self, rows: list[list[Any]], source: SheetSource) -> list[Submission] | None:
         """The sheet's submissions; None when the sheet is in neither layout.
@@ -168,7 +182,7 @@ class SheetReader:
         if unit is None and "unit" not in labels:
             unit = self._unit_from_names(src)
         year, year_cell, year_ok = self._year(labels.get("year"), src)
-        figures: _Figures = ([], [], [])
+        figures = _Figures()
         formulas = src.formulas
         for r in range(header + 1, len(rows)):
             row = rows[r]
@@ -242,7 +256,7 @@ class SheetReader:
                     (_as_text(_at(row, year_col)), cell_name(r, year_col)), src)
             else:
                 year, year_cell, year_ok = sheet_year, sheet_year_cell, sheet_year_ok
-            figures: _Figures = ([], [], [])
+            figures = _Figures()
             for col, raw in values.items():
                 element = self.elements.get(fold(columns[col]))
                 if element is not None:
@@ -266,17 +280,20 @@ class SheetReader:
                 self.problems.append(Problem(f"formula-{kind}", file=src.file, sheet=src.sheet,
                                              cell=cell, code=element.code,
                                              params={"found": found}))
+                figures.refused.append(element.code)
                 return
             raw = found
         value = parse_flag(raw) if element.kind == "flag" else parse_count(raw)
         if isinstance(value, Rejected):
             self.problems.append(Problem(value.type, file=src.file, sheet=src.sheet, cell=cell,
                                          code=element.code, params={"found": value.found}))
-        elif value is not None:
-            codes, values, cells = figures
-            codes.append(element.code)
-            values.append(value)
-            cells.append(cell)
+            figures.refused.append(element.code)
+        elif value is None:
+            figures.blanks.append((element.code, cell))
+        else:
+            figures.codes.append(element.code)
+            figures.values.append(value)
+            figures.cells.append(cell)
 
     def _unknown_code(self, code_text: str, raw: Any, src: SheetSource, cell: str) -> None:
         self.problems.append(Problem("code-unknown", file=src.file, sheet=src.sheet, cell=cell,

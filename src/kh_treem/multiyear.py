@@ -36,7 +36,7 @@ from kh_treem.problems import Problem
 from kh_treem.records import TARGET_COLUMNS, Table, data_frame, json_number, target_fields
 from kh_treem.scoring import Status, score_target
 from kh_treem.unusual import against_communes, against_last_year
-from kh_treem.validation import assemble
+from kh_treem.validation import assemble, merged_figures
 
 if TYPE_CHECKING:
     import pandas
@@ -335,7 +335,7 @@ def _restate(
             for year in sorted(restated):
                 if year >= plan.year or not set(old) <= set(restated_units[year]):
                     continue
-                restated[year][new] = _merged_figures(restated[year], old, _flags(plan))
+                restated[year][new] = merged_figures(restated[year], old, _flags(plan))
                 for u in old:
                     restated[year].pop(u, None)
                 units = restated_units[year]
@@ -345,20 +345,6 @@ def _restate(
                 problems.append(Problem("units-merged", params={
                     "year": year, "new": new, "old": ", ".join(old), "since": plan.year}))
     return restated, restated_units
-
-
-def _merged_figures(counts: Counts, old: list[str], flags: set[str]) -> dict[str, int]:
-    merged: dict[str, int] = {}
-    codes: set[str] = set().union(*(counts.get(u, {}) for u in old))
-    for code in codes:
-        values = [counts.get(u, {}).get(code) for u in old]
-        if any(v is None for v in values):
-            continue  # one old unit did not report it: the sum would be short
-        if code not in flags:
-            merged[code] = sum(v or 0 for v in values)
-        elif len(set(values)) == 1:  # a flag is kept only where all agreed
-            merged[code] = values[0] or 0
-    return merged
 
 
 def _flags(plan: Plan) -> set[str]:

@@ -127,7 +127,10 @@ def previous_figures(
     ``year - 1`` (a figure given twice with different values, or breaking a rule, is left
     out, as when scoring). The problems are those reading and validating found.
     """
-    last = plan.model_copy(update={"year": year - 1})
+    # Last year's forms may name the communes merged since: read them too, to add them up.
+    old = [u for units in plan.merged.values() for u in units if u not in plan.units]
+    last = plan.model_copy(update={"year": year - 1, "units": [*plan.units, *old],
+                                   "merged": {}})
     intake = read_paths(paths, last, jobs)
     assembled = assemble(intake.submissions, last)
     return assembled, intake.problems + assembled.problems
@@ -137,18 +140,23 @@ def _unusual(
     plan: Plan, assembled: Assembled, previous: Sequence[Path | str], jobs: int
 ) -> list[Problem]:
     """The figures worth a second look: against the other communes, and against last
-    year's submissions if given (of their own problems, only those about the paths named:
-    the rest were last year's to see; and a warning when they hold no figure of last year,
-    since then nothing was compared)."""
+    year's submissions if given. Last year's own problems were last year's to see; what is
+    said of them is what could not be compared: every commune (previous-no-figures) or one
+    (unit-without-last-year)."""
     found = against_communes(plan, assembled)
     if not previous:
         return found
     last, read = previous_figures(previous, plan, plan.year, jobs)
-    paths = [p for p in read if p.type in ("path-missing", "path-unusable", "no-submissions")]
-    if not paths and not any(last.figures.values()):
-        paths.append(_nothing_from_last_year(previous, read, plan.year - 1))
-    return [*paths, *against_last_year(plan, assembled, last.figures, plan.year,
-                                       plan.year - 1), *found]
+    if not any(last.figures.values()):
+        return [_nothing_from_last_year(previous, read, plan.year - 1), *found]
+    compared = against_last_year(plan, assembled, last.figures, plan.year, plan.year - 1)
+    merged = {new for new, old in plan.merged.items() if all(u in last.figures for u in old)}
+    alone = [Problem("unit-without-last-year", params={
+                 "unit": unit, "last_year": plan.year - 1,
+                 "paths": ", ".join(map(str, previous))})
+             for unit in plan.units
+             if assembled.figures.get(unit) and unit not in last.figures and unit not in merged]
+    return [*alone, *compared, *found]
 
 
 def _nothing_from_last_year(
@@ -161,8 +169,9 @@ def _nothing_from_last_year(
     holds = (Words(f"các tệp trong đó là số liệu năm {shown}", f"its files are of {shown}")
              if years else Words("không đọc được số liệu nào trong đó",
                                  "no figure could be read from it"))
-    return Problem("previous-no-figures", params={
-        "paths": ", ".join(map(str, previous)), "last_year": last_year, "holds": holds})
+    return Problem("previous-no-figures", file=str(previous[0]) if len(previous) == 1 else None,
+                   params={"paths": ", ".join(map(str, previous)), "last_year": last_year,
+                           "holds": holds})
 
 
 def _read(
@@ -216,7 +225,7 @@ class FileCheck:
     errors: int
     warnings: int
     change: Change | None = None  # since the last check with a state file; None without one
-    to_check: int = 0  # of its warnings, the figures worth a second look (kh_treem.unusual)
+    to_check: int = 0  # its figures worth a second look: the warnings and notices of unusual
 
     def to_dict(self) -> dict[str, Any]:
         r = self.record

@@ -363,9 +363,9 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
     "figure-unlike-last-year": (
         "warning",
         "{unit}: “{label}” năm {year} là {value}, năm {last_year} là {last}: {change};"
-        " kiểm tra lại số liệu (gõ thừa, thiếu chữ số, hay để lại số năm trước?)",
+        " kiểm tra lại số liệu",
         "{unit}: “{label}” is {value} in {year} and was {last} in {last_year}: {change};"
-        " check the figure (a digit too many or too few, or last year's figure left in?)",
+        " check the figure",
     ),
     "figure-not-given-again": (
         "notice",
@@ -382,6 +382,13 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
         " in {den_cell}), far from the other communes: the median of {count} is"
         " {median}{unit_sign}, and the distance to it is {z} times the usual spread between"
         " communes (limit {limit}); check the figures",
+    ),
+    "unit-without-last-year": (
+        "notice",
+        "{unit}: không có số liệu năm {last_year} của xã này trong --previous {paths}; không so"
+        " sánh được với năm trước",
+        "{unit}: no figure of {last_year} for this commune in --previous {paths}; nothing was"
+        " compared with last year",
     ),
     "previous-no-figures": (
         "warning",
@@ -603,6 +610,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "figure-not-given-again": ("Năm nay để trống", "Blank this year"),
     "rate-unlike-communes": ("Khác xa các xã khác", "Unlike other communes"),
     "previous-no-figures": ("Không có số liệu năm trước", "No figures of last year"),
+    "unit-without-last-year": ("Xã không có số liệu năm trước", "Commune without last year"),
     "unit-not-reported": ("Xã chưa gửi", "Commune missing"),
     "plan-missing": ("Thiếu giá trị", "Value missing"),
     "plan-unknown-key": ("Mục lạ", "Unknown key"),

@@ -5,13 +5,13 @@ The most common error in a form is not a broken rule but a plausible-looking wro
 analysis of DHIS2, flag such figures with a warning that never changes a result:
 
 - Against last year: a count more than ``year_ratio`` times the same commune's figure last
-  year, or less than its ``1/year_ratio``, when either is at least ``min_count`` (small counts
-  move a lot: 1 death, then 3, is not unusual). A count reported last year and blank now is
-  a notice.
+  year (the old communes' added up, for a commune merged this year), or less than its
+  ``1/year_ratio``, when either is at least ``min_count`` (small counts move a lot: 1 death,
+  then 3, is not unusual). A count reported last year and left blank now is a notice.
 - Against the other communes: a commune's rate (a target's numerator over its denominator)
-  whose modified z-score, 0.6745 (x - median) / MAD over the communes that reported it, lies
-  beyond ``robust_z``, when at least MIN_UNITS communes reported it and their rates vary (a
-  MAD of 0, most communes at 0 deaths, measures no spread to compare with).
+  whose robust z-score, its distance to the median rate over the usual spread (see
+  ``_usual_spread``), lies beyond ``robust_z``, when at least MIN_UNITS communes reported it,
+  and its count, or the count the median rate would give it, is at least ``min_count``.
 
 The thresholds are the plan's (``quality``); the arithmetic is on Fractions, so a figure at
 a threshold is never flagged by a rounding.
@@ -25,14 +25,15 @@ from typing import TypedDict
 
 from kh_treem.formatting import decimals_for, number
 from kh_treem.layouts import Observation
-from kh_treem.plan import Measure, Plan, Text
+from kh_treem.plan import Measure, Plan, Text, decimal_text
 from kh_treem.problems import Problem, Words
-from kh_treem.validation import Assembled
+from kh_treem.validation import Assembled, merged_figures
 
 # The types of problem these checks give (the summary's sheet "Cần kiểm tra lại" lists them).
 UNUSUAL = frozenset({"figure-unlike-last-year", "figure-not-given-again", "rate-unlike-communes"})
 MIN_UNITS = 5  # communes a rate needs before one of them can be unlike the others
 Z_FACTOR = Fraction("0.6745")  # makes the MAD comparable to a standard deviation
+MEAN_FACTOR = Fraction("1.253314")  # ... and the mean absolute deviation, where the MAD is 0
 
 Figures = Mapping[str, Mapping[str, int]]
 
@@ -49,23 +50,22 @@ def against_last_year(
     least = plan.quality.min_count
     counts = [e for e in plan.elements if e.kind == "count"]
     problems = []
-    for unit, before in last.items():
+    for unit, before in _as_merged(plan, last).items():
         figures = now.figures.get(unit)
         if not figures:  # nothing sent this year: unit-not-reported says so
             continue
-        left_out = now.left_out.get(unit, set())
-        form = now.locate(unit, next(iter(figures)))  # the sheet the commune's figures are on
         for element in counts:
             code = element.code
-            if code not in before or code in left_out:
+            if code not in before or now.left_out(unit, code):
                 continue
             previous = before[code]
             params = {"unit": unit, "label": _words(element.label), "year": year,
                       "last_year": last_year, "last": _whole(previous), "then": previous,
                       "measure": _words(element.measure_unit)}
             if code not in figures:
-                problems.append(Problem("figure-not-given-again", code=code,
-                                        **_place(form, cell=False), params=params))
+                file, sheet, cell = now.blank(unit, code) or (None, None, None)
+                problems.append(Problem("figure-not-given-again", code=code, file=file,
+                                        sheet=sheet, cell=cell, params=params))
                 continue
             value = figures[code]
             if max(value, previous) < least:
@@ -80,49 +80,74 @@ def against_last_year(
 
 
 def against_communes(plan: Plan, now: Assembled) -> list[Problem]:
-    """The communes whose rate of a target lies far from the other communes' rates. A rate
-    over fewer than ``quality.min_count`` (children, births) is left out of the comparison:
-    over 4 births, one death is 250 per thousand, and says nothing unusual."""
+    """The communes whose rate of a target lies far from the other communes' rates.
+
+    Small counts say nothing unusual, as against last year: a commune is flagged only when
+    its count, or the count the median rate would give it, is at least ``min_count`` (over
+    4 births one death is 250 per thousand, and 1 death where the median gives 3 is chance,
+    not a typo)."""
     limit = plan.quality.robust_z
     if limit is None:
         return []
     beyond = Fraction(str(limit))
-    least = max(plan.quality.min_count, 1)
+    least = plan.quality.min_count
     problems = []
     for target in plan.targets:
         if target.measure is not Measure.RATIO or target.denominator is None:
             continue
         num, den = target.numerator, target.denominator
         rates = {unit: Fraction(f[num], f[den]) for unit, f in now.figures.items()
-                 if num in f and den in f and f[den] >= least}
+                 if num in f and den in f and f[den] > 0}
         if len(rates) < MIN_UNITS:
             continue
         middle = _median(list(rates.values()))
         apart = {unit: abs(rate - middle) for unit, rate in rates.items()}
-        spread = _median(list(apart.values()))
-        if spread == 0:
+        scale = _usual_spread(list(apart.values()))
+        if scale == 0:  # every rate the same
             continue
-        # |z| = Z_FACTOR x apart / spread > beyond, said once a target: apart > farthest
-        farthest = beyond * spread / Z_FACTOR
+        farthest = beyond * scale  # |z| = apart / scale > beyond, said once a target
         for unit, rate in rates.items():
             if apart[unit] <= farthest:
                 continue
-            z = Z_FACTOR * (rate - middle) / spread
-            place = now.locate(unit, num)
-            beside = now.locate(unit, den)
             figures = now.figures[unit]
+            if figures[num] < least and middle * figures[den] < least:
+                continue
+            z = apart[unit] / scale
+            beside = now.locate(unit, den)
             shown, median = rate * target.factor, middle * target.factor
+            places = decimals_for(shown, median)
             problems.append(Problem(
-                "rate-unlike-communes", code=num, **_place(place),
+                "rate-unlike-communes", code=num, **_place(now.locate(unit, num)),
                 params={"unit": unit, "target": target.id, "name": _words(target.name),
                         "num": _whole(figures[num]), "den": _whole(figures[den]),
                         "den_cell": beside.cell if beside else "?",
-                        "value": _decimal(shown), "median": _decimal(median),
-                        "now": shown, "then": median,
-                        "unit_sign": target.unit, "measure": Words(target.unit, target.unit),
-                        "z": _decimal(abs(z), 1), "limit": _threshold(limit),
+                        "value": _decimal(shown, places),
+                        "median": _decimal(median, decimals_for(median)),
+                        "now": shown, "then": median, "unit_sign": _sign(target.unit),
+                        "measure": _sign(target.unit),
+                        "z": _decimal(z, decimals_for(z, beyond)), "limit": _threshold(limit),
                         "count": len(rates)}))
     return problems
+
+
+def _usual_spread(apart: list[Fraction]) -> Fraction:
+    """How far from the median a rate usually lies, as a standard deviation would say it:
+    the median of the distances over 0.6745 (the modified z-score of Iglewicz and Hoaglin);
+    where half the rates or more equal the median, that median is 0, and the mean distance
+    times 1.253314 stands in for it (as IBM SPSS does), so that one commune at 10 % among
+    communes at 100 % is still seen."""
+    middle = _median(apart)
+    if middle:
+        return middle / Z_FACTOR
+    return MEAN_FACTOR * sum(apart, Fraction(0)) / len(apart)
+
+
+def _as_merged(plan: Plan, last: Figures) -> Figures:
+    """``last`` with the units merged this year added up as the new unit, to compare it."""
+    flags = {e.code for e in plan.elements if e.kind == "flag"}
+    merged = {new: merged_figures(last, old, flags) for new, old in plan.merged.items()
+              if new not in last and all(unit in last for unit in old)}
+    return {**last, **merged} if merged else last
 
 
 def _median(values: list[Fraction]) -> Fraction:
@@ -140,23 +165,26 @@ class _Where(TypedDict):
     cell: str | None
 
 
-def _place(found: Observation | None, cell: bool = True) -> _Where:
-    """The file, sheet and (``cell``) cell of a problem about the figure ``found``."""
+def _place(found: Observation | None) -> _Where:
+    """The file, sheet and cell of a problem about the figure ``found``."""
     if found is None:
         return {"file": None, "sheet": None, "cell": None}
-    return {"file": found.file, "sheet": found.sheet, "cell": found.cell if cell else None}
+    return {"file": found.file, "sheet": found.sheet, "cell": found.cell}
 
 
 def _change(value: int, previous: int, times: Fraction) -> Words:
-    """How a count moved from last year, in words that never divide by 0."""
+    """How a count moved from last year, in words that never divide by 0, with the slip
+    that would explain it where there is one."""
     ratio = _threshold(times)
     if value > previous:
         if previous == 0:
             return Words("tăng từ 0", "up from 0")
-        return Words(f"tăng hơn {ratio.vi} lần", f"more than {ratio.en} times as many")
+        return Words(f"tăng hơn {ratio.vi} lần (gõ thừa chữ số?)",
+                     f"more than {ratio.en} times as many (a digit too many?)")
     if value == 0:
         return Words("giảm về 0", "down to 0")
-    return Words(f"giảm còn chưa đến 1/{ratio.vi}", f"less than 1/{ratio.en} of it")
+    return Words(f"giảm còn chưa đến 1/{ratio.vi} (thiếu chữ số?)",
+                 f"less than 1/{ratio.en} of it (a digit too few?)")
 
 
 def _words(text: Text | None) -> Words:
@@ -168,12 +196,17 @@ def _whole(value: int) -> Words:
     return Words(number(value, 0, "vi"), number(value, 0, "en"))
 
 
-def _decimal(value: Fraction, decimals: int = 2) -> Words:
+def _sign(unit: str) -> Words:
+    """A rate's unit as written beside it: "/100.000", "/100,000" in English."""
+    return Words(unit, unit.replace(".", ","))
+
+
+def _decimal(value: Fraction, decimals: int) -> Words:
     """A rate as the officer reads it (a decimal comma in Vietnamese)."""
     return Words(number(value, decimals, "vi"), number(value, decimals, "en"))
 
 
 def _threshold(value: float | Fraction) -> Words:
-    """A threshold of the plan as it was written: 3, 2,5."""
+    """A threshold of the plan as it was written: 3, 2,5, 2,25."""
     exact = Fraction(str(value)) if isinstance(value, float) else value
-    return _decimal(exact, decimals_for(exact))
+    return Words(decimal_text(exact, "vi"), decimal_text(exact, "en"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from kh_treem.layouts import Observation, Submission
@@ -27,9 +27,8 @@ class Assembled:
     problems: list[Problem] = field(default_factory=list)
     # unit -> where each of its figures stands (for the problems that name a figure's cell)
     places: dict[str, Callable[[str], Observation]] = field(default_factory=dict)
-    # unit -> the codes it sent that are not in its figures (a conflict, a broken rule:
-    # an error said so), when there are any
-    left_out: dict[str, set[str]] = field(default_factory=dict)
+    # unit -> the submissions its figures were assembled from
+    sent: dict[str, list[Submission]] = field(default_factory=dict)
 
     def locate(self, unit: str, code: str) -> Observation | None:
         """Where the figure of ``code`` that counted for ``unit`` was read."""
@@ -37,6 +36,20 @@ class Assembled:
         if place is None or code not in self.figures.get(unit, {}):
             return None
         return place(code)
+
+    def left_out(self, unit: str, code: str) -> bool:
+        """Whether ``unit`` gave a value of ``code`` that is not among its figures: refused,
+        in conflict with another, or breaking a rule (an error said which)."""
+        return code not in self.figures.get(unit, {}) and any(
+            code in sub.codes or code in sub.refused for sub in self.sent.get(unit, ()))
+
+    def blank(self, unit: str, code: str) -> tuple[str, str, str] | None:
+        """The file, sheet and cell where ``unit`` left ``code`` blank, if it did."""
+        for sub in self.sent.get(unit, ()):
+            for blank, cell in sub.blanks:
+                if blank == code:
+                    return sub.file, sub.sheet, cell
+        return None
 
 
 def assemble(submissions: Iterable[Submission], plan: Plan) -> Assembled:
@@ -70,12 +83,28 @@ def assemble(submissions: Iterable[Submission], plan: Plan) -> Assembled:
             values = {code: obs.value for code, obs in merged.items()}
             locate = merged.__getitem__
         _apply_rules(unit, values, locate, plan, problems)
-        sent_codes = set(itertools.chain.from_iterable(sub.codes for sub in sent))
-        if len(sent_codes) > len(values):
-            assembled.left_out[unit] = sent_codes.difference(values)
         assembled.figures[unit] = values
+        assembled.sent[unit] = sent
         assembled.places[unit] = locate
     return assembled
+
+
+def merged_figures(
+    counts: Mapping[str, Mapping[str, int]], old: list[str], flags: set[str]
+) -> dict[str, int]:
+    """The figures of the units ``old`` as one merged unit: counts added up where every old
+    unit gave them, a flag kept where all agreed."""
+    merged: dict[str, int] = {}
+    codes: set[str] = set().union(*(counts.get(u, {}) for u in old))
+    for code in codes:
+        values = [counts.get(u, {}).get(code) for u in old]
+        if any(v is None for v in values):
+            continue  # one old unit did not report it: the sum would be short
+        if code not in flags:
+            merged[code] = sum(v or 0 for v in values)
+        elif len(set(values)) == 1:  # a flag is kept only where all agreed
+            merged[code] = values[0] or 0
+    return merged
 
 
 def of_plan_year(sub: Submission, plan: Plan) -> bool:

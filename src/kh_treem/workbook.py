@@ -147,6 +147,12 @@ def _as_number(value: int | Fraction | None) -> int | float | None:
     return float(round(value, 4)) if isinstance(value, Fraction) else value
 
 
+def _what(problem: Problem) -> str | None:
+    """The figure a row is about: its code, and for a rate the target too."""
+    target = problem.params.get("target")
+    return f"{target} ({problem.code})" if target else problem.code
+
+
 def _basis(problem: Problem, lang: str) -> str:
     """What a figure worth a second look was set against: last year's, or the median."""
     if problem.type == "rate-unlike-communes":
@@ -325,7 +331,7 @@ class _Writer(BookWriter):
         keys = ["units", "type", "code", "this_year", "compared_with", "unit", "basis", "file",
                 "sheet", "cell", "message"]
         widths = [14, 16, 18, 10, 10, 8, 14, 20, 10, 6, 40]
-        rows = ([p.params["unit"], kind_label(p.type, lang), p.code,
+        rows = ([p.params["unit"], kind_label(p.type, lang), _what(p),
                  _as_number(p.params.get("now")), _as_number(p.params["then"]),
                  p.params["measure"].get(lang), _basis(p, lang), p.file, p.sheet, p.cell,
                  p.message(lang)] for p in found)
