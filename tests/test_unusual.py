@@ -449,3 +449,29 @@ def test_a_value_refused_this_year_is_its_error_not_a_blank(
     scored = kh_treem.score([now], previous=[last])
     assert [(p.type, p.cell) for p in scored.problems if p.code == "live_births"] == [
         ("not-a-number", cell)]
+
+
+def test_a_rollup_with_a_year_missing_says_the_year_after_was_not_compared(
+    tmp_path: Path
+) -> None:
+    for year in ("2021", "2023"):
+        shutil.copytree(EXAMPLES / year, tmp_path / year)
+    with_value(tmp_path / "2023" / "Ia_Dom.xlsx", "live_births", 600)
+    rolled = kh_treem.rollup([tmp_path], horizons=())
+    assert [p.message("vi") for p in rolled.problems if p.type == "year-without-previous"] == [
+        "không có số liệu năm 2022: số liệu năm 2023 không được so với năm trước"]
+    assert [p for p in rolled.problems if p.type in UNUSUAL] == []
+
+
+def test_last_years_child_marriages_left_blank_is_no_notice_in_a_rollup(
+    two_years: tuple[Path, Path]
+) -> None:
+    """The rollup carries them over from last year's form: nothing is missing."""
+    last, now = two_years
+    with_value(last / "Ia_Dom.xlsx", "child_marriages_prev", 4)
+    with_value(now / "Ia_Dom.xlsx", "child_marriages_prev", None)
+    rolled = kh_treem.rollup([last.parent], horizons=())
+    assert [p.code for p in rolled.problems if p.type == "figure-not-given-again"] == []
+    scored = kh_treem.score([now], previous=[last])  # a score does not carry them over
+    assert [p.code for p in scored.problems if p.type == "figure-not-given-again"] == [
+        "child_marriages_prev"]

@@ -168,7 +168,14 @@ def rollup(
         # before (as read, before any baseline is carried over).
         problems.extend(against_communes(plan, assembled))
         if year - 1 in counts:
-            problems.extend(against_last_year(plan, assembled, counts[year - 1], year, year - 1))
+            # Last year's child marriages left blank is no gap here: the rollup carries
+            # them over from last year's form (_chain_marriages).
+            problems.extend(p for p in against_last_year(
+                plan, assembled, counts[year - 1], year, year - 1)
+                if (p.type, p.code) != ("figure-not-given-again", "child_marriages_prev"))
+        elif years[0] < year:
+            problems.append(Problem("year-without-previous",
+                                    params={"year": year, "last_year": year - 1}))
     _chain_marriages(counts, problems)
     # Each year is scored as it was (its own units, its own plan); the change and the
     # outlook compare like with like, with units merged later counted as one throughout.

@@ -383,6 +383,11 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
         " {median}{unit_sign}, and the distance to it is {z} times the usual spread between"
         " communes (limit {limit}); check the figures",
     ),
+    "year-without-previous": (
+        "notice",
+        "không có số liệu năm {last_year}: số liệu năm {year} không được so với năm trước",
+        "no submissions of {last_year}: the figures of {year} were not compared with last year's",
+    ),
     "unit-without-last-year": (
         "notice",
         "{unit}: không có số liệu năm {last_year} của xã này trong --previous {paths}; không so"
@@ -611,6 +616,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "rate-unlike-communes": ("Khác xa các xã khác", "Unlike other communes"),
     "previous-no-figures": ("Không có số liệu năm trước", "No figures of last year"),
     "unit-without-last-year": ("Xã không có số liệu năm trước", "Commune without last year"),
+    "year-without-previous": ("Thiếu năm trước", "Year before missing"),
     "unit-not-reported": ("Xã chưa gửi", "Commune missing"),
     "plan-missing": ("Thiếu giá trị", "Value missing"),
     "plan-unknown-key": ("Mục lạ", "Unknown key"),
