@@ -697,12 +697,18 @@ def _check_previous(previous: Sequence[Path], paths: Sequence[Path], lang: Lang)
         if not last.exists():
             _fail(f"--previous {last}: không tìm thấy tệp hoặc thư mục này." if vi
                   else f"--previous {last}: no such file or folder.", EXIT_USAGE)
-        within = [p for p in paths if p.exists() and p.resolve().is_relative_to(last.resolve())]
-        if within:
-            _fail(f"--previous {last}: chứa cả số liệu năm nay ({within[0]}); chọn thư mục chỉ"
-                  " có số liệu năm trước." if vi else
-                  f"--previous {last} holds this year's submissions too ({within[0]}); give a"
+        shared = next((p for p in paths if p.exists() and _overlap(p.resolve(), last.resolve())),
+                      None)
+        if shared is not None:
+            _fail(f"--previous {last}: trùng với số liệu năm nay ({shared}); chọn thư mục chỉ có"
+                  " số liệu năm trước." if vi else
+                  f"--previous {last} overlaps this year's submissions ({shared}); give a"
                   " folder of last year's alone.", EXIT_USAGE)
+
+
+def _overlap(one: Path, other: Path) -> bool:
+    """Whether one of the two paths is, or holds, the other."""
+    return one.is_relative_to(other) or other.is_relative_to(one)
 
 
 def _in_folders(target: Path, paths: Sequence[Path], lang: Lang) -> bool:

@@ -169,9 +169,8 @@ def _nothing_from_last_year(
     holds = (Words(f"các tệp trong đó là số liệu năm {shown}", f"its files are of {shown}")
              if years else Words("không đọc được số liệu nào trong đó",
                                  "no figure could be read from it"))
-    return Problem("previous-no-figures", file=str(previous[0]) if len(previous) == 1 else None,
-                   params={"paths": ", ".join(map(str, previous)), "last_year": last_year,
-                           "holds": holds})
+    return Problem("previous-no-figures", params={
+        "paths": ", ".join(map(str, previous)), "last_year": last_year, "holds": holds})
 
 
 def _read(

@@ -223,7 +223,7 @@ class Quality(BaseModel):
     # A count flagged when more than this many times last year's, or less than its share.
     year_ratio: Threshold[float | None] = Field(default=3, gt=1, allow_inf_nan=False)
     # ... and either year's count is at least this (1 death, then 3, is not unusual); a
-    # rate over fewer is not compared with the other communes'.
+    # rate, when its count is this far from the count the median rate would give.
     min_count: Threshold[int] = Field(default=10, ge=0)
     # A commune's rate flagged when this many robust z-scores from the other communes'.
     robust_z: Threshold[float | None] = Field(default=3.5, gt=0, allow_inf_nan=False)

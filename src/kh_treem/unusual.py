@@ -11,7 +11,7 @@ analysis of DHIS2, flag such figures with a warning that never changes a result:
 - Against the other communes: a commune's rate (a target's numerator over its denominator)
   whose robust z-score, its distance to the median rate over the usual spread (see
   ``_usual_spread``), lies beyond ``robust_z``, when at least MIN_UNITS communes reported it,
-  and its count, or the count the median rate would give it, is at least ``min_count``.
+  and its count lies at least ``min_count`` from the count the median rate would give it.
 
 The thresholds are the plan's (``quality``); the arithmetic is on Fractions, so a figure at
 a threshold is never flagged by a rounding.
@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import TypedDict
 
-from kh_treem.formatting import decimals_for, number
+from kh_treem.formatting import MAX_DECIMALS, decimals_for, number, rounded
 from kh_treem.layouts import Observation
 from kh_treem.plan import Measure, Plan, Text, decimal_text
 from kh_treem.problems import Problem, Words
@@ -63,7 +63,7 @@ def against_last_year(
                       "last_year": last_year, "last": _whole(previous), "then": previous,
                       "measure": _words(element.measure_unit)}
             if code not in figures:
-                file, sheet, cell = now.blank(unit, code) or (None, None, None)
+                file, sheet, cell = now.blank(unit, code)
                 problems.append(Problem("figure-not-given-again", code=code, file=file,
                                         sheet=sheet, cell=cell, params=params))
                 continue
@@ -83,9 +83,9 @@ def against_communes(plan: Plan, now: Assembled) -> list[Problem]:
     """The communes whose rate of a target lies far from the other communes' rates.
 
     Small counts say nothing unusual, as against last year: a commune is flagged only when
-    its count, or the count the median rate would give it, is at least ``min_count`` (over
-    4 births one death is 250 per thousand, and 1 death where the median gives 3 is chance,
-    not a typo)."""
+    its count is at least ``min_count`` away from the count the median rate would give it
+    (1 death where the median gives 3 is chance, and so is 1,999 children registered of
+    2,000 where the others register all, however far that lies in robust z-scores)."""
     limit = plan.quality.robust_z
     if limit is None:
         return []
@@ -110,19 +110,19 @@ def against_communes(plan: Plan, now: Assembled) -> list[Problem]:
             if apart[unit] <= farthest:
                 continue
             figures = now.figures[unit]
-            if figures[num] < least and middle * figures[den] < least:
+            if abs(figures[num] - middle * figures[den]) < least:
                 continue
             z = apart[unit] / scale
             beside = now.locate(unit, den)
             shown, median = rate * target.factor, middle * target.factor
-            places = decimals_for(shown, median)
+            places = _telling_apart(shown, median)
             problems.append(Problem(
                 "rate-unlike-communes", code=num, **_place(now.locate(unit, num)),
                 params={"unit": unit, "target": target.id, "name": _words(target.name),
                         "num": _whole(figures[num]), "den": _whole(figures[den]),
                         "den_cell": beside.cell if beside else "?",
                         "value": _decimal(shown, places),
-                        "median": _decimal(median, decimals_for(median)),
+                        "median": _decimal(median, places),
                         "now": shown, "then": median, "unit_sign": _sign(target.unit),
                         "measure": _sign(target.unit),
                         "z": _decimal(z, decimals_for(z, beyond)), "limit": _threshold(limit),
@@ -194,6 +194,14 @@ def _words(text: Text | None) -> Words:
 def _whole(value: int) -> Words:
     """A count as the officer reads it: 18.500, 18,500."""
     return Words(number(value, 0, "vi"), number(value, 0, "en"))
+
+
+def _telling_apart(value: Fraction, median: Fraction) -> int:
+    """The decimals that show ``value`` and ``median`` as they are: different."""
+    places = max(decimals_for(value), decimals_for(median))
+    while places < MAX_DECIMALS and rounded(value, places) == rounded(median, places):
+        places += 1
+    return places
 
 
 def _sign(unit: str) -> Words:

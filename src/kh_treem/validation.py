@@ -43,13 +43,15 @@ class Assembled:
         return code not in self.figures.get(unit, {}) and any(
             code in sub.codes or code in sub.refused for sub in self.sent.get(unit, ()))
 
-    def blank(self, unit: str, code: str) -> tuple[str, str, str] | None:
-        """The file, sheet and cell where ``unit`` left ``code`` blank, if it did."""
-        for sub in self.sent.get(unit, ()):
+    def blank(self, unit: str, code: str) -> tuple[str | None, str | None, str | None]:
+        """Where ``unit`` left ``code`` blank: the cell, or the sheet of its form when the
+        form has no place for it (a table without the column)."""
+        sent = self.sent.get(unit, [])
+        for sub in sent:
             for blank, cell in sub.blanks:
                 if blank == code:
                     return sub.file, sub.sheet, cell
-        return None
+        return (sent[0].file, sent[0].sheet, None) if sent else (None, None, None)
 
 
 def assemble(submissions: Iterable[Submission], plan: Plan) -> Assembled:
