@@ -322,3 +322,28 @@ def test_export_is_the_plan_for_scoring_too(exported: Path) -> None:
     plan: Plan = load_plan(exported)
     assert plan.issuer is not None
     assert [s.role.vi for s in plan.issuer.signers] == ["NGƯỜI LẬP BIỂU", "TRƯỞNG PHÒNG"]
+
+
+@pytest.mark.parametrize("breaker", ["\n", "\r", "\r\n", "\x85", "\u2028", "\u2029", "\x0b"],
+                         ids=["LF", "CR", "CRLF", "NEL", "LS", "PS", "VT"])
+def test_a_title_breaking_the_line_cannot_inject_keys(tmp_path: Path, breaker: str) -> None:
+    """The title and the source's name go into the YAML's comments: a line break of any kind
+    in them stays in the comment; the YAML gives the plan the workbook gives."""
+    from kh_treem.plan import Text
+
+    hostile = f"Kế hoạch{breaker}quality: {{year_ratio: 9}}{breaker}units: []"
+    plan = load_plan().model_copy(update={"title": Text(vi=hostile, en=hostile)})
+    book = tmp_path / "plan.xlsx"
+    write_plan_workbook(plan, book)
+    yaml_file = tmp_path / "plan.yaml"
+    result = run("plan", "import", book, "-o", yaml_file)
+    assert result.exit_code == 0, result.output
+    assert load_plan(yaml_file) == load_plan(book) == plan
+    text = plan_yaml(plan, f"x{breaker}year: 1999.xlsx")
+    assert load_plan_text(tmp_path, text) == plan
+
+
+def load_plan_text(folder: Path, text: str) -> Plan:
+    path = folder / "text.yaml"
+    path.write_text(text, encoding="utf-8", newline="")
+    return load_plan(path)

@@ -519,18 +519,33 @@ def plan_yaml(plan: Plan, source: str = "") -> str:
         return dumper.represent_sequence("tag:yaml.org,2002:seq", value,
                                          flow_style=all(isinstance(v, str) for v in value))
 
+    def string(dumper: Any, value: str) -> Any:
+        # PyYAML writes U+0085, U+2028 and U+2029 as line breaks that reading folds into a
+        # space: a text with any character not printable is written with escapes ("\L").
+        style = None if value.isprintable() else '"'
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
     Dumper.add_representer(dict, mapping)
     Dumper.add_representer(list, sequence)
+    Dumper.add_representer(str, string)
     text = yaml.dump(data, Dumper=Dumper, allow_unicode=True, sort_keys=False,
                      width=10_000)
-    lines = [f"# {plan.title.vi}",
-             f"# Written by kh-treem plan import{f' from {source}' if source else ''};"
-             " every key: docs/plan-format.md", ""]
+    lines = [f"# {_one_line(plan.title.vi)}",
+             f"# Written by kh-treem plan import"
+             f"{f' from {_one_line(source)}' if source else ''}; every key:"
+             " docs/plan-format.md", ""]
     for line in text.splitlines():
         if lines[-1] and line[:1].isalpha():  # a top key
             lines.append("")
         lines.append(line)
     return "\n".join(lines) + "\n"
+
+
+def _one_line(text: str) -> str:
+    """``text`` fit for a YAML comment: every character that is not printable (a line break,
+    CR, U+0085, U+2028, a control character) a space, so that no text typed in a cell or a
+    file's name ends the comment and starts a key."""
+    return "".join(ch if ch.isprintable() else " " for ch in text)
 
 
 def _yaml_number(value: Fraction) -> int | float | str:
