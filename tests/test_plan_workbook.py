@@ -6,6 +6,7 @@ in Excel, or saved again by LibreOffice.
 
 from __future__ import annotations
 
+import datetime
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -137,7 +138,7 @@ AWKWARD: list[Any] = [
     pytest.param({(TARGETS, "K7"): 1200}, None,
                  [("plan-target-too-large", TARGETS, "K7")], id="per-mille-over-1000"),
     pytest.param({(TARGETS, "K6"): "1.000"}, None,
-                 [("plan-not-a-number", TARGETS, "K6")], id="text-with-a-dot"),
+                 [("plan-decimal-mark", TARGETS, "K6")], id="text-with-a-dot"),
     pytest.param({(TARGETS, "K6"): "tám mươi"}, None,
                  [("plan-not-a-number", TARGETS, "K6")], id="text-not-a-number"),
     pytest.param({(TARGETS, "K6"): None}, None,
@@ -201,6 +202,89 @@ def test_a_target_is_the_number_typed(
 ) -> None:
     book = _edit(exported, tmp_path / "plan.xlsx", {(TARGETS, "K6"): typed})
     assert load_plan(book).targets[1].target == exact
+
+
+@pytest.mark.parametrize(("cell", "typed", "exact"), [
+    pytest.param("K6", "87%", Fraction(87), id="percent-typed-in-a-percent-target"),
+    pytest.param("K6", "87 %", Fraction(87), id="percent-after-a-space"),
+    pytest.param("K6", "95,5%", Fraction(191, 2), id="decimal-comma-and-percent"),
+    pytest.param("K7", "9,8‰", Fraction(49, 5), id="per-mille-typed"),
+    pytest.param("K6", "+87", Fraction(87), id="a-plus-sign"),
+])
+def test_a_target_typed_with_its_unit_sign(
+    exported: Path, tmp_path: Path, cell: str, typed: str, exact: Fraction
+) -> None:
+    """The target column is formatted as text, so "87%" stays the text typed: 87, not 0.87."""
+    book = _edit(exported, tmp_path / "plan.xlsx", {(TARGETS, cell): typed})
+    plan, problems = check_plan(book)
+    assert problems == []
+    assert plan is not None
+    assert plan.targets[int(cell[1:]) - 5].target == exact
+
+
+def test_the_target_and_id_columns_are_text_cells(exported: Path) -> None:
+    """What is typed in them stays as typed: Excel turns 87% typed in a number cell into
+    0.87, 1/3 into a date."""
+    sheet = openpyxl.load_workbook(exported)[TARGETS]
+    for cell in ("A6", "K6", "K18", "A60", "K60"):  # written, and blank rows to fill
+        assert sheet[cell].number_format == "@", cell
+    assert sheet["K18"].value == "0,04"  # text, in the workbook's language
+    english = tmp_path_book = exported.with_name("en.xlsx")
+    write_plan_workbook(load_plan(), tmp_path_book, "en")
+    assert openpyxl.load_workbook(english)["Targets"]["K18"].value == "0.04"
+    assert load_plan(english) == load_plan()
+
+
+@pytest.mark.parametrize(("lang", "typed", "expected"), [
+    pytest.param("vi", "87‰", "Lỗi: {book} › Chỉ tiêu › K6: “87‰” ghi dấu ‰ nhưng đơn vị tính"
+                 " của chỉ tiêu là “%”; bỏ dấu ‰ hoặc sửa đơn vị tính", id="per-mille-for-%"),
+    pytest.param("vi", "1.000", "Lỗi: {book} › Chỉ tiêu › K6: “1.000” có dấu “.”: trong bảng"
+                 " tính tiếng Việt dấu thập phân là “,” (95,5) và số không ghi dấu ngăn cách"
+                 " hàng nghìn (1000); ghi lại số", id="vi-dot"),
+    pytest.param("en", "1,000", "Error: {book} › Targets › K6: “1,000” has a “,”: in a"
+                 " workbook in English the decimal mark is “.” (95.5) and a number has no"
+                 " thousands separator (1000); type the number again", id="en-comma"),
+    pytest.param("vi", "8 7", "Lỗi: {book} › Chỉ tiêu › K6: “8 7” không phải là số; ghi một"
+                 " số, ví dụ 95,5", id="a-space-within"),
+    pytest.param("vi", "٨٧", "Lỗi: {book} › Chỉ tiêu › K6: “٨٧” không phải là số; ghi một"
+                 " số, ví dụ 95,5", id="digits-of-another-script"),
+    pytest.param("vi", "1e3", "Lỗi: {book} › Chỉ tiêu › K6: “1e3” không phải là số; ghi một"
+                 " số, ví dụ 95,5", id="an-exponent"),
+    pytest.param("vi", datetime.datetime(2026, 3, 1), "Lỗi: {book} › Chỉ tiêu › K6: ô K6 là"
+                 " ngày tháng (1/3/2026): Excel tự đổi 1/3 thành ngày; định dạng ô là Văn bản"
+                 " (Text) rồi ghi lại", id="a-date"),
+    pytest.param("en", datetime.datetime(2026, 3, 1), "Error: {book} › Targets › K6: cell K6"
+                 " holds a date (1/3/2026): Excel turns 1/3 into a date; format the cell as"
+                 " Text and type it again", id="a-date-en"),
+])
+def test_a_target_typed_wrongly_is_one_clear_sentence(
+    tmp_path: Path, lang: str, typed: Any, expected: str
+) -> None:
+    source = tmp_path / "source.xlsx"
+    write_plan_workbook(load_plan(), source, lang)
+    sheet = "Targets" if lang == "en" else TARGETS
+    book = _edit(source, tmp_path / "plan.xlsx", {(sheet, "K6"): typed})
+    result = run("plan", "check", book, "--lang", lang)
+    assert result.exit_code == 2, result.output
+    assert result.stdout.splitlines()[0] == expected.format(book=book)
+    assert len(result.stdout.splitlines()) == 2
+
+
+def test_a_percent_kept_by_excel_as_a_fraction_of_one_is_a_warning(
+    exported: Path, tmp_path: Path
+) -> None:
+    """87% typed in a cell formatted as a number (an older export, a cell reformatted) is
+    the number 0.87: said, not read silently as 0.87%."""
+    def as_percent(book: Any) -> None:
+        book[TARGETS]["K6"].number_format = "0%"
+
+    book = _edit(exported, tmp_path / "plan.xlsx", {(TARGETS, "K6"): 0.87}, as_percent)
+    result = run("plan", "check", book)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == (
+        f"Cảnh báo: {book} › Chỉ tiêu › K6: mức chỉ tiêu là số 0,87 %: nếu đã gõ “87%” vào ô"
+        " dạng số thì Excel lưu thành 0,87; ghi lại 87 (ô định dạng Văn bản giữ đúng điều đã"
+        " gõ)")
 
 
 def test_a_target_id_typed_as_a_number_is_its_text(exported: Path, tmp_path: Path) -> None:

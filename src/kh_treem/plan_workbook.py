@@ -13,7 +13,7 @@ A blank cell is a value not given (the key's default, or a missing value), never
 
 from __future__ import annotations
 
-import re
+import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from kh_treem.cells import cell_name, column_letter
-from kh_treem.plan import Loc, Plan
+from kh_treem.plan import Loc, Plan, decimal_text
 from kh_treem.problems import Problem, Words
 from kh_treem.template import form_formats, print_a4, row_height
 
@@ -267,10 +267,10 @@ class _PlanWriter:
                       "One goal a row; each target names its goal by number."),
             "targets": ("Mỗi hàng một chỉ tiêu. Chọn cách tính, đơn vị tính và yêu cầu trong"
                         " danh sách; tử số, mẫu số là mã ở trang “Số liệu”. Mức chỉ tiêu ghi"
-                        " số, ví dụ 95,5.",
+                        " số, ví dụ 95,5 hoặc 87%.",
                         "One target a row. Choose the measure, unit and direction from the"
                         " lists; numerator and denominator are codes of the “Data elements”"
-                        " sheet. The target is a number, such as 95.5."),
+                        " sheet. The target is a number, such as 95.5 or 87%."),
             "elements": ("Mỗi hàng một số liệu xã báo cáo. Mã: chữ thường không dấu, số và"
                          " dấu gạch dưới (live_births); không đổi mã đã dùng.",
                          "One figure a commune reports a row. Code: lower-case letters,"
@@ -292,8 +292,8 @@ class _PlanWriter:
         sheet.print_area(0, 0, max(first, first + len(items) - 1), len(columns) - 1)
         for row in range(first + len(items), first + len(items) + EXTRA_ROWS):
             for col, column in enumerate(columns):
-                sheet.write_blank(row, col, None, self.f["number" if column.kind in
-                                                         (WHOLE, NUMBER) else "text_cell"])
+                sheet.write_blank(row, col, None, self.f["number" if column.kind == WHOLE
+                                                         else "text_cell"])
         last = first + len(items) + EXTRA_ROWS - 1
         for col, column in enumerate(columns):
             rule = self._validation(column, key)
@@ -307,11 +307,12 @@ class _PlanWriter:
             sheet.write_string(row, col, _say(*CHOICES[column.kind][str(value)], self.lang),
                                self.f["cell"])
         elif column.kind == NUMBER:
-            exact = Fraction(value)
-            if Fraction(repr(float(exact))) == exact:
-                sheet.write_number(row, col, float(exact), self.f["number"])
-            else:  # 1/3: no decimal holds it, the text does (and reads back exactly)
-                sheet.write_string(row, col, str(exact), self.f["text_cell"])
+            # As text in a cell formatted as text: what the officer types there stays as
+            # typed ("87%", "95,5", "1/3"), where a number cell would hold 87% as 0.87 and
+            # 1/3 as a date. 95,5 in Vietnamese (95.5 in English), 1/3 where no decimal is
+            # exact: the text reads back exactly.
+            sheet.write_string(row, col, decimal_text(Fraction(value), self.lang),
+                               self.f["text_cell"])
         elif column.kind == WHOLE:
             sheet.write_number(row, col, value, self.f["number"])
         else:
@@ -332,12 +333,6 @@ class _PlanWriter:
             return self._range_list("goals", 0, self._say("Chọn một số mục tiêu ở trang"
                                                           " “Mục tiêu”.", "Choose a goal"
                                                           " number of the “Goals” sheet."))
-        if column.kind == NUMBER:
-            return {"validate": "decimal", "criteria": ">=", "value": 0,
-                    "error_title": self._say("Mức chỉ tiêu", "Target"),
-                    "error_message": self._say(
-                        "Ghi một số từ 0 trở lên (tỷ lệ % không quá 100).",
-                        "Type a number of 0 or more (a % at most 100).")}
         if column.kind == WHOLE:
             return {"validate": "integer", "criteria": "between", "minimum": 1,
                     "maximum": 99, "error_message": self._say("Số mục tiêu từ 1 đến 99.",
@@ -535,6 +530,7 @@ class _Read:
     places: dict[Loc, tuple[str, str]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     reported: set[Loc] = field(default_factory=set)
+    lang: str = "vi"  # the language of the sheet read: its decimal mark
 
     def find(self, kind: str, sheet: str, cell: str | None = None, loc: Loc | None = None,
              **params: Any) -> None:
@@ -592,15 +588,22 @@ def read_plan_workbook(
         if key not in sheets:
             found.find("plan-sheet-missing", "", name=Words(*SHEETS[key]))
     if "general" in sheets:
+        found.lang = _lang_of(sheets["general"].name, "general")
         _read_general(sheets["general"], found)
     for key in ("goals", "targets", "elements"):
         if key in sheets:
+            found.lang = _lang_of(sheets[key].name, key)
             _read_table(key, sheets[key], found)
     if "rules" in sheets:
         _read_rows(sheets["rules"], found, "rules")
     if "units" in sheets:
         _read_rows(sheets["units"], found, "units")
     return found.data, found.place, found.problems, found.reported
+
+
+def _lang_of(name: str, key: str) -> str:
+    """The language of a sheet, by its name: "en" for "Targets", else "vi"."""
+    return "en" if name.strip().casefold() == SHEETS[key][1].casefold() else "vi"
 
 
 def _cells(sheet: Any, found: _Read) -> Iterator[tuple[int, list[Any]]]:
@@ -774,6 +777,8 @@ def _read_table(key: str, sheet: Any, found: _Read) -> None:
             for part in column.path[:-1]:
                 target = target.setdefault(part, {})
             target[column.path[-1]] = converted
+            if column.path == ("target",):
+                _against_unit(item, value, sheet.name, cell_name(r, c), found, loc)
         items.append(item)
 
 
@@ -809,6 +814,32 @@ def _read_rows(sheet: Any, found: _Read, key: str) -> None:
             found.places[("merged", unit)] = (sheet.name, cell_name(r, old[0][0]))
 
 
+def _against_unit(item: dict[str, Any], typed: Any, sheet: str, cell: str, found: _Read,
+                  loc: Loc) -> None:
+    """A target against its unit (read before it, to its left): a "%" or "‰" typed after the
+    number is the unit's, and a number cell under 1 in % or ‰ is likely 87% as Excel keeps
+    it (0.87) in a cell formatted as a number."""
+    unit = item.get("unit")
+    if unit not in ("%", "‰") and not isinstance(typed, str):
+        return
+    labels = CHOICES["unit"].get(unit) if isinstance(unit, str) else None
+    if isinstance(typed, str):
+        sign = typed.strip()[-1:]
+        if sign in ("%", "‰") and labels is not None and sign != unit:
+            found.find("plan-target-sign", sheet, cell, loc, found=typed.strip(), sign=sign,
+                       unit=Words(*labels))
+        return
+    if isinstance(typed, (int, float)) and not isinstance(typed, bool) and 0 < typed < 1:
+        found.find("plan-target-below-one", sheet, cell, found=_decimal(typed, "vi"),
+                   found_en=_decimal(typed, "en"), unit=unit,
+                   times=_decimal(typed * (100 if unit == "%" else 1000), "vi"),
+                   times_en=_decimal(typed * (100 if unit == "%" else 1000), "en"))
+
+
+def _decimal(value: float, lang: str) -> str:
+    return decimal_text(Fraction(repr(value)), lang)
+
+
 def _as_text(value: Any) -> Any:
     """A cell of a text column as text: a number typed in it (a target id 10, which Excel
     stores as the number 10.0) as it was typed. A date or a truth value stays as it is, for
@@ -822,15 +853,50 @@ def _as_text(value: Any) -> Any:
     return value
 
 
-# A target typed as text with a Vietnamese decimal comma ("95,5"), or digits alone.
-_COMMA_DECIMAL = re.compile(r"[+-]?\d+(,\d+)?")
-_FRACTION = re.compile(r"[+-]?\d+/\d+")  # 1/3, as export writes a target no decimal holds
+DATES = (dt.date, dt.time, dt.timedelta)  # what python-calamine gives for a date cell
+
+
+def _date_found(value: Any, sheet: str, cell: str, found: _Read, loc: Loc | None) -> bool:
+    """A date where the plan has a number or a text (1/3 typed in a number cell, which
+    Excel turns into the 1st of March): told, with how to type it."""
+    if not isinstance(value, DATES):
+        return False
+    shown = (f"{value.day}/{value.month}/{value.year}" if isinstance(value, dt.date)
+             else str(value))
+    found.find("plan-date", sheet, cell, loc, found=shown, at=cell)
+    return True
+
+
+def _number_text(text: str, lang: str) -> tuple[str | None, str | None]:
+    """A number typed as text, as the plan file writes it ("95.5", "1/3"), or None and the
+    problem: "plan-decimal-mark" for a mark the workbook's language does not use as its
+    decimal mark (a dot in Vietnamese groups thousands: "1.000" is a thousand there, one in
+    English; a target must not depend on which was meant), else "plan-not-a-number". A "%"
+    or "‰" after the number is its unit's (checked against the unit by the caller)."""
+    text = text.strip()
+    if text[-1:] in ("%", "‰"):
+        text = text[:-1].rstrip()
+    decimal, other = (".", ",") if lang == "en" else (",", ".")
+    # Digits, a sign, a decimal mark, a fraction's slash: nothing else (no space within a
+    # number, no exponent, no digits of other scripts).
+    if not text or not text.isascii() or any(ch not in "0123456789+-/.," for ch in text):
+        return None, "plan-not-a-number"
+    if other in text:
+        return None, "plan-decimal-mark"
+    text = text.replace(decimal, ".")
+    try:
+        Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        return None, "plan-not-a-number"
+    return text, None
 
 
 def _convert(kind: str, value: Any, sheet: str, cell: str, found: _Read, loc: Loc | None
              ) -> Any:
     """A cell's value as the plan file holds it; what cannot be is told here (``loc``
     marked as told) or left as it is for validation to refuse."""
+    if _date_found(value, sheet, cell, found, loc):
+        return value
     if kind in CHOICES:
         text = str(_as_text(value)).strip()
         choices = CHOICES[kind]
@@ -848,18 +914,15 @@ def _convert(kind: str, value: Any, sheet: str, cell: str, found: _Read, loc: Lo
     if kind == WHOLE:
         return int(value) if isinstance(value, float) and value.is_integer() else value
     if isinstance(value, str):  # NUMBER typed as text
-        text = value.strip().replace("\u00a0", "").replace(" ", "")
-        # Vietnamese writes a decimal comma (the plan's own words say "9,8‰"), and a
-        # workbook made in Excel or LibreOffice with English settings keeps "95,5" as text:
-        # it is 95.5. A dot is refused in text: in Vietnamese it groups thousands
-        # ("1.000" is a thousand), in English it is the decimal point, and a target must
-        # not depend on which the officer meant. A number typed as a number has no such
-        # doubt: its cell holds the number.
-        if _COMMA_DECIMAL.fullmatch(text):
-            return text.replace(",", ".")
-        if _FRACTION.fullmatch(text):
-            return text
-        found.find("plan-not-a-number", sheet, cell, loc, found=value)
+        number, problem = _number_text(value, found.lang)
+        if number is not None:
+            return number
+        english = found.lang == "en"
+        found.find(problem or "plan-not-a-number", sheet, cell, loc, found=value.strip(),
+                   book=Words("tiếng Anh", "English") if english
+                   else Words("tiếng Việt", "Vietnamese"),
+                   decimal="." if english else ",", example="95.5" if english else "95,5",
+                   mark="," if english else ".")
     return value
 
 

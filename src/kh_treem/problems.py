@@ -533,6 +533,35 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
         "công thức không có giá trị đã lưu, hoặc ra lỗi; ghi thẳng giá trị vào ô",
         "a formula without a saved value, or giving an error; type the value itself",
     ),
+    "plan-date": (
+        "error",
+        "ô {at} là ngày tháng ({found}): Excel tự đổi 1/3 thành ngày; định dạng ô là Văn bản"
+        " (Text) rồi ghi lại",
+        "cell {at} holds a date ({found}): Excel turns 1/3 into a date; format the cell as"
+        " Text and type it again",
+    ),
+    "plan-decimal-mark": (
+        "error",
+        "“{found}” có dấu “{mark}”: trong bảng tính {book} dấu thập phân là “{decimal}”"
+        " ({example}) và số không ghi dấu ngăn cách hàng nghìn (1000); ghi lại số",
+        "“{found}” has a “{mark}”: in a workbook in {book} the decimal mark is “{decimal}”"
+        " ({example}) and a number has no thousands separator (1000); type the number again",
+    ),
+    "plan-target-sign": (
+        "error",
+        "“{found}” ghi dấu {sign} nhưng đơn vị tính của chỉ tiêu là “{unit}”; bỏ dấu {sign} hoặc"
+        " sửa đơn vị tính",
+        "“{found}” has a {sign} but the target's unit is “{unit}”; leave out the {sign} or"
+        " change the unit",
+    ),
+    "plan-target-below-one": (
+        "warning",
+        "mức chỉ tiêu là số {found} {unit}: nếu đã gõ “{times}{unit}” vào ô dạng số thì Excel"
+        " lưu thành {found}; ghi lại {times} (ô định dạng Văn bản giữ đúng điều đã gõ)",
+        "the target is the number {found_en} {unit}: if “{times_en}{unit}” was typed in a"
+        " number cell, Excel keeps it as {found_en}; type {times_en} (a cell formatted as Text"
+        " keeps what is typed)",
+    ),
     "plan-sheet-ignored": (
         "warning",
         "trang tính không thuộc mẫu kế hoạch; bỏ qua",
@@ -637,6 +666,10 @@ KINDS: dict[str, tuple[str, str]] = {
     "plan-column-missing": ("Thiếu cột", "Column missing"),
     "plan-not-a-choice": ("Không có trong danh sách", "Not a choice"),
     "plan-formula": ("Công thức", "Formula"),
+    "plan-date": ("Ngày tháng", "A date"),
+    "plan-decimal-mark": ("Dấu thập phân", "Decimal mark"),
+    "plan-target-sign": ("Dấu % sai đơn vị", "Sign against unit"),
+    "plan-target-below-one": ("Chỉ tiêu dưới 1", "Target under 1"),
     "plan-sheet-ignored": ("Bỏ qua trang tính", "Sheet ignored"),
     "plan-cell-ignored": ("Bỏ qua ô", "Cell ignored"),
 }
