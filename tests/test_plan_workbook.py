@@ -7,8 +7,11 @@ in Excel, or saved again by LibreOffice.
 from __future__ import annotations
 
 import datetime
+import os
 import shutil
 import subprocess
+import time
+import zipfile
 from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
@@ -431,3 +434,79 @@ def load_plan_text(folder: Path, text: str) -> Plan:
     path = folder / "text.yaml"
     path.write_text(text, encoding="utf-8", newline="")
     return load_plan(path)
+
+
+def _no_plan_files(folder: Path, exported: Path) -> dict[str, Path]:
+    """Files given as a plan that are no plan at all, by name."""
+    files = {"missing": folder / "khong-co.xlsx", "folder": folder / "thu-muc.xlsx"}
+    files["folder"].mkdir()
+    files["lock"] = folder / "~$ke-hoach.xlsx"
+    shutil.copy(exported, files["lock"])
+    files["yaml-named-xlsx"] = folder / "yaml.xlsx"
+    shutil.copy(REPO / "targets" / "plan_2022.yaml", files["yaml-named-xlsx"])
+    files["xlsx-named-yaml"] = folder / "bang.yaml"
+    shutil.copy(exported, files["xlsx-named-yaml"])
+    files["zip-no-workbook"] = folder / "nen.xlsx"
+    with zipfile.ZipFile(files["zip-no-workbook"], "w") as archive:
+        archive.writestr("ghi-chu.txt", "không phải bảng tính")
+    files["list"] = folder / "list.yaml"
+    files["list"].write_text("- id: x\n", encoding="utf-8")
+    files["form"] = folder / "bieu-mau.xlsx"
+    assert run("template", "--unit", "Ia Dom", "-o", files["form"]).exit_code == 0
+    files["summary"] = folder / "tong-hop.xlsx"
+    assert run("score", EXAMPLES, "-o", files["summary"]).exit_code == 0
+    return files
+
+
+NO_PLAN = [
+    ("missing", "không tìm thấy tệp kế hoạch này; kiểm tra tên và thư mục của tệp"),
+    ("folder", "không phải là một tệp (thư mục, FIFO hoặc thiết bị)"),
+    ("lock", "đây là tệp khóa tạm của Excel (có khi bảng tính đang mở), không phải kế hoạch;"
+             " dùng tệp cùng tên không có “~$” ở đầu"),
+    ("yaml-named-xlsx", "tệp là văn bản (có lẽ là YAML) dù tên có đuôi .xlsx; đổi đuôi tên tệp"
+                        " thành .yaml"),
+    ("xlsx-named-yaml", "tệp là bảng tính dù tên có đuôi .yaml; đổi đuôi tên tệp thành .xlsx"),
+    ("zip-no-workbook", "không mở được như một bảng tính; mở và lưu lại bằng Excel hoặc"
+                        " LibreOffice, hoặc xin xã gửi lại"),
+    ("list", "không phải tệp kế hoạch: tệp kế hoạch là các mục “khóa: giá trị” (id, year,"
+             " targets, …)"),
+    ("form", "đây là biểu mẫu số liệu của xã (do kh-treem template ghi), không phải kế hoạch"),
+    ("summary", "đây là bảng tổng hợp do kh-treem ghi, không phải kế hoạch"),
+]
+
+
+def test_a_file_that_is_no_plan_is_one_sentence_alone(exported: Path, tmp_path: Path) -> None:
+    """The refusal alone, in Vietnamese, for `plan check`, `--plan` and `rollup --horizon`:
+    never followed by the plan's every key missing."""
+    files = _no_plan_files(tmp_path, exported)
+    for name, sentence in NO_PLAN:
+        path = files[name]
+        for args, head in [(("plan", "check", path), "Tệp kế hoạch không dùng được"),
+                           (("score", EXAMPLES, "--plan", path, "--no-workbook"),
+                            "Tệp kế hoạch không dùng được"),
+                           (("rollup", EXAMPLES, "--horizon", path), "Tệp mục tiêu không dùng"
+                                                                     " được")]:
+            if name == "folder" and args[0] != "rollup":
+                continue  # the option refuses a folder itself (dir_okay=False)
+            result = run(*args)
+            assert (result.exit_code, result.stdout, result.stderr) == (
+                2, "", f"{head}: {path}: {sentence}\n"), (name, args)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="a FIFO is POSIX")
+def test_a_fifo_as_a_plan_is_refused_at_once(tmp_path: Path) -> None:
+    fifo = tmp_path / "plan.xlsx"
+    os.mkfifo(fifo)
+    started = time.monotonic()
+    result = run("plan", "check", fifo)
+    assert (result.exit_code, result.stderr) == (
+        2, f"Tệp kế hoạch không dùng được: {fifo}: không phải là một tệp (thư mục, FIFO hoặc"
+           " thiết bị)\n")
+    assert time.monotonic() - started < 2
+
+
+@pytest.mark.parametrize("name", ["plan\0.xlsx", "plan\0.yaml"])
+def test_a_nul_in_the_path_is_a_plan_error(name: str) -> None:
+    with pytest.raises(PlanError) as info:
+        check_plan(name)
+    assert [p.type for p in info.value.problems] == ["plan-file-unusable"]

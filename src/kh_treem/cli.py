@@ -9,7 +9,6 @@ internal error (a bug: rerun with --debug and report it); 130 stopped by Ctrl-C;
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import enum
 import io
 import json
@@ -36,6 +35,7 @@ from kh_treem.plan import (
     check_plan,
     json_schema,
     load_plan,
+    plan_clause,
     plan_yaml,
     require_units,
 )
@@ -305,8 +305,7 @@ def rollup(
             chosen = [] if no_horizon else horizons or ["2025", "2030"]
             result = kh_treem.rollup(paths, loaded, chosen, _jobs(jobs), progress)
         except PlanError as exc:
-            _fail(f"Tệp mục tiêu không dùng được: {exc}" if lang is Lang.vi
-                  else f"The horizon file cannot be used: {exc}", EXIT_USAGE)
+            _plan_unusable(exc, lang, "horizon_unusable")
         if output is not None and _is_sent(output, result.files):
             _refuse_output(output, lang)
         written = None
@@ -501,25 +500,25 @@ def _load_plan(plan: Path | None, lang: Lang, units: bool = True) -> Plan:
         for p in problems:
             typer.echo(printable(f"{word(p.severity, lang.value)}: {p.where(lang.value)}:"
                                  f" {p.message(lang.value)}"), err=True)
-        return require_units(loaded) if units else loaded
+        return require_units(loaded, str(plan)) if units else loaded
     except PlanError as exc:
         _plan_unusable(exc, lang)
 
 
-def _plan_unusable(exc: PlanError, lang: Lang) -> NoReturn:
+def _plan_unusable(exc: PlanError, lang: Lang, head_key: str = "plan_unusable") -> NoReturn:
     """`Tệp kế hoạch không dùng được: plan.yaml: targets.1 (2).target (dòng 380): ...`, in
     the officer's language where the error says what it found, one line an error."""
-    head = word("plan_unusable", lang.value)
+    head = word(head_key, lang.value)
     errors = [p for p in exc.problems if p.severity == "error"]
     if not errors:
         _fail(f"{head}: {exc}", EXIT_USAGE)
-    name = errors[0].file or ""
-    clauses = [f"{dataclasses.replace(p, file=None).where(lang.value)}:"
-               f" {p.message(lang.value)}" for p in errors]
+    name = errors[0].file
+    prefix = f"{head}: {name}" if name else head
+    clauses = [plan_clause(p, lang.value) for p in errors]
     if len(clauses) == 1:
-        _fail(f"{head}: {name}: {clauses[0]}", EXIT_USAGE)
+        _fail(f"{prefix}: {clauses[0]}", EXIT_USAGE)
     count = word("plan_errors", lang.value).format(count=len(clauses))
-    for line in [f"{head}: {name}: {count}:", *(f"  - {c}" for c in clauses)]:
+    for line in [f"{prefix}: {count}:", *(f"  - {c}" for c in clauses)]:
         typer.echo(printable(line), err=True)
     raise typer.Exit(EXIT_USAGE)
 

@@ -134,6 +134,7 @@ WORDS = {
                      "{errors} errors: the plan cannot be used."),
     "plan_unusable": ("Tệp kế hoạch không dùng được", "The plan file cannot be used"),
     "plan_errors": ("{count} lỗi", "{count} errors"),
+    "horizon_unusable": ("Tệp mục tiêu không dùng được", "The horizon file cannot be used"),
     "report_number": ("Số: ....../BC-...", "No.: ....../BC-..."),
     "report_title": ("BÁO CÁO", "REPORT"),
     "report_subtitle": ("Kết quả thực hiện {title}", "Results of the {title}"),

@@ -469,33 +469,62 @@ def load_plan(path: Path | str | None = None) -> Plan:
 def check_plan(path: Path | str) -> tuple[Plan | None, list[Problem]]:
     """A plan file's every problem at once, each naming its place (a workbook's sheet and
     cell, a YAML file's key and line), and the plan when none is an error. A file that is no
-    plan at all (missing, not YAML, too large) raises PlanError."""
+    plan at all (missing, not YAML, too large, a commune's form) raises PlanError."""
     name = str(path)
-    if Path(name).suffix.lower() in WORKBOOK_SUFFIXES:
+    suffix = Path(name).suffix.lower()
+    start = _plan_file(name)
+    if suffix in WORKBOOK_SUFFIXES:
+        if not start.startswith((b"PK\x03\x04", OLE_MAGIC)):
+            raise no_plan(name, "plan-wrong-suffix", suffix=suffix, right=".yaml",
+                           what=Words("văn bản (có lẽ là YAML)", "text (YAML, it seems)"))
         from kh_treem.plan_workbook import read_plan_workbook
 
         return validated(*read_plan_workbook(name))
+    if start.startswith((b"PK\x03\x04", OLE_MAGIC)):
+        raise no_plan(name, "plan-wrong-suffix", suffix=suffix or "(không đuôi)",
+                       right=".xls" if start.startswith(OLE_MAGIC) else ".xlsx",
+                       what=Words("bảng tính", "a workbook"))
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would never end
-            raise PlanError(f"{name}: not a file")
         with open(path, "rb") as file:
             data = file.read(MAX_PLAN_BYTES + 1)
-    except FileNotFoundError:
-        raise PlanError(f"{name}: no such plan file") from None
-    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
-        raise PlanError(f"{name}: cannot be read ({getattr(exc, 'strerror', None) or exc})"
-                        ) from None
+    except OSError as exc:
+        raise no_plan(name, "plan-file-unusable", detail=exc.strerror or str(exc)) from None
     if len(data) > MAX_PLAN_BYTES:
-        raise PlanError(f"{name}: over {MAX_PLAN_BYTES // 1024} KB, which no plan file is")
+        raise no_plan(name, "plan-too-large", limit=MAX_PLAN_BYTES // 1024)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise PlanError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        raise no_plan(name, "plan-not-utf8", at=exc.start, reason=exc.reason) from None
     return _checked_yaml(text, name)
+
+
+def _plan_file(name: str) -> bytes:
+    """The first bytes of the plan file ``name``, once it is a file that can be read: not
+    missing, not a folder or a FIFO (which would never end), not Excel's lock file."""
+    try:
+        if not stat.S_ISREG(os.stat(name).st_mode):
+            raise no_plan(name, "plan-not-a-file")
+        with open(name, "rb") as file:
+            start = file.read(len(OLE_MAGIC))
+    except FileNotFoundError:
+        raise no_plan(name, "plan-file-missing") from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+        detail = getattr(exc, "strerror", None) or str(exc)
+        raise no_plan(name, "plan-file-unusable", detail=detail) from None
+    if Path(name).name.startswith("~$"):
+        raise no_plan(name, "plan-lock-file")
+    return start
+
+
+def no_plan(name: str, problem_type: str, **params: Any) -> PlanError:
+    """The PlanError of a file that is no plan at all: one problem, with no place in it."""
+    problem = Problem(problem_type, file=name, params=params)
+    return PlanError(_sentence(name, [problem]), [problem])
 
 
 # The suffixes of a plan workbook (reading.WORKBOOK_SUFFIXES, without importing reading).
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an .xls (limits.OLE_MAGIC)
 
 
 def plan_yaml(plan: Plan, source: str = "") -> str:
@@ -558,11 +587,11 @@ def _yaml_number(value: Fraction) -> int | float | str:
     return str(value)
 
 
-def require_units(plan: Plan) -> Plan:
-    """``plan``, if it lists the units to score; a horizon plan (national targets) lists none."""
+def require_units(plan: Plan, name: str | None = None) -> Plan:
+    """``plan``, if it lists the units to score; a horizon plan (national targets) lists none.
+    ``name``: its file's, for the message."""
     if not plan.units:
-        raise PlanError(f"{plan.id}: units: the plan lists no commune to score (a plan of"
-                        " national targets is used with rollup --horizon)")
+        raise no_plan(name or plan.id, "plan-no-units", id=plan.id)
     return plan
 
 
@@ -584,17 +613,22 @@ def _checked_yaml(text: str, name: str) -> tuple[Plan | None, list[Problem]]:
         lines = {} if document is None else _lines(document)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
-        where = "" if mark is None else f" (line {mark.line + 1}, column {mark.column + 1})"
-        raise PlanError(f"{name}: not valid YAML{where}: {exc.problem}") from None
+        twice = getattr(exc, "key_twice", None)
+        if twice is not None and mark is not None:
+            raise no_plan(name, "plan-key-twice", key=twice[0], first=twice[1],
+                           line=mark.line + 1) from None
+        at = Words("", "") if mark is None else Words(
+            f" ở dòng {mark.line + 1}, cột {mark.column + 1}",
+            f" (line {mark.line + 1}, column {mark.column + 1})")
+        raise no_plan(name, "plan-not-yaml", at=at, detail=exc.problem or str(exc)) from None
     except yaml.YAMLError as exc:
-        raise PlanError(f"{name}: not valid YAML ({exc})") from None
+        raise no_plan(name, "plan-not-yaml", at=Words("", ""), detail=str(exc)) from None
     except (ValueError, RecursionError) as exc:  # a number of thousands of digits, nesting
-        detail = str(exc).split(";")[0]
-        raise PlanError(f"{name}: not a plan file (a value no plan holds: {detail})") from None
+        raise no_plan(name, "plan-value-unheld", detail=str(exc).split(";")[0]) from None
     finally:
         loader.dispose()
     if not isinstance(data, dict):
-        raise PlanError(f"{name}: a plan file is a mapping of keys (id, year, targets, ...)")
+        raise no_plan(name, "plan-not-mapping")
 
     def place(loc: Loc) -> dict[str, Any]:
         line = next((lines[loc[:n]] for n in range(len(loc), 0, -1) if loc[:n] in lines),
@@ -636,11 +670,17 @@ def validated(
 def _sentence(name: str, problems: list[Problem]) -> str:
     """The problems in one English sentence, as PlanError says them."""
     errors = [p for p in problems if p.severity == "error"]
-    clauses = [f"{dataclasses.replace(p, file=None).where('en')}: {p.message('en')}"
-               for p in errors]
+    clauses = [plan_clause(p, "en") for p in errors]
     more = len(clauses) - MAX_CLAUSES
     return f"{name}: " + "; ".join(clauses[:MAX_CLAUSES]) + (
         f"; and {more} more" if more > 0 else "")
+
+
+def plan_clause(problem: Problem, lang: str) -> str:
+    """`Chỉ tiêu › K6: chỉ tiêu -5 là số âm…`: a problem of a plan file, its place without
+    the file's name (said once before), or its sentence alone where it has no place."""
+    where = dataclasses.replace(problem, file=None).where(lang).strip()
+    return f"{where}: {problem.message(lang)}" if where else problem.message(lang)
 
 
 def key_path(loc: Loc, data: dict[str, Any]) -> str:
@@ -763,16 +803,19 @@ def _loader() -> Any:
     refuses a key given twice in a mapping, naming its lines: PyYAML keeps the last."""
     import yaml
 
+    class KeyTwice(yaml.constructor.ConstructorError):
+        def __init__(self, key: Any, first: int, mark: Any) -> None:
+            super().__init__(None, None, f"the key {key!r} is given twice (first on line"
+                             f" {first})", mark)
+            self.key_twice = (key, first)  # said in either language by check_plan
+
     class PlanLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
         def construct_mapping(self, node: Any, deep: bool = False) -> Any:
             first: dict[Any, int] = {}  # key -> its line
             for key_node, _ in node.value:
                 key = key_node.value if isinstance(key_node, yaml.ScalarNode) else id(key_node)
                 if key in first:
-                    raise yaml.constructor.ConstructorError(
-                        None, None,
-                        f"the key {key!r} is given twice (first on line {first[key]})",
-                        key_node.start_mark)
+                    raise KeyTwice(key, first[key], key_node.start_mark)
                 first[key] = key_node.start_mark.line + 1
             return super().construct_mapping(node, deep)
 

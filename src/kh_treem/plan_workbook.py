@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from kh_treem.cells import cell_name, column_letter
-from kh_treem.plan import Loc, Plan, decimal_text
+from kh_treem.plan import Loc, Plan, decimal_text, no_plan
 from kh_treem.problems import Problem, Words
 from kh_treem.template import form_formats, print_a4, row_height
 
@@ -571,10 +571,14 @@ def read_plan_workbook(
 
     [read] = list(read_contained([path], _PlanBook()))
     found = _Read(path)
-    if read.refusal is not None:
-        found.problems.append(Problem(read.refusal.type, file=path,
-                                      params=dict(read.refusal.params)))
-        return found.data, found.place, found.problems, found.reported
+    if read.refusal is not None:  # said alone: no plan was read, nothing is missing from it
+        raise no_plan(path, read.refusal.type, **read.refusal.params)
+    if read.own_kind == "form":
+        raise no_plan(path, "plan-is-form")
+    if read.own_kind in ("summary", "trend"):
+        raise no_plan(path, "plan-is-output", kind=Words(*{
+            "summary": ("bảng tổng hợp", "a summary"),
+            "trend": ("bảng xu hướng", "a trend workbook")}[read.own_kind]))
     found.problems += read.problems
     sheets = {}
     known = {name.casefold(): key for key, names in SHEETS.items() for name in names}

@@ -562,6 +562,82 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
         " number cell, Excel keeps it as {found_en}; type {times_en} (a cell formatted as Text"
         " keeps what is typed)",
     ),
+    # A file that is no plan at all: said alone, with no place in the file.
+    "plan-file-missing": (
+        "error",
+        "không tìm thấy tệp kế hoạch này; kiểm tra tên và thư mục của tệp",
+        "no such plan file; check the file's name and folder",
+    ),
+    "plan-not-a-file": (
+        "error",
+        "không phải là một tệp (thư mục, FIFO hoặc thiết bị)",
+        "not a file (a folder, a FIFO or a device)",
+    ),
+    "plan-file-unusable": (
+        "error",
+        "không đọc được tệp ({detail}); kiểm tra tên tệp và quyền truy cập tệp",
+        "cannot be read ({detail}); check the file's name and permissions",
+    ),
+    "plan-lock-file": (
+        "error",
+        "đây là tệp khóa tạm của Excel (có khi bảng tính đang mở), không phải kế hoạch; dùng"
+        " tệp cùng tên không có “~$” ở đầu",
+        "this is Excel's temporary lock file (made while a workbook is open), not a plan;"
+        " use the file of the same name without “~$” at its start",
+    ),
+    "plan-wrong-suffix": (
+        "error",
+        "tệp là {what} dù tên có đuôi {suffix}; đổi đuôi tên tệp thành {right}",
+        "the file is {what} though its name ends in {suffix}; rename it to end in {right}",
+    ),
+    "plan-too-large": (
+        "error",
+        "lớn hơn {limit} KB, không tệp kế hoạch nào lớn như vậy",
+        "over {limit} KB, which no plan file is",
+    ),
+    "plan-not-utf8": (
+        "error",
+        "không phải văn bản UTF-8 (byte {at}); lưu lại tệp với bảng mã UTF-8",
+        "not UTF-8 text ({reason} at byte {at}); save the file as UTF-8",
+    ),
+    "plan-not-yaml": (
+        "error",
+        "không phải YAML hợp lệ{at} ({detail})",
+        "not valid YAML{at}: {detail}",
+    ),
+    "plan-key-twice": (
+        "error",
+        "khóa “{key}” được ghi hai lần, ở dòng {first} và dòng {line}; xóa một",
+        "the key “{key}” is given twice, on line {first} and line {line}; remove one",
+    ),
+    "plan-value-unheld": (
+        "error",
+        "không phải tệp kế hoạch: có giá trị không kế hoạch nào có ({detail})",
+        "not a plan file (a value no plan holds: {detail})",
+    ),
+    "plan-not-mapping": (
+        "error",
+        "không phải tệp kế hoạch: tệp kế hoạch là các mục “khóa: giá trị” (id, year,"
+        " targets, …)",
+        "not a plan file: a plan file is a mapping of keys (id, year, targets, ...)",
+    ),
+    "plan-no-units": (
+        "error",
+        "kế hoạch {id} không có danh sách xã để chấm điểm (kế hoạch mục tiêu quốc gia dùng"
+        " với rollup --horizon)",
+        "the plan {id} lists no commune to score (a plan of national targets is used with"
+        " rollup --horizon)",
+    ),
+    "plan-is-form": (
+        "error",
+        "đây là biểu mẫu số liệu của xã (do kh-treem template ghi), không phải kế hoạch",
+        "this is a commune's form (written by kh-treem template), not a plan",
+    ),
+    "plan-is-output": (
+        "error",
+        "đây là {kind} do kh-treem ghi, không phải kế hoạch",
+        "this is {kind} kh-treem wrote, not a plan",
+    ),
     "plan-sheet-ignored": (
         "warning",
         "trang tính không thuộc mẫu kế hoạch; bỏ qua",
@@ -666,6 +742,20 @@ KINDS: dict[str, tuple[str, str]] = {
     "plan-column-missing": ("Thiếu cột", "Column missing"),
     "plan-not-a-choice": ("Không có trong danh sách", "Not a choice"),
     "plan-formula": ("Công thức", "Formula"),
+    "plan-file-missing": ("Không tìm thấy", "Not found"),
+    "plan-not-a-file": ("Không phải tệp", "Not a file"),
+    "plan-file-unusable": ("Không đọc được", "Cannot be read"),
+    "plan-lock-file": ("Tệp khóa của Excel", "Excel lock file"),
+    "plan-wrong-suffix": ("Sai đuôi tệp", "Wrong suffix"),
+    "plan-too-large": ("Tệp quá lớn", "File too large"),
+    "plan-not-utf8": ("Không phải UTF-8", "Not UTF-8"),
+    "plan-not-yaml": ("Không phải YAML", "Not YAML"),
+    "plan-key-twice": ("Khóa ghi hai lần", "Key twice"),
+    "plan-value-unheld": ("Giá trị lạ", "Value no plan holds"),
+    "plan-not-mapping": ("Không phải kế hoạch", "Not a plan"),
+    "plan-no-units": ("Không có xã", "No units"),
+    "plan-is-form": ("Biểu mẫu của xã", "A commune's form"),
+    "plan-is-output": ("Tệp do kh-treem ghi", "kh-treem's output"),
     "plan-date": ("Ngày tháng", "A date"),
     "plan-decimal-mark": ("Dấu thập phân", "Decimal mark"),
     "plan-target-sign": ("Dấu % sai đơn vị", "Sign against unit"),
