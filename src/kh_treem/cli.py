@@ -693,10 +693,11 @@ def _check_previous(previous: Sequence[Path], paths: Sequence[Path], lang: Lang)
     both would be compared with itself."""
     vi = lang is Lang.vi
     for last in previous:
-        if not last.exists():
+        if not os.path.exists(last):  # False, not OSError, for a name too long
             _fail(f"--previous {last}: không tìm thấy tệp hoặc thư mục này." if vi
                   else f"--previous {last}: no such file or folder.", EXIT_USAGE)
-        within = [p for p in paths if p.exists() and p.resolve().is_relative_to(last.resolve())]
+        within = [p for p in paths
+                  if os.path.exists(p) and p.resolve().is_relative_to(last.resolve())]
         if within:
             _fail(f"--previous {last}: chứa cả số liệu năm nay ({within[0]}); chọn thư mục chỉ"
                   " có số liệu năm trước." if vi else
