@@ -346,7 +346,8 @@ def _issuer_without_place(data: dict[str, Any]) -> None:
     [
         pytest.param(_no_signer, ["issuer.signers (line ", "at least 1"], id="no-signer"),
         pytest.param(_four_signers, ["issuer.signers (line ", "at most 3"], id="four-signers"),
-        pytest.param(_issuer_without_place, ["issuer.place", "Field required"],
+        pytest.param(_issuer_without_place,
+                     ["issuer.place", "a required value is missing: the key “place”"],
                      id="issuer-without-place"),
         pytest.param(_unknown_numerator, ["targets.3 (3b)", "infant_death"],
                      id="target-unknown-numerator"),

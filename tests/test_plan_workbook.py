@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import time
+import unicodedata
 import zipfile
 from collections.abc import Callable
 from fractions import Fraction
@@ -510,3 +511,95 @@ def test_a_nul_in_the_path_is_a_plan_error(name: str) -> None:
     with pytest.raises(PlanError) as info:
         check_plan(name)
     assert [p.type for p in info.value.problems] == ["plan-file-unusable"]
+
+
+def _delete_measure_column(book: Any) -> None:
+    book[TARGETS].delete_cols(6)
+
+
+def _delete_year_row(book: Any) -> None:
+    book[GENERAL].delete_rows(6)
+
+
+def _thirteen_recipients(book: Any) -> None:
+    """Two recipients written, three blank rows for more (20-22), eight rows inserted."""
+    ws = book[GENERAL]
+    ws.insert_rows(23, 8)
+    for row in range(20, 31):
+        ws.cell(row, 2).value = "issuer.recipients"
+        ws.cell(row, 3).value = f"Nơi nhận {row}"
+        ws.cell(row, 4).value = f"Recipient {row}"
+
+
+def _targets_twice(book: Any) -> None:
+    book.copy_worksheet(book[TARGETS]).title = "Targets"
+
+
+def _renamed_targets(book: Any) -> None:
+    book[TARGETS].title = "Chi tieu"
+
+
+def _nfd_names(book: Any) -> None:
+    sheet = book[TARGETS]
+    sheet.title = unicodedata.normalize("NFD", TARGETS)
+    sheet["K4"] = unicodedata.normalize("NFD", "Mức chỉ tiêu")
+
+
+# (edits, extra change, the lines of `plan check` after the file's name)
+SAID: list[Any] = [
+    pytest.param({(TARGETS, "K6"): None}, None,
+                 ["Lỗi: {book} › Chỉ tiêu › K6: thiếu giá trị bắt buộc: cột “Mức chỉ tiêu”"],
+                 id="blank-cell-names-its-column"),
+    pytest.param({}, _delete_measure_column,
+                 ["Lỗi: {book} › Chỉ tiêu › A4: hàng tiêu đề (hàng 4) không có cột “Cách"
+                  " tính”; thêm lại cột này (cột bị xóa hay đổi tên?)"],
+                 id="deleted-column-once"),
+    pytest.param({(TARGETS, "A40"): "Ghi chú: chỉ tiêu 9 theo Quyết định 23"}, None,
+                 ["Lỗi: {book} › Chỉ tiêu › A40: hàng 40 chỉ có một ô ghi “Ghi chú: chỉ tiêu 9"
+                  " theo Quyết định 23”: một chỉ tiêu cần ghi đủ các cột; ghi đủ, hoặc xóa hàng"
+                  " nếu đó là ghi chú"], id="note-under-the-table"),
+    pytest.param({}, _renamed_targets,
+                 ["Cảnh báo: {book} › Chi tieu: trang tính không thuộc mẫu kế hoạch; bỏ qua",
+                  "Lỗi: {book}: không có trang tính “Chỉ tiêu” của kế hoạch; trang “Chi tieu”"
+                  " có phải là nó? Đổi tên trang thành “Chỉ tiêu”"], id="renamed-sheet"),
+    pytest.param({}, _delete_year_row,
+                 ["Lỗi: {book} › Thông tin chung: thiếu giá trị bắt buộc: “Năm” (khóa year)"],
+                 id="general-key-row-deleted"),
+    pytest.param({(TARGETS, "K6"): "=1/0"}, None,
+                 ["Lỗi: {book} › Chỉ tiêu › K6: công thức không có giá trị đã lưu, hoặc ra lỗi;"
+                  " ghi thẳng giá trị vào ô"], id="formula-told-once"),
+    pytest.param({(GENERAL, "quality.min_count"): "tắt"}, None,
+                 ["Lỗi: {book} › Thông tin chung › C24: “tắt” không đúng kiểu: cần một số"
+                  " nguyên"], id="min-count-cannot-be-off"),
+    pytest.param({}, _thirteen_recipients,
+                 ["Lỗi: {book} › Thông tin chung › C18: “13 mục” vượt giới hạn: cần nhiều nhất"
+                  " 12 mục"], id="too-many-recipients-at-the-recipients"),
+    pytest.param({}, _targets_twice,
+                 ["Lỗi: {book} › Targets: hai trang tính cùng là một bảng của kế hoạch: “Chỉ"
+                  " tiêu” và “Targets”; xóa một trang"], id="one-table-twice"),
+    pytest.param({}, _nfd_names, [], id="names-typed-in-nfd"),
+    pytest.param({(GENERAL, "D13"): "Nguyen Van A", (GENERAL, "D6"): 2023}, None,
+                 ["Cảnh báo: {book} › Thông tin chung › D6: ô này không dùng: “Năm” chỉ có một"
+                  " giá trị, ở ô C6; “2023” bị bỏ qua",
+                  "Cảnh báo: {book} › Thông tin chung › D13: ô này không dùng: “Người ký 1: họ"
+                  " tên” chỉ có một giá trị, ở ô C13; “Nguyen Van A” bị bỏ qua"],
+                 id="english-cell-of-a-single-value"),
+]
+
+
+@pytest.mark.parametrize(("edits", "extra", "expected"), SAID)
+def test_each_problem_is_said_once_naming_what_is_expected(
+    exported: Path, tmp_path: Path, edits: dict[tuple[str, str], Any],
+    extra: Callable[[Any], None] | None, expected: list[str],
+) -> None:
+    book = _edit(exported, tmp_path / "plan.xlsx", edits, extra)
+    result = run("plan", "check", book)
+    lines = result.stdout.splitlines()
+    assert lines[:-1] == [line.format(book=book) for line in expected]
+    assert result.exit_code == (2 if any(e.startswith("Lỗi") for e in expected) else 0)
+
+
+def test_the_unused_cells_of_the_general_sheet_are_grey(exported: Path) -> None:
+    sheet = openpyxl.load_workbook(exported)[GENERAL]
+    assert sheet["D6"].fill.fgColor.rgb.endswith("D9D9D9")  # the year has one value
+    assert sheet["D7"].fill.fgColor.rgb in (None, "00000000")  # the title has two

@@ -647,7 +647,7 @@ def validated(
 ) -> tuple[Plan | None, list[Problem]]:
     """``data`` as a Plan, and every problem of it (after ``read``, those found in reading
     it; a finding at one of the places ``reported`` is already among them). No plan when
-    any problem is an error.
+    any problem is an error. A place in ``reported`` covers the places within it.
 
     pydantic reports every field at once but checks the plan's cross-references only when
     every part is valid; here they are also checked among the parts that are, so that a
@@ -660,8 +660,14 @@ def validated(
         findings, crossed = _findings_of(exc)
         if not crossed:
             findings += cross_findings(*_valid_parts(data))
-        problems += [Problem(f.type, params=f.params, **place(f.loc))
-                     for f in findings if f.loc not in reported]
+        for f in findings:
+            # Told already, at the place or at one holding it (a sheet, a table's column).
+            if not any(f.loc[:n] in reported for n in range(1, len(f.loc) + 1)):
+                where = place(f.loc)
+                # The place may say what the value is (a workbook's column): for plan-missing.
+                said = where.pop("params", {}) if f.type == "plan-missing" else {}
+                where.pop("params", None)
+                problems.append(Problem(f.type, params={**f.params, **said}, **where))
     if any(p.severity == "error" for p in problems):
         plan = None
     return plan, problems
@@ -739,7 +745,10 @@ def _finding(loc: Loc, err: Any) -> Finding:
         f"{len(given)} mục", f"{len(given)} items") if isinstance(given, (list, dict)) else (
         str(given))
     if kind in ("missing", "string_too_short"):
-        return Finding(loc, "plan-missing", {"detail": detail})
+        # Named by its key (a workbook's reading names it by its column or label instead).
+        key = ".".join(str(p) for p in (loc[-2:] if loc[-1:] in (("vi",), ("en",)) else loc[-1:]))
+        return Finding(loc, "plan-missing", {"detail": detail, "what": Words(
+            f"khóa “{key}”", f"the key “{key}”")})
     if kind == "extra_forbidden":
         return Finding(loc, "plan-unknown-key", {"detail": detail, "found": loc[-1]})
     if kind in ("literal_error", "enum", "string_pattern_mismatch"):

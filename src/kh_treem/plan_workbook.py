@@ -14,6 +14,7 @@ A blank cell is a value not given (the key's default, or a missing value), never
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -168,6 +169,7 @@ class _PlanWriter:
                                             "border": 1, "valign": "top", "num_format": "0.####"})
         self.f["key"] = book.add_format({"font_name": "Consolas", "font_size": 10, "border": 1,
                                          "valign": "top", "font_color": "#595959"})
+        self.f["unused"] = book.add_format({"border": 1, "bg_color": "#D9D9D9"})
         self.f["text_cell"] = book.add_format({"font_name": "Times New Roman", "font_size": 12,
                                                "border": 1, "valign": "top", "text_wrap": True,
                                                "num_format": "@"})
@@ -217,10 +219,11 @@ class _PlanWriter:
         plan, lang = self.plan, self.lang
         sheet = self._start("general", self._say(
             f"KẾ HOẠCH NĂM {plan.year}: THÔNG TIN CHUNG", f"PLAN OF {plan.year}: GENERAL"),
-            self._say("Điền cột Tiếng Việt và cột Tiếng Anh; không sửa cột Khóa. Ô để trống ở"
-                      " các ngưỡng là mức mặc định. Xem trang “Hướng dẫn”.",
-                      "Fill in the Vietnamese and English columns; leave the Key column as it"
-                      " is. A blank threshold is its default. See the “Guide” sheet."),
+            self._say("Điền cột Tiếng Việt và cột Tiếng Anh (ô xám: không dùng); không sửa cột"
+                      " Khóa. Ô để trống ở các ngưỡng là mức mặc định. Xem trang “Hướng dẫn”.",
+                      "Fill in the Vietnamese and English columns (a grey cell is not used);"
+                      " leave the Key column as it is. A blank threshold is its default. See"
+                      " the “Guide” sheet."),
             [w for *_, w in GENERAL_COLUMNS])
         sheet.set_portrait()
         self._headings(sheet, [_say(vi, en, lang) for vi, en, _ in GENERAL_COLUMNS])
@@ -250,8 +253,8 @@ class _PlanWriter:
     def _general_value(self, sheet: Any, row: int, kind: str, value: Any) -> None:
         cells = value if isinstance(value, tuple) else (value, None)
         for col, item in zip((2, 3), cells, strict=True):
-            if kind != "pair" and col == 3:
-                sheet.write_blank(row, col, None, self.f["cell"])
+            if kind != "pair" and col == 3:  # not used: grey, and said so if filled
+                sheet.write_blank(row, col, None, self.f["unused"])
             elif item is None:
                 sheet.write_blank(row, col, None, self.f["text_cell"] if kind == TEXT
                                   or kind == "pair" else self.f["number"])
@@ -531,6 +534,9 @@ class _Read:
     problems: list[Problem] = field(default_factory=list)
     reported: set[Loc] = field(default_factory=set)
     lang: str = "vi"  # the language of the sheet read: its decimal mark
+    names: dict[Loc, Words] = field(default_factory=dict)  # a value's column or key, said
+    told: set[tuple[str, str]] = field(default_factory=set)  # cells told of (a formula's)
+    general: str | None = None  # the name of the general sheet, when there is one
 
     def find(self, kind: str, sheet: str, cell: str | None = None, loc: Loc | None = None,
              **params: Any) -> None:
@@ -540,11 +546,25 @@ class _Read:
             self.reported.add(loc)
 
     def place(self, loc: Loc) -> dict[str, Any]:
-        for n in range(len(loc), -1, -1):
+        """A finding's file, sheet and cell, and what the value is (its column or key)."""
+        what = self.names.get(loc) or _general_name(loc)
+        said = {"params": {"what": what}} if what is not None else {}
+        for n in range(len(loc), 0, -1):
             if loc[:n] in self.places:
                 sheet, cell = self.places[loc[:n]]
-                return {"file": self.name, "sheet": sheet, "cell": cell}
-        return {"file": self.name}
+                return {"file": self.name, "sheet": sheet, "cell": cell, **said}
+        if self.general is not None and loc and _general_name(loc[:1]) is not None:
+            return {"file": self.name, "sheet": self.general, **said}  # a key's row deleted
+        return {"file": self.name, **said}
+
+
+def _general_name(loc: Loc) -> Words | None:
+    """A key of the general sheet as the officer reads it: its label and its key."""
+    key = ".".join(str(part) for part in loc)
+    for known, vi, en, _ in GENERAL:
+        if known == key:
+            return Words(f"“{vi}” (khóa {key})", f"“{en}” (key {key})")
+    return None
 
 
 class _PlanBook:
@@ -580,19 +600,29 @@ def read_plan_workbook(
             "summary": ("bảng tổng hợp", "a summary"),
             "trend": ("bảng xu hướng", "a trend workbook")}[read.own_kind]))
     found.problems += read.problems
-    sheets = {}
-    known = {name.casefold(): key for key, names in SHEETS.items() for name in names}
+    sheets: dict[str, Any] = {}
+    known = {_folded(name): key for key, names in SHEETS.items() for name in names}
+    others = []
     for sheet in read.sheets:
-        key = known.get(sheet.name.strip().casefold())
+        key = known.get(_folded(sheet.name))
         if key is None:
             found.find("plan-sheet-ignored", sheet.name)
+            others.append(sheet.name)
+        elif key in sheets:  # "Chỉ tiêu" and "Targets": which one is meant is not guessed
+            found.find("plan-sheet-twice", sheet.name, first=sheets[key].name,
+                       second=sheet.name)
+            found.reported.add((key,))
         elif key != "guide" and sheet.rows is not None:
             sheets[key] = sheet
     for key in ("general", "goals", "targets", "elements", "rules", "units"):
         if key not in sheets:
-            found.find("plan-sheet-missing", "", name=Words(*SHEETS[key]))
+            found.find("plan-sheet-missing", "", name=Words(*SHEETS[key]),
+                       hint=_renamed(key, others))
+            # What the sheet holds is missing because the sheet is: said once, above.
+            found.reported.update((part,) for part in _SHEET_KEYS[key])
     if "general" in sheets:
         found.lang = _lang_of(sheets["general"].name, "general")
+        found.general = sheets["general"].name
         _read_general(sheets["general"], found)
     for key in ("goals", "targets", "elements"):
         if key in sheets:
@@ -602,7 +632,39 @@ def read_plan_workbook(
         _read_rows(sheets["rules"], found, "rules")
     if "units" in sheets:
         _read_rows(sheets["units"], found, "units")
+    # A value in a cell already told of (a formula giving an error) is not missing too.
+    found.reported.update(loc for loc, place in found.places.items() if place in found.told)
     return found.data, found.place, found.problems, found.reported
+
+
+# The plan's top keys each sheet holds.
+_SHEET_KEYS = {"general": ("id", "year", "title", "area", "issuer", "quality"),
+               "goals": ("goals",), "targets": ("targets",), "elements": ("elements",),
+               "rules": ("rules",), "units": ("units", "merged")}
+
+
+def _folded(name: str) -> str:
+    """A sheet's name or a heading as compared: NFC (a name typed in NFD is the same name),
+    spaces at either end and case set aside."""
+    return unicodedata.normalize("NFC", name).strip().casefold()
+
+
+def _renamed(key: str, others: list[str]) -> Words:
+    """`; trang “Chi tieu” có phải là nó? ...`: the sheet not recognised that looks most
+    like the one missing, by its name without accents."""
+    from difflib import get_close_matches
+
+    from kh_treem.names import fold
+
+    vi, en = SHEETS[key]
+    by_fold = {fold(name): name for name in others}
+    close = get_close_matches(fold(vi), list(by_fold), n=1, cutoff=0.6) or get_close_matches(
+        fold(en), list(by_fold), n=1, cutoff=0.6)
+    if not close:
+        return Words("", "")
+    name = by_fold[close[0]]
+    return Words(f"; trang “{name}” có phải là nó? Đổi tên trang thành “{vi}”",
+                 f"; is the sheet “{name}” it? Rename it “{en}”")
 
 
 def _lang_of(name: str, key: str) -> str:
@@ -618,6 +680,7 @@ def _cells(sheet: Any, found: _Read) -> Iterator[tuple[int, list[Any]]]:
             formula = sheet.formulas.get(cell_name(r, c))
             if formula is not None and formula[0] != "text":  # a text result is a text
                 found.find("plan-formula", sheet.name, cell_name(r, c))
+                found.told.add((sheet.name, cell_name(r, c)))
                 cells[c] = ""
         yield r, cells
 
@@ -626,19 +689,23 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _header(sheet: Any, found: _Read, headings: list[tuple[str, str]]) -> int | None:
-    """The row of the column headings: the first whose first cell is the first heading."""
-    first = {h.casefold() for h in headings[0]}
+def _header(sheet: Any, found: _Read, headings: list[tuple[str, str]], key: str
+            ) -> int | None:
+    """The row of the column headings: the first whose first cell is the first heading.
+    Without it the sheet is not read: what it holds is not said to be missing too."""
+    first = {_folded(h) for h in headings[0]}
     for r, row in enumerate(sheet.rows[:20]):
-        if row and isinstance(row[0], str) and row[0].strip().casefold() in first:
+        if row and isinstance(row[0], str) and _folded(row[0]) in first:
             return r
-    found.find("plan-column-missing", sheet.name, column=Words(*headings[0]))
+    found.find("plan-header-missing", sheet.name, column=Words(*headings[0]))
+    found.reported.update((part,) for part in _SHEET_KEYS[key])
     return None
 
 
 def _read_general(sheet: Any, found: _Read) -> None:
     kinds = {key: kind for key, _, _, kind in GENERAL}
-    header = _header(sheet, found, [(vi, en) for vi, en, _ in GENERAL_COLUMNS])
+    labels = {key: Words(vi, en) for key, vi, en, _ in GENERAL}
+    header = _header(sheet, found, [(vi, en) for vi, en, _ in GENERAL_COLUMNS], "general")
     if header is None:
         return
     seen: set[str] = set()
@@ -664,14 +731,17 @@ def _read_general(sheet: Any, found: _Read) -> None:
             continue
         seen.add(key)
         kind = kinds[key]
+        label = labels[key]
         if kind != "pair" and not _blank(cells[3]):
-            found.find("plan-cell-ignored", sheet.name, cell_name(r, 3), found=str(cells[3]))
+            found.find("plan-cell-unused", sheet.name, cell_name(r, 3), at=cell_name(r, 2),
+                       found=str(_as_text(cells[3])), label=label)
         parts = key.split(".")
         if parts[:2] == ["issuer", "signers"]:
             # Numbered 1-3 on the sheet, a list in the plan: placed as SIGNER until numbered.
             index = int(parts[2])
             loc: Loc = (SIGNER, index, parts[3])
             found.places.setdefault(("issuer", "signers"), (sheet.name, cell_name(r, 2)))
+            _name_key(found, loc, key, label, kind)
             if kind == "pair":
                 _pair_places(found, loc, sheet.name, r)
             value = _value(kind, cells, r, sheet.name, found, loc)
@@ -684,15 +754,19 @@ def _read_general(sheet: Any, found: _Read) -> None:
             if value is not None:
                 recipients = found.data.setdefault("issuer", {}).setdefault("recipients", [])
                 at: Loc = ("issuer", "recipients", len(recipients))
+                # Too many recipients: said at the first of them, not at the issuer.
+                found.places.setdefault(at[:2], (sheet.name, cell_name(r, 2)))
+                _name_key(found, at, key, label, kind)
                 _pair_places(found, at, sheet.name, r)
                 recipients.append(value)
             continue
         loc = tuple(parts)
         found.places[loc] = (sheet.name, cell_name(r, 2))
+        _name_key(found, loc, key, label, kind)
         if kind == "pair":
             _pair_places(found, loc, sheet.name, r)
-        if parts[0] == "quality" and isinstance(cells[2], str) and (
-                cells[2].strip().casefold() in QUALITY_OFF):
+        if kind == NUMBER and parts[0] == "quality" and isinstance(cells[2], str) and (
+                cells[2].strip().casefold() in QUALITY_OFF):  # min_count cannot be off
             value = None  # the check turned off (null in YAML)
         else:
             value = _value(kind, cells, r, sheet.name, found, loc)
@@ -708,10 +782,23 @@ def _read_general(sheet: Any, found: _Read) -> None:
             for loc, place in list(found.places.items()):
                 if loc[:2] == (SIGNER, index):
                     found.places[("issuer", "signers", len(listed), *loc[2:])] = place
+                    if loc in found.names:
+                        found.names[("issuer", "signers", len(listed), *loc[2:])] = (
+                            found.names[loc])
             listed.append(signers[index])
     if "issuer" in found.data:
         found.places.setdefault(("issuer",), found.places.get(
             ("issuer", "parent"), (sheet.name, cell_name(header + 1, 2))))
+
+
+def _name_key(found: _Read, loc: Loc, key: str, label: Words, kind: str) -> None:
+    """How a value of the general sheet is named in a message: its label and key (and the
+    language of a text's column)."""
+    found.names[loc] = Words(f"“{label.vi}” (khóa {key})", f"“{label.en}” (key {key})")
+    if kind == "pair":
+        for lang, vi, en in (("vi", "tiếng Việt", "Vietnamese"), ("en", "tiếng Anh", "English")):
+            found.names[(*loc, lang)] = Words(f"“{label.vi}” {vi} (khóa {key})",
+                                              f"“{label.en}” in {en} (key {key})")
 
 
 def _pair_places(found: _Read, loc: Loc, sheet: str, r: int) -> None:
@@ -740,23 +827,35 @@ def _outside(sheet: Any, found: _Read, r: int, cells: list[Any], width: int) -> 
 
 def _read_table(key: str, sheet: Any, found: _Read) -> None:
     columns = TABLES[key]
-    header = _header(sheet, found, [(c.vi, c.en) for c in columns])
+    header = _header(sheet, found, [(c.vi, c.en) for c in columns], key)
     if header is None:
         return
     headings = sheet.rows[header]
     where: dict[int, Column] = {}
+    missing = []
     for column in columns:
-        names = {column.vi.casefold(), column.en.casefold()}
+        names = {_folded(column.vi), _folded(column.en)}
         at = next((c for c, h in enumerate(headings)
-                   if isinstance(h, str) and h.strip().casefold() in names), None)
-        if at is None:
+                   if isinstance(h, str) and _folded(h) in names), None)
+        if at is None:  # said once: not again at every row, at the wrong column
             found.find("plan-column-missing", sheet.name, cell_name(header, 0),
-                       column=Words(column.vi, column.en))
+                       column=Words(column.vi, column.en), row=header + 1)
+            missing.append(column)
         else:
             where[at] = column
     items: list[dict[str, Any]] = found.data.setdefault(key, [])
     for r, cells in _cells(sheet, found):
-        if r <= header or all(_blank(c) for c in cells):
+        filled = [c for c, value in enumerate(cells) if not _blank(value)]
+        if r <= header or not filled:
+            continue
+        if len(filled) == 1 and len(columns) > 1:  # a note under the table, a row begun
+            c = filled[0]
+            text = str(_as_text(cells[c]))
+            if c in where:
+                found.find("plan-row-lone-cell", sheet.name, cell_name(r, c), found=text,
+                           row=r + 1, item=Words(*_ITEMS[key]))
+            else:
+                found.find("plan-cell-ignored", sheet.name, cell_name(r, c), found=text)
             continue
         index = len(items)
         item: dict[str, Any] = {}
@@ -766,11 +865,12 @@ def _read_table(key: str, sheet: Any, found: _Read) -> None:
             if found_column is None:
                 if not _blank(value):
                     found.find("plan-cell-ignored", sheet.name, cell_name(r, c),
-                               found=str(value))
+                               found=str(_as_text(value)))
                 continue
             column = found_column
             loc: Loc = (key, index, *column.path)
             found.places[loc] = (sheet.name, cell_name(r, c))
+            found.names[loc] = Words(f"cột “{column.vi}”", f"column “{column.en}”")
             if len(column.path) == 2:  # a text's place: its Vietnamese cell
                 found.places.setdefault((key, index, column.path[0]),
                                         (sheet.name, cell_name(r, c)))
@@ -784,12 +884,19 @@ def _read_table(key: str, sheet: Any, found: _Read) -> None:
             if column.path == ("target",):
                 _against_unit(item, value, sheet.name, cell_name(r, c), found, loc)
         items.append(item)
+    if missing:  # the table's other findings may follow from it (a measure read as ratio)
+        found.reported.add((key,))
+
+
+# What a row of each table is, for a message.
+_ITEMS = {"goals": ("mục tiêu", "goal"), "targets": ("chỉ tiêu", "target"),
+          "elements": ("số liệu", "data element")}
 
 
 def _read_rows(sheet: Any, found: _Read, key: str) -> None:
     """Rules (a chain a row) and units (a unit, then the old units merged into it)."""
     vi, en, _ = (RULE_COLUMNS if key == "rules" else UNIT_COLUMNS)[0]
-    header = _header(sheet, found, [(vi, en)])
+    header = _header(sheet, found, [(vi, en)], key)
     if header is None:
         return
     listed: list[Any] = found.data.setdefault(key, [])

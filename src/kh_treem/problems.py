@@ -406,8 +406,8 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
     # loaded. The English of those from pydantic is pydantic's own sentence ({detail}).
     "plan-missing": (
         "error",
-        "thiếu giá trị bắt buộc",
-        "{detail}",
+        "thiếu giá trị bắt buộc: {what}",
+        "a required value is missing: {what}",
     ),
     "plan-unknown-key": (
         "error",
@@ -515,13 +515,39 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
     ),
     "plan-sheet-missing": (
         "error",
-        "không có trang tính “{name}” của kế hoạch",
-        "no sheet “{name}” of the plan",
+        "không có trang tính “{name}” của kế hoạch{hint}",
+        "no sheet “{name}” of the plan{hint}",
+    ),
+    "plan-header-missing": (
+        "error",
+        "không có hàng tiêu đề (hàng bắt đầu bằng cột “{column}”): trang tính không đọc được;"
+        " chép lại hàng tiêu đề từ bảng tính do kh-treem plan export ghi",
+        "no header row (the row that begins with a column “{column}”): the sheet cannot be"
+        " read; copy the header row from a workbook kh-treem plan export wrote",
     ),
     "plan-column-missing": (
         "error",
-        "không có hàng tiêu đề với cột “{column}”",
-        "no header row with a column “{column}”",
+        "hàng tiêu đề (hàng {row}) không có cột “{column}”; thêm lại cột này (cột bị xóa hay"
+        " đổi tên?)",
+        "the header row (row {row}) has no column “{column}”; add it again (was it deleted or"
+        " renamed?)",
+    ),
+    "plan-row-lone-cell": (
+        "error",
+        "hàng {row} chỉ có một ô ghi “{found}”: một {item} cần ghi đủ các cột; ghi đủ, hoặc"
+        " xóa hàng nếu đó là ghi chú",
+        "row {row} holds one cell alone, “{found}”: a {item} fills every column; fill the"
+        " row, or delete it if it is a note",
+    ),
+    "plan-cell-unused": (
+        "warning",
+        "ô này không dùng: “{label}” chỉ có một giá trị, ở ô {at}; “{found}” bị bỏ qua",
+        "this cell is not used: “{label}” has one value, in {at}; “{found}” is ignored",
+    ),
+    "plan-sheet-twice": (
+        "error",
+        "hai trang tính cùng là một bảng của kế hoạch: “{first}” và “{second}”; xóa một trang",
+        "two sheets are the same table of the plan: “{first}” and “{second}”; delete one",
     ),
     "plan-not-a-choice": (
         "error",
@@ -740,6 +766,10 @@ KINDS: dict[str, tuple[str, str]] = {
     "plan-merged-old": ("Xã cũ còn trong danh sách", "Old unit still listed"),
     "plan-sheet-missing": ("Thiếu trang tính", "Sheet missing"),
     "plan-column-missing": ("Thiếu cột", "Column missing"),
+    "plan-header-missing": ("Thiếu hàng tiêu đề", "Header row missing"),
+    "plan-row-lone-cell": ("Hàng chỉ một ô", "Row of one cell"),
+    "plan-cell-unused": ("Ô không dùng", "Cell not used"),
+    "plan-sheet-twice": ("Trang tính trùng", "Sheet twice"),
     "plan-not-a-choice": ("Không có trong danh sách", "Not a choice"),
     "plan-formula": ("Công thức", "Formula"),
     "plan-file-missing": ("Không tìm thấy", "Not found"),
