@@ -497,7 +497,7 @@ def test_plan_file_not_utf8(tmp_path: Path) -> None:
 
 def test_target_model_rejects_a_non_rate_ratio() -> None:
     """A Target built directly with a ratio in "percent" is refused by the model itself."""
-    with pytest.raises(ValueError, match="does not go with measure ratio"):
+    with pytest.raises(ValueError, match="does not go with the measure “ratio \\(numerator"):
         Target.model_validate({
             "id": "2", "goal": 1, "name": {"vi": "x", "en": "x"}, "words": "đạt 87%",
             "numerator": "children_0_8_served", "denominator": "children_0_8",

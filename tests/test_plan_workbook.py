@@ -603,3 +603,24 @@ def test_the_unused_cells_of_the_general_sheet_are_grey(exported: Path) -> None:
     sheet = openpyxl.load_workbook(exported)[GENERAL]
     assert sheet["D6"].fill.fgColor.rgb.endswith("D9D9D9")  # the year has one value
     assert sheet["D7"].fill.fgColor.rgb in (None, "00000000")  # the title has two
+
+
+@pytest.mark.parametrize(("lang", "edits", "expected"), [
+    pytest.param("vi", {(TARGETS, "H6"): None}, "Lỗi: {book} › Chỉ tiêu › H6: cách tính “tỷ lệ"
+                 " (tử số / mẫu số)” cần có mẫu số", id="denominator-missing"),
+    pytest.param("vi", {(TARGETS, "I6"): "xã"}, "Lỗi: {book} › Chỉ tiêu › I6: đơn vị “xã” không"
+                 " dùng được với cách tính “tỷ lệ (tử số / mẫu số)”; cần một trong “%”, “‰”,"
+                 " “/100.000”", id="unit-not-allowed"),
+    pytest.param("en", {("Targets", "I6"): "communes"}, "Error: {book} › Targets › I6: the unit"
+                 " “communes” does not go with the measure “ratio (numerator / denominator)”;"
+                 " use one of “%”, “‰”, “/100.000”", id="unit-not-allowed-en"),
+])
+def test_messages_say_the_words_of_the_drop_down(
+    tmp_path: Path, lang: str, edits: dict[tuple[str, str], Any], expected: str
+) -> None:
+    source = tmp_path / "source.xlsx"
+    write_plan_workbook(load_plan(), source, lang)
+    book = _edit(source, tmp_path / "plan.xlsx", edits)
+    result = run("plan", "check", book, "--lang", lang)
+    assert result.exit_code == 2, result.output
+    assert result.stdout.splitlines()[0] == expected.format(book=book)

@@ -120,6 +120,26 @@ UNITS_OF: dict[Measure, tuple[str, ...]] = {
 }
 
 
+# The choices of a plan's keys: the plan file's code -> its label in Vietnamese and English,
+# as the workbook's drop-downs offer them and as messages say them.
+CHOICES: dict[str, dict[str, tuple[str, str]]] = {
+    "direction": {"at_least": ("≥ (từ mức này trở lên)", "≥ (at least)"),
+                  "at_most": ("≤ (không quá)", "≤ (at most)"),
+                  "below": ("< (dưới mức này)", "< (below)")},
+    "measure": {"ratio": ("tỷ lệ (tử số / mẫu số)", "ratio (numerator / denominator)"),
+                "units": ("số xã đạt (số liệu 1/0)", "units whose flag is 1"),
+                "count": ("tổng số", "count"),
+                "reduction": ("mức giảm so với năm trước", "reduction on last year")},
+    "unit": {"%": ("%", "%"), "‰": ("‰", "‰"), "/100.000": ("/100.000", "/100.000"),
+             "communes": ("xã", "communes"), "persons": ("người", "persons")},
+    "kind": {"count": ("số đếm", "count"), "flag": ("1/0 (có/không)", "flag (1/0)")},
+}
+def said(key: str, code: str) -> Words:
+    """A code of the plan file as the workbook's drop-down says it: ratio -> "tỷ lệ (tử số /
+    mẫu số)"; a code that is none of the choices as it is."""
+    return Words(*CHOICES[key].get(code, (code, code)))
+
+
 def _exact(value: Any) -> Any:
     # YAML gives 9.8 as a binary float (and python-calamine a plan workbook's 95.5); its
     # shortest repr is the decimal the author typed, so going through str keeps the
@@ -268,7 +288,7 @@ class Target(BaseModel):
         """What is wrong with the target on its own: its measure against its denominator and
         unit, its value against its unit's scale."""
         found = []
-        measure = self.measure.value
+        measure = said("measure", self.measure.value)
         if self.measure in (Measure.RATIO, Measure.REDUCTION):
             if self.denominator is None:
                 found.append(Finding(("denominator",), "plan-denominator-missing",
@@ -279,14 +299,16 @@ class Target(BaseModel):
         allowed = UNITS_OF[self.measure]
         if self.unit not in allowed:
             found.append(Finding(("unit",), "plan-unit-not-allowed", {
-                "unit": self.unit, "measure": measure, "allowed": ", ".join(allowed)}))
+                "unit": said("unit", self.unit), "measure": measure,
+                "allowed": Words(*(", ".join(f"“{said('unit', u).get(lang)}”" for u in allowed)
+                                   for lang in ("vi", "en")))}))
         value = Words(decimal_text(self.target, "vi"), decimal_text(self.target))
         if self.target < 0:
             found.append(Finding(("target",), "plan-target-negative", {"target": value}))
         limit = self.factor if self.unit in RATE_FACTORS else MAX_COUNT_TARGET
         if self.target > limit:
             found.append(Finding(("target",), "plan-target-too-large", {
-                "target": value, "unit": self.unit,
+                "target": value, "unit": said("unit", self.unit),
                 "limit": Words(f"{limit:,}".replace(",", "."), f"{limit:,}")}))
         return found
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from kh_treem.cells import cell_name, column_letter
-from kh_treem.plan import Loc, Plan, decimal_text, no_plan
+from kh_treem.plan import CHOICES, Loc, Plan, decimal_text, no_plan
 from kh_treem.problems import Problem, Words
 from kh_treem.template import form_formats, print_a4, row_height
 
@@ -46,19 +46,6 @@ SHEETS = {
     "guide": ("Hướng dẫn", "Guide"),
 }
 
-# The drop-down choices: the plan file's code -> its label in Vietnamese and English.
-CHOICES: dict[str, dict[str, tuple[str, str]]] = {
-    "direction": {"at_least": ("≥ (từ mức này trở lên)", "≥ (at least)"),
-                  "at_most": ("≤ (không quá)", "≤ (at most)"),
-                  "below": ("< (dưới mức này)", "< (below)")},
-    "measure": {"ratio": ("tỷ lệ (tử số / mẫu số)", "ratio (numerator / denominator)"),
-                "units": ("số xã đạt (số liệu 1/0)", "units whose flag is 1"),
-                "count": ("tổng số", "count"),
-                "reduction": ("mức giảm so với năm trước", "reduction on last year")},
-    "unit": {"%": ("%", "%"), "‰": ("‰", "‰"), "/100.000": ("/100.000", "/100.000"),
-             "communes": ("xã", "communes"), "persons": ("người", "persons")},
-    "kind": {"count": ("số đếm", "count"), "flag": ("1/0 (có/không)", "flag (1/0)")},
-}
 # Signs typed by hand for a direction.
 _SIGNS = {"≥": "at_least", ">=": "at_least", "≤": "at_most", "<=": "at_most", "<": "below"}
 

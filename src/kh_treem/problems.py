@@ -452,17 +452,17 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
     "plan-denominator-missing": (
         "error",
         "cách tính “{measure}” cần có mẫu số",
-        "measure {measure} needs a denominator",
+        "the measure “{measure}” needs a denominator",
     ),
     "plan-denominator-extra": (
         "error",
         "cách tính “{measure}” không có mẫu số; để trống ô mẫu số",
-        "measure {measure} takes no denominator",
+        "the measure “{measure}” takes no denominator",
     ),
     "plan-unit-not-allowed": (
         "error",
         "đơn vị “{unit}” không dùng được với cách tính “{measure}”; cần một trong {allowed}",
-        "unit '{unit}' does not go with measure {measure}; use one of {allowed}",
+        "the unit “{unit}” does not go with the measure “{measure}”; use one of {allowed}",
     ),
     "plan-duplicate": (
         "error",
