@@ -624,3 +624,28 @@ def test_messages_say_the_words_of_the_drop_down(
     result = run("plan", "check", book, "--lang", lang)
     assert result.exit_code == 2, result.output
     assert result.stdout.splitlines()[0] == expected.format(book=book)
+
+
+@pytest.mark.parametrize(("lang", "edits", "expected"), [
+    pytest.param("vi", {(GENERAL, "quality.year_ratio"): 1}, [
+        "Lỗi: {book} › Thông tin chung › C23: “1” vượt giới hạn: cần lớn hơn 1",
+        "1 lỗi: kế hoạch chưa dùng được."], id="a-whole-number-as-typed"),
+    pytest.param("vi", {(GENERAL, "quality.robust_z"): -0.5}, [
+        "Lỗi: {book} › Thông tin chung › C25: “-0,5” vượt giới hạn: cần lớn hơn 0",
+        "1 lỗi: kế hoạch chưa dùng được."], id="a-decimal-comma"),
+    pytest.param("en", {("General", "quality.robust_z"): -0.5}, [
+        "Error: {book} › General › C25: Input should be greater than 0 (found: -0.5)",
+        "1 error: the plan cannot be used."], id="one-error-in-english"),
+    pytest.param("en", {("Targets", "K6"): None}, [
+        "Error: {book} › Targets › K6: a required value is missing: column “Target”",
+        "1 error: the plan cannot be used."], id="missing-in-own-words"),
+])
+def test_numbers_and_counts_as_the_language_says_them(
+    tmp_path: Path, lang: str, edits: dict[tuple[str, str], Any], expected: list[str]
+) -> None:
+    source = tmp_path / "source.xlsx"
+    write_plan_workbook(load_plan(), source, lang)
+    book = _edit(source, tmp_path / "plan.xlsx", edits)
+    result = run("plan", "check", book, "--lang", lang)
+    assert result.exit_code == 2, result.output
+    assert result.stdout.splitlines() == [line.format(book=book) for line in expected]

@@ -414,7 +414,8 @@ def plan_check(file: PlanFile, lang: LangOption = Lang.vi, debug: DebugOption = 
                  f" {printable(p.message(lang.value))}" for p in problems]
         if loaded is None:
             errors = sum(p.severity == "error" for p in problems)
-            lines.append(word("plan_invalid", lang.value).format(errors=errors))
+            lines.append(word("plan_invalid" if errors != 1 else "plan_invalid_one",
+                              lang.value).format(errors=errors))
         else:
             lines.append(printable(word("plan_valid", lang.value).format(
                 id=loaded.id, year=loaded.year, targets=len(loaded.targets),

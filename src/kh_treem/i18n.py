@@ -134,6 +134,7 @@ WORDS = {
                      "{errors} errors: the plan cannot be used."),
     "plan_unusable": ("Tệp kế hoạch không dùng được", "The plan file cannot be used"),
     "plan_errors": ("{count} lỗi", "{count} errors"),
+    "plan_invalid_one": ("1 lỗi: kế hoạch chưa dùng được.", "1 error: the plan cannot be used."),
     "horizon_unusable": ("Tệp mục tiêu không dùng được", "The horizon file cannot be used"),
     "report_number": ("Số: ....../BC-...", "No.: ....../BC-..."),
     "report_title": ("BÁO CÁO", "REPORT"),

@@ -763,9 +763,11 @@ def _finding(loc: Loc, err: Any) -> Finding:
     kind, ctx = err["type"], err.get("ctx", {})
     detail = str(err["msg"]).removeprefix("Value error, ")
     given = err.get("input")
-    found: Any = given if isinstance(given, (str, int, float)) else Words(
+    found: Any = _shown(given) if isinstance(given, (str, int, float)) else Words(
         f"{len(given)} mục", f"{len(given)} items") if isinstance(given, (list, dict)) else (
         str(given))
+    ctx = {key: _shown(value).vi if isinstance(_shown(value), Words) else value
+           for key, value in ctx.items()}
     if kind in ("missing", "string_too_short"):
         # Named by its key (a workbook's reading names it by its column or label instead).
         key = ".".join(str(p) for p in (loc[-2:] if loc[-1:] in (("vi",), ("en",)) else loc[-1:]))
@@ -785,6 +787,17 @@ def _finding(loc: Loc, err: Any) -> Finding:
         return Finding(loc, "plan-out-of-range", {"detail": detail, "found": found,
                                                   "expected": _RANGES[kind].format(**ctx)})
     return Finding(loc, "plan-invalid", {"detail": detail})
+
+
+def _shown(value: Any) -> Any:
+    """A number as the officer reads it: 87 (typed 87, held as 87.0), 95,5 in Vietnamese."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    try:
+        exact = Fraction(repr(value))
+    except (ValueError, OverflowError):  # inf, nan
+        return value
+    return Words(decimal_text(exact, "vi"), decimal_text(exact))
 
 
 def _valid_parts(data: dict[str, Any]) -> tuple[
