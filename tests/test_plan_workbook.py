@@ -20,6 +20,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from typer.testing import Result
 
 import kh_treem
 from kh_treem.plan import Plan, PlanError, check_plan, load_plan, plan_yaml
@@ -264,14 +265,20 @@ def test_the_target_and_id_columns_are_text_cells(exported: Path) -> None:
 def test_a_target_typed_wrongly_is_one_clear_sentence(
     tmp_path: Path, lang: str, typed: Any, expected: str
 ) -> None:
-    source = tmp_path / "source.xlsx"
-    write_plan_workbook(load_plan(), source, lang)
     sheet = "Targets" if lang == "en" else TARGETS
-    book = _edit(source, tmp_path / "plan.xlsx", {(sheet, "K6"): typed})
-    result = run("plan", "check", book, "--lang", lang)
+    book, result = _checked(tmp_path, lang, {(sheet, "K6"): typed})
     assert result.exit_code == 2, result.output
     assert result.stdout.splitlines()[0] == expected.format(book=book)
     assert len(result.stdout.splitlines()) == 2
+
+
+def _checked(tmp_path: Path, lang: str, edits: dict[tuple[str, str], Any]
+             ) -> tuple[Path, Result]:
+    """`plan check` of the bundled plan exported in ``lang``, then edited."""
+    source = tmp_path / "source.xlsx"
+    write_plan_workbook(load_plan(), source, lang)
+    book = _edit(source, tmp_path / "plan.xlsx", edits)
+    return book, run("plan", "check", book, "--lang", lang)
 
 
 def test_a_percent_kept_by_excel_as_a_fraction_of_one_is_a_warning(
@@ -606,27 +613,17 @@ def test_the_unused_cells_of_the_general_sheet_are_grey(exported: Path) -> None:
 
 
 @pytest.mark.parametrize(("lang", "edits", "expected"), [
-    pytest.param("vi", {(TARGETS, "H6"): None}, "Lỗi: {book} › Chỉ tiêu › H6: cách tính “tỷ lệ"
-                 " (tử số / mẫu số)” cần có mẫu số", id="denominator-missing"),
-    pytest.param("vi", {(TARGETS, "I6"): "xã"}, "Lỗi: {book} › Chỉ tiêu › I6: đơn vị “xã” không"
-                 " dùng được với cách tính “tỷ lệ (tử số / mẫu số)”; cần một trong “%”, “‰”,"
-                 " “/100.000”", id="unit-not-allowed"),
-    pytest.param("en", {("Targets", "I6"): "communes"}, "Error: {book} › Targets › I6: the unit"
-                 " “communes” does not go with the measure “ratio (numerator / denominator)”;"
-                 " use one of “%”, “‰”, “/100.000”", id="unit-not-allowed-en"),
-])
-def test_messages_say_the_words_of_the_drop_down(
-    tmp_path: Path, lang: str, edits: dict[tuple[str, str], Any], expected: str
-) -> None:
-    source = tmp_path / "source.xlsx"
-    write_plan_workbook(load_plan(), source, lang)
-    book = _edit(source, tmp_path / "plan.xlsx", edits)
-    result = run("plan", "check", book, "--lang", lang)
-    assert result.exit_code == 2, result.output
-    assert result.stdout.splitlines()[0] == expected.format(book=book)
-
-
-@pytest.mark.parametrize(("lang", "edits", "expected"), [
+    pytest.param("vi", {(TARGETS, "H6"): None}, [
+        "Lỗi: {book} › Chỉ tiêu › H6: cách tính “tỷ lệ (tử số / mẫu số)” cần có mẫu số",
+        "1 lỗi: kế hoạch chưa dùng được."], id="measure-in-the-drop-down-s-words"),
+    pytest.param("vi", {(TARGETS, "I6"): "xã"}, [
+        "Lỗi: {book} › Chỉ tiêu › I6: đơn vị “xã” không dùng được với cách tính “tỷ lệ (tử số"
+        " / mẫu số)”; cần một trong “%”, “‰”, “/100.000”",
+        "1 lỗi: kế hoạch chưa dùng được."], id="unit-in-the-drop-down-s-words"),
+    pytest.param("en", {("Targets", "I6"): "communes"}, [
+        "Error: {book} › Targets › I6: the unit “communes” does not go with the measure “ratio"
+        " (numerator / denominator)”; use one of “%”, “‰”, “/100.000”",
+        "1 error: the plan cannot be used."], id="unit-in-the-drop-down-s-words-en"),
     pytest.param("vi", {(GENERAL, "quality.year_ratio"): 1}, [
         "Lỗi: {book} › Thông tin chung › C23: “1” vượt giới hạn: cần lớn hơn 1",
         "1 lỗi: kế hoạch chưa dùng được."], id="a-whole-number-as-typed"),
@@ -640,12 +637,9 @@ def test_messages_say_the_words_of_the_drop_down(
         "Error: {book} › Targets › K6: a required value is missing: column “Target”",
         "1 error: the plan cannot be used."], id="missing-in-own-words"),
 ])
-def test_numbers_and_counts_as_the_language_says_them(
+def test_messages_say_words_and_numbers_as_the_officer_reads_them(
     tmp_path: Path, lang: str, edits: dict[tuple[str, str], Any], expected: list[str]
 ) -> None:
-    source = tmp_path / "source.xlsx"
-    write_plan_workbook(load_plan(), source, lang)
-    book = _edit(source, tmp_path / "plan.xlsx", edits)
-    result = run("plan", "check", book, "--lang", lang)
+    book, result = _checked(tmp_path, lang, edits)
     assert result.exit_code == 2, result.output
     assert result.stdout.splitlines() == [line.format(book=book) for line in expected]
