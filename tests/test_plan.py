@@ -383,7 +383,7 @@ def _issuer_without_place(data: dict[str, Any]) -> None:
                      id="count-target-too-large"),
         pytest.param(_goal_too_large, ["goals.0.id (line ", "less than or equal to 99"],
                      id="goal-too-large"),
-        pytest.param(_merged_old_unit_still_there, ["merged.Ia Mới", "no longer in units"],
+        pytest.param(_merged_old_unit_still_there, ["merged.Ia Mới", "is still one of the units"],
                      id="merged-old-unit-still-there"),
     ],
 )

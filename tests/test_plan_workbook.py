@@ -168,7 +168,7 @@ AWKWARD: list[Any] = [
     pytest.param({(UNITS, "B6"): "Ia Đal"}, None,
                  [("plan-duplicate", UNITS, "B6")], id="unit-named-twice"),
     pytest.param({(UNITS, "C6"): "Ia Tơi"}, None,
-                 [("plan-merged-old", UNITS, "C6")], id="merged-old-unit-still-listed"),
+                 [("plan-merged-still-listed", UNITS, "C6")], id="merged-old-unit-still-listed"),
     pytest.param({(GENERAL, "year"): "hai nghìn"}, None,
                  [("plan-wrong-type", GENERAL, "C6")], id="year-of-the-wrong-type"),
     pytest.param({(GENERAL, "id"): None}, None,
@@ -585,6 +585,18 @@ SAID: list[Any] = [
                  ["Lỗi: {book} › Targets: hai trang tính cùng là một bảng của kế hoạch: “Chỉ"
                   " tiêu” và “Targets”; xóa một trang"], id="one-table-twice"),
     pytest.param({}, _nfd_names, [], id="names-typed-in-nfd"),
+    pytest.param({(UNITS, "C6"): "Ia Đal, Ia Tơi", (UNITS, "B5"): None, (UNITS, "B7"): None},
+                 None, ["Lỗi: {book} › Đơn vị › C6: “Ia Đal, Ia Tơi” ghi nhiều xã cũ trong một"
+                        " ô; mỗi ô một xã cũ, ở các ô bên phải"], id="old-units-in-one-cell"),
+    pytest.param({(UNITS, "C8"): "Ia Khai"}, None,
+                 ["Lỗi: {book} › Đơn vị › C8: xã cũ “Ia Khai” nhưng ô Tên xã của hàng này (B8)"
+                  " để trống; ghi tên xã mới ở ô B8"], id="old-unit-without-a-new-one"),
+    pytest.param({(UNITS, "B6"): "Ia Tơi", (UNITS, "C6"): "Ia Dom", (UNITS, "D6"): "Ia Tơi",
+                  (UNITS, "B7"): None}, None,
+                 ["Lỗi: {book} › Đơn vị › D6: xã mới “Ia Tơi” mang tên của xã cũ “Ia Tơi”: kế"
+                  " hoạch chưa ghi được xã sáp nhập giữ tên một xã cũ (số liệu trước và sau sáp"
+                  " nhập sẽ lẫn nhau); đặt cho xã mới một tên khác, hoặc hỏi người lập kế"
+                  " hoạch"], id="merged-unit-keeps-an-old-name"),
     pytest.param({(GENERAL, "D13"): "Nguyen Van A", (GENERAL, "D6"): 2023}, None,
                  ["Cảnh báo: {book} › Thông tin chung › D6: ô này không dùng: “Năm” chỉ có một"
                   " giá trị, ở ô C6; “2023” bị bỏ qua",

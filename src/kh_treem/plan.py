@@ -399,8 +399,10 @@ def cross_findings(
     for new, old in merged.items():
         if new not in named:
             found.append(Finding(("merged", new), "plan-merged-not-unit", {"new": new}))
-        elif not old or _matched(old, named):
+        elif not old:
             found.append(Finding(("merged", new), "plan-merged-old", {"new": new}))
+        else:
+            found += _old_still_listed(new, old, named)
     for i, chain in rules:
         for j, code in enumerate(chain):
             if code not in kinds:
@@ -429,12 +431,16 @@ def _distinct_spellings(units: Sequence[str | None]) -> list[Finding]:
     return found
 
 
-def _matched(names: list[str], units: list[str]) -> bool:
-    """Whether any of ``names`` is, as a submission would be matched, one of ``units``."""
+def _old_still_listed(new: str, old: list[str], units: list[str]) -> list[Finding]:
+    """Each old unit of ``new`` that is, as a submission would be matched, still one of
+    ``units``: at the old unit's place. A merged unit keeping an old unit's name is one of
+    them (the plan cannot tell that unit's figures before the merger from after)."""
     from kh_treem.names import unit_key
 
     keys = {unit_key(u) for u in units}
-    return any(unit_key(n) in keys for n in names)
+    return [Finding(("merged", new, j), "plan-merged-keeps-name" if unit_key(name) ==
+                    unit_key(new) else "plan-merged-still-listed", {"new": new, "old": name})
+            for j, name in enumerate(old) if unit_key(name) in keys]
 
 
 def _unique(key: str, values: list[tuple[int, Any]], field_name: str | None = None

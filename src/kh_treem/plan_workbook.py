@@ -903,13 +903,20 @@ def _read_rows(sheet: Any, found: _Read, key: str) -> None:
         (c, unit), *old = filled
         if c != 1:  # old units with no new unit beside them
             for c, text in filled:
-                found.find("plan-cell-ignored", sheet.name, cell_name(r, c), found=text)
+                found.find("plan-merged-no-unit", sheet.name, cell_name(r, c), found=text,
+                           at=cell_name(r, 1))
             continue
         found.places[(key, index)] = (sheet.name, cell_name(r, 1))
         listed.append(unit)
+        for c, text in old:
+            if isinstance(text, str) and any(mark in text for mark in ",;\n"):
+                found.find("plan-merged-one-cell", sheet.name, cell_name(r, c),
+                           ("merged", unit), found=text)
         if old:
             found.data.setdefault("merged", {})[unit] = [text for _, text in old]
             found.places[("merged", unit)] = (sheet.name, cell_name(r, old[0][0]))
+            for j, (c, _) in enumerate(old):
+                found.places[("merged", unit, j)] = (sheet.name, cell_name(r, c))
 
 
 def _against_unit(item: dict[str, Any], typed: Any, sheet: str, cell: str, found: _Read,

@@ -510,8 +510,36 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
     ),
     "plan-merged-old": (
         "error",
-        "“{new}” phải thay cho các xã cũ không còn trong danh sách xã",
-        "'{new}' must replace units no longer in units",
+        "“{new}” không có xã cũ nào; ghi các xã cũ đã sáp nhập vào “{new}”",
+        "'{new}' has no old unit; list the units merged into it",
+    ),
+    "plan-merged-still-listed": (
+        "error",
+        "xã cũ “{old}” đã sáp nhập vào “{new}” nhưng vẫn còn trong danh sách xã; xóa “{old}”"
+        " khỏi cột Tên xã",
+        "the old unit “{old}”, merged into “{new}”, is still one of the units; remove “{old}”"
+        " from the units",
+    ),
+    "plan-merged-keeps-name": (
+        "error",
+        "xã mới “{new}” mang tên của xã cũ “{old}”: kế hoạch chưa ghi được xã sáp nhập giữ tên"
+        " một xã cũ (số liệu trước và sau sáp nhập sẽ lẫn nhau); đặt cho xã mới một tên khác,"
+        " hoặc hỏi người lập kế hoạch",
+        "the new unit “{new}” bears the name of the old unit “{old}”: a plan cannot hold a"
+        " merged unit keeping an old unit's name (its figures before and after the merger"
+        " would mix); give the new unit another name, or ask the planners",
+    ),
+    "plan-merged-one-cell": (
+        "error",
+        "“{found}” ghi nhiều xã cũ trong một ô; mỗi ô một xã cũ, ở các ô bên phải",
+        "“{found}” names several old units in one cell; one old unit a cell, in the cells"
+        " to the right",
+    ),
+    "plan-merged-no-unit": (
+        "error",
+        "xã cũ “{found}” nhưng ô Tên xã của hàng này ({at}) để trống; ghi tên xã mới ở ô {at}",
+        "the old unit “{found}” but the row's unit cell ({at}) is blank; write the new unit"
+        " in {at}",
     ),
     "plan-sheet-missing": (
         "error",
@@ -763,7 +791,11 @@ KINDS: dict[str, tuple[str, str]] = {
     "plan-units-need-flag": ("Cần số liệu 1/0", "Needs a flag"),
     "plan-rule-kinds": ("Quy tắc khác loại", "Rule of mixed kinds"),
     "plan-merged-not-unit": ("Xã sáp nhập không có", "Merged unit unknown"),
-    "plan-merged-old": ("Xã cũ còn trong danh sách", "Old unit still listed"),
+    "plan-merged-old": ("Xã sáp nhập không có xã cũ", "Merged unit without old units"),
+    "plan-merged-still-listed": ("Xã cũ còn trong danh sách", "Old unit still listed"),
+    "plan-merged-keeps-name": ("Xã mới giữ tên xã cũ", "Merged unit keeps an old name"),
+    "plan-merged-one-cell": ("Nhiều xã cũ một ô", "Old units in one cell"),
+    "plan-merged-no-unit": ("Xã cũ không có xã mới", "Old unit without new"),
     "plan-sheet-missing": ("Thiếu trang tính", "Sheet missing"),
     "plan-column-missing": ("Thiếu cột", "Column missing"),
     "plan-header-missing": ("Thiếu hàng tiêu đề", "Header row missing"),
