@@ -655,3 +655,54 @@ def test_messages_say_words_and_numbers_as_the_officer_reads_them(
     book, result = _checked(tmp_path, lang, edits)
     assert result.exit_code == 2, result.output
     assert result.stdout.splitlines() == [line.format(book=book) for line in expected]
+
+
+@pytest.mark.parametrize(("edits", "expected"), [
+    pytest.param({(TARGETS, "B6"): True}, ["Lỗi: {book} › Chỉ tiêu › B6: “TRUE” không phải là"
+                                           " số; ghi một số, ví dụ 95,5"], id="goal-true"),
+    pytest.param({(UNITS, "A8"): "Ia Khai"}, [
+        "Cảnh báo: {book} › Đơn vị › A8: cột STT chỉ đánh số thứ tự: “Ia Khai” bị bỏ qua; ghi"
+        " vào ô B8 nếu cần"], id="unit-in-the-numbering-column"),
+])
+def test_smaller_slips_are_said(
+    exported: Path, tmp_path: Path, edits: dict[tuple[str, str], Any], expected: list[str]
+) -> None:
+    book = _edit(exported, tmp_path / "plan.xlsx", edits)
+    result = run("plan", "check", book)
+    assert result.stdout.splitlines()[:-1] == [line.format(book=book) for line in expected]
+
+
+def test_what_no_cell_or_decimal_holds_is_refused_or_kept_exact(tmp_path: Path) -> None:
+    """A text over a cell's 32,767 characters is refused at export (it would come back cut);
+    a target of 17 significant digits and a threshold just over 1 read back equal."""
+    plan = load_plan()
+    exact = plan.model_copy(update={
+        "targets": [t.model_copy(update={"target": Fraction("12.345678901234567")})
+                    if t.id == "2" else t for t in plan.targets],
+        "quality": plan.quality.model_copy(update={"year_ratio": 1.0000000000000002})})
+    book = tmp_path / "exact.xlsx"
+    write_plan_workbook(exact, book)
+    assert check_plan(book) == (exact, [])
+    long = plan.model_copy(update={"targets": [
+        t.model_copy(update={"words": "x" * 32_768}) if t.id == "2" else t
+        for t in plan.targets]})
+    source = tmp_path / "long.yaml"
+    source.write_text(plan_yaml(long), encoding="utf-8")
+    result = run("plan", "export", "--plan", source, "-o", tmp_path / "long.xlsx")
+    assert (result.exit_code, result.stderr) == (2, (
+        "Không ghi được bảng tính: một ô chứa nhiều nhất 32.767 ký tự, mà targets.1 (2).words"
+        " dài hơn; rút ngắn trong tệp kế hoạch\n"))
+    assert not (tmp_path / "long.xlsx").exists()
+
+
+def test_import_writes_a_yml_and_the_guide_prints_whole(exported: Path, tmp_path: Path) -> None:
+    result = run("plan", "import", exported, "-o", tmp_path / "plan.yml")
+    assert result.exit_code == 0, result.output
+    assert load_plan(tmp_path / "plan.yml") == load_plan()
+    book = openpyxl.load_workbook(exported)
+    guide = book["Hướng dẫn"]
+    assert guide.column_dimensions["A"].width < 72  # LibreOffice does not shrink it to fit
+    goals = [v for v in book["Mục tiêu"].data_validations.dataValidation
+             if str(v.sqref).startswith("A")]
+    assert [(v.errorTitle, v.error) for v in goals] == [
+        ("Số mục tiêu", "Số mục tiêu từ 1 đến 99.")]

@@ -39,7 +39,12 @@ from kh_treem.plan import (
     plan_yaml,
     require_units,
 )
-from kh_treem.plan_workbook import export_name, write_plan_workbook
+from kh_treem.plan_workbook import (
+    CELL_TEXT_LIMIT,
+    export_name,
+    texts_too_long,
+    write_plan_workbook,
+)
 from kh_treem.problems import Gathered, Problem, gathered
 from kh_treem.records import csv_bytes
 from kh_treem.report import write_report
@@ -381,6 +386,11 @@ def plan_export(
     """Ghi kế hoạch ra bảng tính để sửa thành kế hoạch năm sau (kh-treem plan export -o
     ke-hoach-2023.xlsx)."""
     loaded = _load_plan(plan, lang, units=False)  # a horizon plan too
+    too_long = texts_too_long(loaded)
+    if too_long:
+        _fail(word("plan_text_too_long", lang.value).format(
+            where=", ".join(too_long), limit=f"{CELL_TEXT_LIMIT:,}".replace(
+                ",", "." if lang is Lang.vi else ",")), EXIT_USAGE)
     target = _check_output(output or Path(export_name(loaded)), [plan] if plan else [], lang)
     if not force and _kind(target, lang) == "file":
         _refuse_existing([target], lang)
@@ -639,7 +649,7 @@ def _check_output(
               else f"{target} is not a file; choose another -o.", EXIT_USAGE)
     if _is_input(target, list(inputs)):
         _refuse_output(target, lang)
-    if target.suffix.lower() != suffix:
+    if target.suffix.lower() not in SAME_SUFFIX.get(suffix, (suffix,)):
         what = OUTPUT_KINDS[suffix][0 if lang is Lang.vi else 1]
         _fail(f"{target}: {what} được ghi dạng {suffix}; đặt tên tệp kết thúc bằng {suffix}."
               if lang is Lang.vi else
@@ -648,6 +658,7 @@ def _check_output(
     return target
 
 
+SAME_SUFFIX = {".yaml": (".yaml", ".yml")}  # the other spelling of a suffix, accepted too
 # What each output suffix holds, as the sentence refusing another name says it.
 OUTPUT_KINDS = {".xlsx": ("bảng tính", "the workbook"), ".docx": ("báo cáo", "the report"),
                 ".yaml": ("tệp kế hoạch", "the plan file")}

@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from kh_treem.cells import cell_name, column_letter
-from kh_treem.plan import CHOICES, Loc, Plan, decimal_text, no_plan
+from kh_treem.plan import CHOICES, Loc, Plan, decimal_text, key_path, no_plan
 from kh_treem.problems import Problem, Words
-from kh_treem.template import form_formats, print_a4, row_height
+from kh_treem.template import GUIDE_WIDTH, form_formats, print_a4, row_height
 
-__all__ = ["read_plan_workbook", "write_plan_workbook"]
+__all__ = ["read_plan_workbook", "texts_too_long", "write_plan_workbook"]
 
 EXTRA_ROWS = 100  # blank rows below each table that keep its drop-downs and checks
 MAX_RECIPIENTS = 12  # Issuer.recipients
@@ -133,6 +133,27 @@ def _say(vi: str, en: str, lang: str) -> str:
 
 
 # --- writing -------------------------------------------------------------------------------
+
+
+CELL_TEXT_LIMIT = 32_767  # the characters a cell of a workbook holds (Excel's limit)
+
+
+def texts_too_long(plan: Plan) -> list[str]:
+    """The keys of the plan's texts that no cell holds (``targets.3 (3b).words``): a
+    workbook written with them would read back cut."""
+    data = plan.model_dump(mode="json")
+
+    def walk(value: Any, loc: tuple[str | int, ...]) -> Iterator[str]:
+        if isinstance(value, str) and len(value) > CELL_TEXT_LIMIT:
+            yield key_path(loc, data)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                yield from walk(item, (*loc, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                yield from walk(item, (*loc, index))
+
+    return list(walk(data, ()))
 
 
 def write_plan_workbook(plan: Plan, path: Path, lang: str = "vi", overwrite: bool = True
@@ -247,6 +268,9 @@ class _PlanWriter:
                                   or kind == "pair" else self.f["number"])
             elif isinstance(item, str):
                 sheet.write_string(row, col, item, self.f["text_cell"])
+            elif kind == NUMBER:  # as text: 1.0000000000000002 has more digits than a cell
+                sheet.write_string(row, col, decimal_text(Fraction(repr(item)), self.lang),
+                                   self.f["text_cell"])
             else:
                 sheet.write_number(row, col, item, self.f["number"])
 
@@ -325,8 +349,9 @@ class _PlanWriter:
                                                           " number of the “Goals” sheet."))
         if column.kind == WHOLE:
             return {"validate": "integer", "criteria": "between", "minimum": 1,
-                    "maximum": 99, "error_message": self._say("Số mục tiêu từ 1 đến 99.",
-                                                              "A goal number from 1 to 99.")}
+                    "maximum": 99, "error_title": self._say("Số mục tiêu", "Goal number"),
+                    "error_message": self._say("Số mục tiêu từ 1 đến 99.",
+                                               "A goal number from 1 to 99.")}
         return None
 
     def _codes(self) -> dict[str, Any]:
@@ -403,12 +428,14 @@ class _PlanWriter:
 
     def _guide(self) -> None:
         sheet = self.book.add_worksheet(_sheet("guide", self.lang))
-        sheet.set_column(0, 0, 90)
+        # As narrow as the forms' guide: LibreOffice does not shrink a sheet of one column
+        # to the page's width, and cut the guide's lines at its right edge.
+        sheet.set_column(0, 0, GUIDE_WIDTH)
         print_a4(sheet)
 
         for row, (text, style) in enumerate(_guide_lines(self.plan, self.lang)):
             if text:
-                sheet.set_row(row, row_height(text, 90))
+                sheet.set_row(row, row_height(text, GUIDE_WIDTH))
                 sheet.write_string(row, 0, text, self.f[style])
 
 
@@ -466,7 +493,7 @@ def _guide_lines(plan: Plan, lang: str) -> list[tuple[str, str]]:
             ("2. “Targets”: one target a row. Keep a target's id while it means the same thing"
              " (kh-treem follows it across the years by its id); a new indicator gets a new"
              " id. Choose the measure, unit and direction from the lists; the target is a"
-             " number (95.5), never negative, at most 100 for %, 1,000 for ‰.", "guide"),
+             " number (95.5 or 87%), never negative, at most 100 for %, 1,000 for ‰.", "guide"),
             ("3. “Data elements”: the figures communes report. Keep the codes; add new ones"
              " at the end (lower-case, digits, underscores). Numerators, denominators and"
              " rules are chosen from these codes.", "guide"),
@@ -490,7 +517,7 @@ def _guide_lines(plan: Plan, lang: str) -> list[tuple[str, str]]:
         ("2. Trang “Chỉ tiêu”: mỗi hàng một chỉ tiêu. Giữ nguyên mã chỉ tiêu nếu nội dung"
          " không đổi (kh-treem theo dõi chỉ tiêu qua các năm bằng mã); chỉ tiêu mới thì đặt"
          " mã mới. Chọn cách tính, đơn vị tính và yêu cầu trong danh sách; mức chỉ tiêu ghi"
-         " số (95,5), không âm, tỷ lệ % không quá 100, ‰ không quá 1.000.", "guide"),
+         " số (95,5 hoặc 87%), không âm, tỷ lệ % không quá 100, ‰ không quá 1.000.", "guide"),
         ("3. Trang “Số liệu”: các số liệu xã báo cáo. Giữ nguyên mã; số liệu mới thêm vào"
          " cuối (chữ thường không dấu, số, dấu gạch dưới). Tử số, mẫu số và quy tắc chọn"
          " trong các mã này.", "guide"),
@@ -890,6 +917,11 @@ def _read_rows(sheet: Any, found: _Read, key: str) -> None:
     for r, cells in _cells(sheet, found):
         if r <= header:
             continue
+        number = cells[0] if cells else None
+        if isinstance(number, str) and number.strip() and not number.strip().isdecimal():
+            # A unit or a code typed in the numbering column is not read: said.
+            found.find("plan-cell-numbering", sheet.name, cell_name(r, 0),
+                       found=number.strip(), at=cell_name(r, 1))
         filled = [(c, _as_text(v)) for c, v in enumerate(cells) if c >= 1 and not _blank(v)]
         if not filled:
             continue
@@ -1017,6 +1049,9 @@ def _convert(kind: str, value: Any, sheet: str, cell: str, found: _Read, loc: Lo
     if kind == TEXT:
         return _as_text(value)
     if kind == WHOLE:
+        if isinstance(value, bool):  # TRUE is no goal 1
+            found.find("plan-not-a-number", sheet, cell, loc, found=str(value).upper())
+            return value
         return int(value) if isinstance(value, float) and value.is_integer() else value
     if isinstance(value, str):  # NUMBER typed as text
         number, problem = _number_text(value, found.lang)

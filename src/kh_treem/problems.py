@@ -572,6 +572,12 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
         "ô này không dùng: “{label}” chỉ có một giá trị, ở ô {at}; “{found}” bị bỏ qua",
         "this cell is not used: “{label}” has one value, in {at}; “{found}” is ignored",
     ),
+    "plan-cell-numbering": (
+        "warning",
+        "cột STT chỉ đánh số thứ tự: “{found}” bị bỏ qua; ghi vào ô {at} nếu cần",
+        "the No. column only numbers the rows: “{found}” is ignored; write it in {at} if"
+        " it is meant",
+    ),
     "plan-sheet-twice": (
         "error",
         "hai trang tính cùng là một bảng của kế hoạch: “{first}” và “{second}”; xóa một trang",
@@ -802,6 +808,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "plan-row-lone-cell": ("Hàng chỉ một ô", "Row of one cell"),
     "plan-cell-unused": ("Ô không dùng", "Cell not used"),
     "plan-sheet-twice": ("Trang tính trùng", "Sheet twice"),
+    "plan-cell-numbering": ("Ô STT bị bỏ qua", "No. cell ignored"),
     "plan-not-a-choice": ("Không có trong danh sách", "Not a choice"),
     "plan-formula": ("Công thức", "Formula"),
     "plan-file-missing": ("Không tìm thấy", "Not found"),
