@@ -255,6 +255,10 @@ def test_the_target_and_id_columns_are_text_cells(exported: Path) -> None:
                  " số, ví dụ 95,5", id="digits-of-another-script"),
     pytest.param("vi", "1e3", "Lỗi: {book} › Chỉ tiêu › K6: “1e3” không phải là số; ghi một"
                  " số, ví dụ 95,5", id="an-exponent"),
+    pytest.param("en", "eighty", "Error: {book} › Targets › K6: “eighty” is not a number;"
+                 " write a number such as 95.5", id="the-example-in-the-workbook-s-mark"),
+    pytest.param("vi", True, "Lỗi: {book} › Chỉ tiêu › K6: “TRUE” không phải là số; ghi một"
+                 " số, ví dụ 95,5", id="a-truth-value"),
     pytest.param("vi", datetime.datetime(2026, 3, 1), "Lỗi: {book} › Chỉ tiêu › K6: ô K6 là"
                  " ngày tháng (1/3/2026): Excel tự đổi 1/3 thành ngày; định dạng ô là Văn bản"
                  " (Text) rồi ghi lại", id="a-date"),

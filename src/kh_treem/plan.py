@@ -140,23 +140,27 @@ def said(key: str, code: str) -> Words:
     return Words(*CHOICES[key].get(code, (code, code)))
 
 
+_EXAMPLE = {"example": "95.5"}  # a number as the plan file writes it (a workbook: its language's)
+
+
 def _exact(value: Any) -> Any:
     # YAML gives 9.8 as a binary float (and python-calamine a plan workbook's 95.5); its
     # shortest repr is the decimal the author typed, so going through str keeps the
     # comparison exact.
     if isinstance(value, bool):
-        raise Found([Finding((), "plan-not-a-number", {"found": str(value)})])
+        raise Found([Finding((), "plan-not-a-number", {"found": str(value), **_EXAMPLE})])
     if isinstance(value, (int, float, str)):
         try:
             return Fraction(str(value))
         except (ValueError, ZeroDivisionError):
-            raise Found([Finding((), "plan-not-a-number", {"found": value})]) from None
+            raise Found([Finding((), "plan-not-a-number", {"found": value, **_EXAMPLE})]
+                        ) from None
     return value
 
 
 def _not_yes_or_no(value: Any) -> Any:
     if isinstance(value, bool):  # pydantic would read YAML's true as 1
-        raise Found([Finding((), "plan-not-a-number", {"found": str(value)})])
+        raise Found([Finding((), "plan-not-a-number", {"found": str(value), **_EXAMPLE})])
     return value
 
 

@@ -1048,20 +1048,22 @@ def _convert(kind: str, value: Any, sheet: str, cell: str, found: _Read, loc: Lo
         return code or text
     if kind == TEXT:
         return _as_text(value)
+    english = found.lang == "en"
+    example = "95.5" if english else "95,5"
+    if isinstance(value, bool):  # TRUE is no goal 1, no target 1
+        found.find("plan-not-a-number", sheet, cell, loc, found=str(value).upper(),
+                   example=example)
+        return value
     if kind == WHOLE:
-        if isinstance(value, bool):  # TRUE is no goal 1
-            found.find("plan-not-a-number", sheet, cell, loc, found=str(value).upper())
-            return value
         return int(value) if isinstance(value, float) and value.is_integer() else value
     if isinstance(value, str):  # NUMBER typed as text
         number, problem = _number_text(value, found.lang)
         if number is not None:
             return number
-        english = found.lang == "en"
         found.find(problem or "plan-not-a-number", sheet, cell, loc, found=value.strip(),
                    book=Words("tiếng Anh", "English") if english
                    else Words("tiếng Việt", "Vietnamese"),
-                   decimal="." if english else ",", example="95.5" if english else "95,5",
+                   decimal="." if english else ",", example=example,
                    mark="," if english else ".")
     return value
 

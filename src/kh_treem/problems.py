@@ -436,8 +436,8 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
     ),
     "plan-not-a-number": (
         "error",
-        "“{found}” không phải là số; ghi một số, ví dụ 95,5",
-        "'{found}' is not a number; write a number such as 95.5",
+        "“{found}” không phải là số; ghi một số, ví dụ {example}",
+        "“{found}” is not a number; write a number such as {example}",
     ),
     "plan-target-negative": (
         "error",
