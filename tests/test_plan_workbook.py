@@ -556,6 +556,11 @@ def _nfd_names(book: Any) -> None:
     sheet["K4"] = unicodedata.normalize("NFD", "Mức chỉ tiêu")
 
 
+def _hidden_rows(book: Any) -> None:
+    for row in (6, 7):
+        book[TARGETS].row_dimensions[row].hidden = True
+
+
 # (edits, extra change, the lines of `plan check` after the file's name)
 SAID: list[Any] = [
     pytest.param({(TARGETS, "K6"): None}, None,
@@ -589,6 +594,9 @@ SAID: list[Any] = [
                  ["Lỗi: {book} › Targets: hai trang tính cùng là một bảng của kế hoạch: “Chỉ"
                   " tiêu” và “Targets”; xóa một trang"], id="one-table-twice"),
     pytest.param({}, _nfd_names, [], id="names-typed-in-nfd"),
+    pytest.param({}, _hidden_rows,
+                 ["Lưu ý: {book} › Chỉ tiêu: các hàng 6, 7 đang bị ẩn; vẫn được đọc như mọi hàng"
+                  " khác (bỏ ẩn để xem lại)"], id="hidden-rows-read-and-said"),
     pytest.param({(UNITS, "C6"): "Ia Đal, Ia Tơi", (UNITS, "B5"): None, (UNITS, "B7"): None},
                  None, ["Lỗi: {book} › Đơn vị › C6: “Ia Đal, Ia Tơi” ghi nhiều xã cũ trong một"
                         " ô; mỗi ô một xã cũ, ở các ô bên phải"], id="old-units-in-one-cell"),

@@ -29,6 +29,7 @@ from kh_treem.template import GUIDE_WIDTH, form_formats, print_a4, row_height
 __all__ = ["read_plan_workbook", "texts_too_long", "write_plan_workbook"]
 
 EXTRA_ROWS = 100  # blank rows below each table that keep its drop-downs and checks
+MAX_ROWS_NAMED = 10  # hidden rows a notice names
 MAX_RECIPIENTS = 12  # Issuer.recipients
 SIGNERS = 3  # Issuer.signers
 HEADER_ROW = 3  # the row of the column headings in the sheets written (0-based)
@@ -587,13 +588,32 @@ class _PlanBook:
     def read(self, path: str) -> Any:
         from kh_treem.reading import read_file
 
-        return read_file(path, own_too=True)
+        read = read_file(path, own_too=True)
+        if read.refusal is None:
+            read.hidden_rows = _hidden_rows(path)
+        return read
 
     def unsafe(self, path: str) -> Any:
         from kh_treem.limits import Refusal
         from kh_treem.reading import FileRead
 
         return FileRead(path, refusal=Refusal("read-unsafe"))
+
+
+def _hidden_rows(path: str) -> dict[str, list[int]]:
+    """The rows hidden in each sheet of an .xlsx (read as any row: said in a notice). The
+    file was read whole already: one that cannot be opened again has none told."""
+    import zipfile
+    from xml.parsers.expat import ExpatError
+
+    from kh_treem.formulas import xlsx_hidden_rows
+    from kh_treem.xml_events import DoctypeFound
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return xlsx_hidden_rows(archive)
+    except (OSError, zipfile.BadZipFile, ExpatError, DoctypeFound, KeyError, ValueError):
+        return {}
 
 
 def read_plan_workbook(
@@ -628,6 +648,12 @@ def read_plan_workbook(
             found.reported.add((key,))
         elif key != "guide" and sheet.rows is not None:
             sheets[key] = sheet
+            hidden = read.hidden_rows.get(sheet.name)
+            if hidden:
+                shown = ", ".join(map(str, hidden[:MAX_ROWS_NAMED]))
+                more = len(hidden) - MAX_ROWS_NAMED
+                found.find("plan-rows-hidden", sheet.name, rows=shown + (
+                    f" (+{more})" if more > 0 else ""))
     for key in ("general", "goals", "targets", "elements", "rules", "units"):
         if key not in sheets:
             found.find("plan-sheet-missing", "", name=Words(*SHEETS[key]),

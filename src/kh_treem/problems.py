@@ -572,6 +572,11 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
         "ô này không dùng: “{label}” chỉ có một giá trị, ở ô {at}; “{found}” bị bỏ qua",
         "this cell is not used: “{label}” has one value, in {at}; “{found}” is ignored",
     ),
+    "plan-rows-hidden": (
+        "notice",
+        "các hàng {rows} đang bị ẩn; vẫn được đọc như mọi hàng khác (bỏ ẩn để xem lại)",
+        "rows {rows} are hidden; they are read as any other row (unhide them to check)",
+    ),
     "plan-cell-numbering": (
         "warning",
         "cột STT chỉ đánh số thứ tự: “{found}” bị bỏ qua; ghi vào ô {at} nếu cần",
@@ -809,6 +814,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "plan-cell-unused": ("Ô không dùng", "Cell not used"),
     "plan-sheet-twice": ("Trang tính trùng", "Sheet twice"),
     "plan-cell-numbering": ("Ô STT bị bỏ qua", "No. cell ignored"),
+    "plan-rows-hidden": ("Hàng bị ẩn", "Rows hidden"),
     "plan-not-a-choice": ("Không có trong danh sách", "Not a choice"),
     "plan-formula": ("Công thức", "Formula"),
     "plan-file-missing": ("Không tìm thấy", "Not found"),

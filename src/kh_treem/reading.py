@@ -64,6 +64,7 @@ class FileRead:
     reader: Reader | None = None
     own_output: bool = False  # a summary or trend kh-treem wrote
     own_kind: str | None = None  # its kind (OWN_OUTPUTS), or "form" for a form kh-treem made
+    hidden_rows: dict[str, list[int]] = field(default_factory=dict)  # a plan's: sheet -> rows
 
 
 def read_file(path: str, own_too: bool = False) -> FileRead:
