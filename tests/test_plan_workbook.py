@@ -298,8 +298,10 @@ def test_a_percent_kept_by_excel_as_a_fraction_of_one_is_a_warning(
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0] == (
         f"Cảnh báo: {book} › Chỉ tiêu › K6: mức chỉ tiêu là số 0,87 %: nếu đã gõ “87%” vào ô"
-        " dạng số thì Excel lưu thành 0,87; ghi lại 87 (ô định dạng Văn bản giữ đúng điều đã"
-        " gõ)")
+        " dạng số thì Excel lưu thành 0,87; ghi lại 87. Ô định dạng Văn bản giữ đúng điều đã"
+        " gõ: nếu mức đúng là 0,87 %, định dạng ô là Văn bản và ghi “0,87” để hết cảnh báo")
+    silenced = _edit(exported, tmp_path / "text.xlsx", {(TARGETS, "K6"): "0,87"})
+    assert check_plan(silenced)[1] == []
 
 
 def test_a_target_id_typed_as_a_number_is_its_text(exported: Path, tmp_path: Path) -> None:

@@ -622,10 +622,12 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
     "plan-target-below-one": (
         "warning",
         "mức chỉ tiêu là số {found} {unit}: nếu đã gõ “{times}{unit}” vào ô dạng số thì Excel"
-        " lưu thành {found}; ghi lại {times} (ô định dạng Văn bản giữ đúng điều đã gõ)",
+        " lưu thành {found}; ghi lại {times}. Ô định dạng Văn bản giữ đúng điều đã gõ: nếu"
+        " mức đúng là {found} {unit}, định dạng ô là Văn bản và ghi “{found}” để hết cảnh báo",
         "the target is the number {found_en} {unit}: if “{times_en}{unit}” was typed in a"
-        " number cell, Excel keeps it as {found_en}; type {times_en} (a cell formatted as Text"
-        " keeps what is typed)",
+        " number cell, Excel keeps it as {found_en}; type {times_en}. A cell formatted as Text"
+        " keeps what is typed: if the target is {found_en} {unit}, format the cell as Text"
+        " and type “{found_en}” to end this warning",
     ),
     # A file that is no plan at all: said alone, with no place in the file.
     "plan-file-missing": (
