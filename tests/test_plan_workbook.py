@@ -460,6 +460,8 @@ def _no_plan_files(folder: Path, exported: Path) -> dict[str, Path]:
     shutil.copy(REPO / "targets" / "plan_2022.yaml", files["yaml-named-xlsx"])
     files["xlsx-named-yaml"] = folder / "bang.yaml"
     shutil.copy(exported, files["xlsx-named-yaml"])
+    files["workbook-without-suffix"] = folder / "ke-hoach"
+    shutil.copy(exported, files["workbook-without-suffix"])
     files["zip-no-workbook"] = folder / "nen.xlsx"
     with zipfile.ZipFile(files["zip-no-workbook"], "w") as archive:
         archive.writestr("ghi-chu.txt", "không phải bảng tính")
@@ -480,6 +482,8 @@ NO_PLAN = [
     ("yaml-named-xlsx", "tệp là văn bản (có lẽ là YAML) dù tên có đuôi .xlsx; đổi đuôi tên tệp"
                         " thành .yaml"),
     ("xlsx-named-yaml", "tệp là bảng tính dù tên có đuôi .yaml; đổi đuôi tên tệp thành .xlsx"),
+    ("workbook-without-suffix", "tệp là bảng tính dù tên không có đuôi; đổi đuôi tên tệp thành"
+                                " .xlsx"),
     ("zip-no-workbook", "không mở được như một bảng tính; mở và lưu lại bằng Excel hoặc"
                         " LibreOffice, hoặc xin xã gửi lại"),
     ("list", "không phải tệp kế hoạch: tệp kế hoạch là các mục “khóa: giá trị” (id, year,"
@@ -596,6 +600,9 @@ SAID: list[Any] = [
                  ["Lỗi: {book} › Targets: hai trang tính cùng là một bảng của kế hoạch: “Chỉ"
                   " tiêu” và “Targets”; xóa một trang"], id="one-table-twice"),
     pytest.param({}, _nfd_names, [], id="names-typed-in-nfd"),
+    pytest.param({(TARGETS, "F6"): "tỷ lệ\u00a0(tử số / mẫu số)",
+                  (TARGETS, "J6"): unicodedata.normalize("NFD", "≥ (từ mức này trở lên)")},
+                 None, [], id="choices-with-a-no-break-space-or-in-nfd"),
     pytest.param({}, _hidden_rows,
                  ["Lưu ý: {book} › Chỉ tiêu: các hàng 6, 7 đang bị ẩn; vẫn được đọc như mọi hàng"
                   " khác (bỏ ẩn để xem lại)"], id="hidden-rows-read-and-said"),

@@ -507,13 +507,13 @@ def check_plan(path: Path | str) -> tuple[Plan | None, list[Problem]]:
     start = _plan_file(name)
     if suffix in WORKBOOK_SUFFIXES:
         if not start.startswith((b"PK\x03\x04", OLE_MAGIC)):
-            raise no_plan(name, "plan-wrong-suffix", suffix=suffix, right=".yaml",
+            raise no_plan(name, "plan-wrong-suffix", named=_named_suffix(suffix), right=".yaml",
                            what=Words("văn bản (có lẽ là YAML)", "text (YAML, it seems)"))
         from kh_treem.plan_workbook import read_plan_workbook
 
         return validated(*read_plan_workbook(name))
     if start.startswith((b"PK\x03\x04", OLE_MAGIC)):
-        raise no_plan(name, "plan-wrong-suffix", suffix=suffix or "(không đuôi)",
+        raise no_plan(name, "plan-wrong-suffix", named=_named_suffix(suffix),
                        right=".xls" if start.startswith(OLE_MAGIC) else ".xlsx",
                        what=Words("bảng tính", "a workbook"))
     try:
@@ -528,6 +528,13 @@ def check_plan(path: Path | str) -> tuple[Plan | None, list[Problem]]:
     except UnicodeDecodeError as exc:
         raise no_plan(name, "plan-not-utf8", at=exc.start, reason=exc.reason) from None
     return _checked_yaml(text, name)
+
+
+def _named_suffix(suffix: str) -> Words:
+    """How a file's name ends, said after "its name": "ends in .csv", "has no suffix"."""
+    if suffix:
+        return Words(f"có đuôi {suffix}", f"ends in {suffix}")
+    return Words("không có đuôi", "has no suffix")
 
 
 def _plan_file(name: str) -> bytes:

@@ -637,6 +637,7 @@ def read_plan_workbook(
     sheets: dict[str, Any] = {}
     known = {_folded(name): key for key, names in SHEETS.items() for name in names}
     others = []
+    refused: set[str] = set()
     for sheet in read.sheets:
         key = known.get(_folded(sheet.name))
         if key is None:
@@ -646,7 +647,10 @@ def read_plan_workbook(
             found.find("plan-sheet-twice", sheet.name, first=sheets[key].name,
                        second=sheet.name)
             found.reported.add((key,))
-        elif key != "guide" and sheet.rows is not None:
+        elif key != "guide" and sheet.rows is None:  # refused by a limit, and said so
+            found.reported.update((part,) for part in _SHEET_KEYS[key])
+            refused.add(key)
+        elif key != "guide":
             sheets[key] = sheet
             hidden = read.hidden_rows.get(sheet.name)
             if hidden:
@@ -655,7 +659,7 @@ def read_plan_workbook(
                 found.find("plan-rows-hidden", sheet.name, rows=shown + (
                     f" (+{more})" if more > 0 else ""))
     for key in ("general", "goals", "targets", "elements", "rules", "units"):
-        if key not in sheets:
+        if key not in sheets and key not in refused:
             found.find("plan-sheet-missing", "", name=Words(*SHEETS[key]),
                        hint=_renamed(key, others))
             # What the sheet holds is missing because the sheet is: said once, above.
@@ -684,9 +688,9 @@ _SHEET_KEYS = {"general": ("id", "year", "title", "area", "issuer", "quality"),
 
 
 def _folded(name: str) -> str:
-    """A sheet's name or a heading as compared: NFC (a name typed in NFD is the same name),
-    spaces at either end and case set aside."""
-    return unicodedata.normalize("NFC", name).strip().casefold()
+    """A sheet's name, a heading or a choice as compared: NFC (a name typed in NFD is the
+    same name), a run of spaces of any kind (a no-break space) one space, case set aside."""
+    return " ".join(unicodedata.normalize("NFC", name).split()).casefold()
 
 
 def _renamed(key: str, others: list[str]) -> Words:
@@ -1063,10 +1067,10 @@ def _convert(kind: str, value: Any, sheet: str, cell: str, found: _Read, loc: Lo
     if kind in CHOICES:
         text = str(_as_text(value)).strip()
         choices = CHOICES[kind]
-        by_label = {label.casefold(): code for code, pair in choices.items()
+        by_label = {_folded(label): code for code, pair in choices.items()
                     for label in (code, *pair)}
-        code = by_label.get(text.casefold()) or (_SIGNS.get(text) if kind == "direction"
-                                                  else None)
+        code = by_label.get(_folded(text)) or (_SIGNS.get(text) if kind == "direction"
+                                                else None)
         if code is None:
             found.find("plan-not-a-choice", sheet, cell, loc, found=text, expected=Words(
                 ", ".join(vi for vi, _ in choices.values()),

@@ -654,8 +654,8 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
     ),
     "plan-wrong-suffix": (
         "error",
-        "tệp là {what} dù tên có đuôi {suffix}; đổi đuôi tên tệp thành {right}",
-        "the file is {what} though its name ends in {suffix}; rename it to end in {right}",
+        "tệp là {what} dù tên {named}; đổi đuôi tên tệp thành {right}",
+        "the file is {what} though its name {named}; rename it to end in {right}",
     ),
     "plan-too-large": (
         "error",
