@@ -465,6 +465,8 @@ def _no_plan_files(folder: Path, exported: Path) -> dict[str, Path]:
     files["zip-no-workbook"] = folder / "nen.xlsx"
     with zipfile.ZipFile(files["zip-no-workbook"], "w") as archive:
         archive.writestr("ghi-chu.txt", "không phải bảng tính")
+    files["empty"] = folder / "rong.xlsx"
+    files["empty"].write_bytes(b"")
     files["list"] = folder / "list.yaml"
     files["list"].write_text("- id: x\n", encoding="utf-8")
     files["form"] = folder / "bieu-mau.xlsx"
@@ -484,8 +486,12 @@ NO_PLAN = [
     ("xlsx-named-yaml", "tệp là bảng tính dù tên có đuôi .yaml; đổi đuôi tên tệp thành .xlsx"),
     ("workbook-without-suffix", "tệp là bảng tính dù tên không có đuôi; đổi đuôi tên tệp thành"
                                 " .xlsx"),
-    ("zip-no-workbook", "không mở được như một bảng tính; mở và lưu lại bằng Excel hoặc"
-                        " LibreOffice, hoặc xin xã gửi lại"),
+    ("zip-no-workbook", "không đọc được bảng tính kế hoạch: tệp không mở được như một bảng"
+                        " tính; mở và lưu lại bằng Excel hoặc LibreOffice (không đặt mật khẩu),"
+                        " hoặc lấy bản do kh-treem plan export ghi"),
+    ("empty", "không đọc được bảng tính kế hoạch: tệp rỗng (0 byte); mở và lưu lại bằng Excel"
+              " hoặc LibreOffice (không đặt mật khẩu), hoặc lấy bản do kh-treem plan export"
+              " ghi"),
     ("list", "không phải tệp kế hoạch: tệp kế hoạch là các mục “khóa: giá trị” (id, year,"
              " targets, …)"),
     ("form", "đây là biểu mẫu số liệu của xã (do kh-treem template ghi), không phải kế hoạch"),

@@ -506,7 +506,7 @@ def check_plan(path: Path | str) -> tuple[Plan | None, list[Problem]]:
     suffix = Path(name).suffix.lower()
     start = _plan_file(name)
     if suffix in WORKBOOK_SUFFIXES:
-        if not start.startswith((b"PK\x03\x04", OLE_MAGIC)):
+        if start and not start.startswith((b"PK\x03\x04", OLE_MAGIC)):  # empty: refused
             raise no_plan(name, "plan-wrong-suffix", named=_named_suffix(suffix), right=".yaml",
                            what=Words("văn bản (có lẽ là YAML)", "text (YAML, it seems)"))
         from kh_treem.plan_workbook import read_plan_workbook

@@ -626,6 +626,9 @@ def read_plan_workbook(
     [read] = list(read_contained([path], _PlanBook()))
     found = _Read(path)
     if read.refusal is not None:  # said alone: no plan was read, nothing is missing from it
+        what = _REFUSED.get(read.refusal.type)
+        if what is not None:  # a submission's sentence would ask the commune for it again
+            raise no_plan(path, "plan-workbook-refused", what=Words(*what))
         raise no_plan(path, read.refusal.type, **read.refusal.params)
     if read.own_kind == "form":
         raise no_plan(path, "plan-is-form")
@@ -681,6 +684,13 @@ def read_plan_workbook(
     return found.data, found.place, found.problems, found.reported
 
 
+# The refusals of a workbook said in a plan's own words.
+_REFUSED = {"file-empty": ("tệp rỗng (0 byte)", "the file is empty (0 bytes)"),
+            "file-unreadable": ("tệp không mở được như một bảng tính",
+                                "it cannot be opened as a workbook"),
+            "encrypted": ("tệp có mật khẩu", "it is protected by a password"),
+            "read-unsafe": ("tệp quá lớn hoặc hỏng, không đọc được an toàn",
+                            "it is too large or damaged to read safely")}
 # The plan's top keys each sheet holds.
 _SHEET_KEYS = {"general": ("id", "year", "title", "area", "issuer", "quality"),
                "goals": ("goals",), "targets": ("targets",), "elements": ("elements",),

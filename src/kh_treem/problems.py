@@ -657,6 +657,13 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
         "tệp là {what} dù tên {named}; đổi đuôi tên tệp thành {right}",
         "the file is {what} though its name {named}; rename it to end in {right}",
     ),
+    "plan-workbook-refused": (
+        "error",
+        "không đọc được bảng tính kế hoạch: {what}; mở và lưu lại bằng Excel hoặc LibreOffice"
+        " (không đặt mật khẩu), hoặc lấy bản do kh-treem plan export ghi",
+        "the plan workbook cannot be read: {what}; open and save it again in Excel or"
+        " LibreOffice (without a password), or take one kh-treem plan export wrote",
+    ),
     "plan-too-large": (
         "error",
         "lớn hơn {limit} KB, không tệp kế hoạch nào lớn như vậy",
@@ -824,6 +831,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "plan-file-unusable": ("Không đọc được", "Cannot be read"),
     "plan-lock-file": ("Tệp khóa của Excel", "Excel lock file"),
     "plan-wrong-suffix": ("Sai đuôi tệp", "Wrong suffix"),
+    "plan-workbook-refused": ("Không đọc được", "Cannot be read"),
     "plan-too-large": ("Tệp quá lớn", "File too large"),
     "plan-not-utf8": ("Không phải UTF-8", "Not UTF-8"),
     "plan-not-yaml": ("Không phải YAML", "Not YAML"),
