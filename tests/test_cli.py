@@ -400,7 +400,7 @@ def test_missing_path_exits_1_and_the_rest_is_scored(examples: list[Path], tmp_p
         ("numerator: children_0_8_served", "numerator: children_0_8_servd",
          ["targets.1 (2)", "children_0_8_servd"]),
         ("direction: at_least", "direction: at_leest", ["targets.0 (1).direction"]),
-        ("units: [", "units: [[", ["not valid YAML"]),
+        ("units: [", "units: [[", ["không phải YAML hợp lệ ở dòng"]),
     ],
 )
 def test_broken_plan_exits_2_naming_the_key(
@@ -428,7 +428,8 @@ def test_plan_that_does_not_exist_exits_2(examples: list[Path], tmp_path: Path) 
     out = tmp_path / "summary.xlsx"
     result = run("score", *examples, "--plan", plan, "-o", out, "--lang", "en")
     assert result.exit_code == 2, result.output
-    assert result.stderr == f"The plan file cannot be used: {plan}: no such plan file\n"
+    assert result.stderr == (f"The plan file cannot be used: {plan}: no such plan file; check"
+                             " the file's name and folder\n")
     assert "Traceback" not in result.output
     assert not out.exists()
 

@@ -427,6 +427,7 @@ def test_a_threshold_written_yes_or_no_is_refused(key: str) -> None:
 @pytest.mark.parametrize("command", ["score", "check"])
 @pytest.mark.parametrize(("previous", "said"), [
     ("2020", "--previous 2020: không tìm thấy tệp hoặc thư mục này."),
+    ("x" * 300, f"--previous {'x' * 300}: không tìm thấy tệp hoặc thư mục này."),
     ("2022", "--previous 2022: trùng với số liệu năm nay (2022); chọn thư mục chỉ có số liệu"
              " năm trước."),
     (".", "--previous .: trùng với số liệu năm nay (2022); chọn thư mục chỉ có số liệu"

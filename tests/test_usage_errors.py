@@ -44,16 +44,17 @@ def plan_with(tmp_path: Path, old: str, new: str) -> Path:
 def test_a_plan_of_national_targets_is_no_plan_to_score(args: list[object]) -> None:
     result = run(*args)
     assert result.exit_code == 2, result.output
-    assert result.stderr.startswith("Tệp kế hoạch không dùng được: national-20")
-    assert result.stderr.endswith(": units: the plan lists no commune to score (a plan of"
-                                  " national targets is used with rollup --horizon)\n")
+    assert result.stderr == (
+        f"Tệp kế hoạch không dùng được: {args[-2] if args[-1] == '--no-workbook' else args[-1]}:"
+        f" kế hoạch {'national-2030' if '2030' in str(args) else 'national-2025'} không có"
+        " danh sách xã để chấm điểm (kế hoạch mục tiêu quốc gia dùng với rollup --horizon)\n")
 
 
 def test_a_plan_with_no_units_is_exit_2(tmp_path: Path) -> None:
     plan = plan_with(tmp_path, 'units: ["Ia Đal", "Ia Dom", "Ia Tơi"]', "units: []")
     result = run("score", EXAMPLES, "--plan", plan, "--no-workbook")
     assert result.exit_code == 2, result.output
-    assert "the plan lists no commune to score" in result.stderr
+    assert "không có danh sách xã để chấm điểm" in result.stderr
 
 
 @pytest.mark.parametrize("command", ["score", "check"])

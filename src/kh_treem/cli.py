@@ -9,7 +9,6 @@ internal error (a bug: rerun with --debug and report it); 130 stopped by Ctrl-C;
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import enum
 import io
 import json
@@ -36,10 +35,16 @@ from kh_treem.plan import (
     check_plan,
     json_schema,
     load_plan,
+    plan_clause,
     plan_yaml,
     require_units,
 )
-from kh_treem.plan_workbook import export_name, write_plan_workbook
+from kh_treem.plan_workbook import (
+    CELL_TEXT_LIMIT,
+    export_name,
+    texts_too_long,
+    write_plan_workbook,
+)
 from kh_treem.problems import Gathered, Problem, gathered
 from kh_treem.records import csv_bytes
 from kh_treem.report import write_report
@@ -305,8 +310,7 @@ def rollup(
             chosen = [] if no_horizon else horizons or ["2025", "2030"]
             result = kh_treem.rollup(paths, loaded, chosen, _jobs(jobs), progress)
         except PlanError as exc:
-            _fail(f"Tệp mục tiêu không dùng được: {exc}" if lang is Lang.vi
-                  else f"The horizon file cannot be used: {exc}", EXIT_USAGE)
+            _plan_unusable(exc, lang, "horizon_unusable")
         if output is not None and _is_sent(output, result.files):
             _refuse_output(output, lang)
         written = None
@@ -382,6 +386,11 @@ def plan_export(
     """Ghi kế hoạch ra bảng tính để sửa thành kế hoạch năm sau (kh-treem plan export -o
     ke-hoach-2023.xlsx)."""
     loaded = _load_plan(plan, lang, units=False)  # a horizon plan too
+    too_long = texts_too_long(loaded)
+    if too_long:
+        _fail(word("plan_text_too_long", lang.value).format(
+            where=", ".join(too_long), limit=f"{CELL_TEXT_LIMIT:,}".replace(
+                ",", "." if lang is Lang.vi else ",")), EXIT_USAGE)
     target = _check_output(output or Path(export_name(loaded)), [plan] if plan else [], lang)
     if not force and _kind(target, lang) == "file":
         _refuse_existing([target], lang)
@@ -415,7 +424,8 @@ def plan_check(file: PlanFile, lang: LangOption = Lang.vi, debug: DebugOption = 
                  f" {printable(p.message(lang.value))}" for p in problems]
         if loaded is None:
             errors = sum(p.severity == "error" for p in problems)
-            lines.append(word("plan_invalid", lang.value).format(errors=errors))
+            lines.append(word("plan_invalid" if errors != 1 else "plan_invalid_one",
+                              lang.value).format(errors=errors))
         else:
             lines.append(printable(word("plan_valid", lang.value).format(
                 id=loaded.id, year=loaded.year, targets=len(loaded.targets),
@@ -501,25 +511,25 @@ def _load_plan(plan: Path | None, lang: Lang, units: bool = True) -> Plan:
         for p in problems:
             typer.echo(printable(f"{word(p.severity, lang.value)}: {p.where(lang.value)}:"
                                  f" {p.message(lang.value)}"), err=True)
-        return require_units(loaded) if units else loaded
+        return require_units(loaded, str(plan)) if units else loaded
     except PlanError as exc:
         _plan_unusable(exc, lang)
 
 
-def _plan_unusable(exc: PlanError, lang: Lang) -> NoReturn:
+def _plan_unusable(exc: PlanError, lang: Lang, head_key: str = "plan_unusable") -> NoReturn:
     """`Tệp kế hoạch không dùng được: plan.yaml: targets.1 (2).target (dòng 380): ...`, in
     the officer's language where the error says what it found, one line an error."""
-    head = word("plan_unusable", lang.value)
+    head = word(head_key, lang.value)
     errors = [p for p in exc.problems if p.severity == "error"]
     if not errors:
         _fail(f"{head}: {exc}", EXIT_USAGE)
-    name = errors[0].file or ""
-    clauses = [f"{dataclasses.replace(p, file=None).where(lang.value)}:"
-               f" {p.message(lang.value)}" for p in errors]
+    name = errors[0].file
+    prefix = f"{head}: {name}" if name else head
+    clauses = [plan_clause(p, lang.value) for p in errors]
     if len(clauses) == 1:
-        _fail(f"{head}: {name}: {clauses[0]}", EXIT_USAGE)
+        _fail(f"{prefix}: {clauses[0]}", EXIT_USAGE)
     count = word("plan_errors", lang.value).format(count=len(clauses))
-    for line in [f"{head}: {name}: {count}:", *(f"  - {c}" for c in clauses)]:
+    for line in [f"{prefix}: {count}:", *(f"  - {c}" for c in clauses)]:
         typer.echo(printable(line), err=True)
     raise typer.Exit(EXIT_USAGE)
 
@@ -639,7 +649,7 @@ def _check_output(
               else f"{target} is not a file; choose another -o.", EXIT_USAGE)
     if _is_input(target, list(inputs)):
         _refuse_output(target, lang)
-    if target.suffix.lower() != suffix:
+    if target.suffix.lower() not in SAME_SUFFIX.get(suffix, (suffix,)):
         what = OUTPUT_KINDS[suffix][0 if lang is Lang.vi else 1]
         _fail(f"{target}: {what} được ghi dạng {suffix}; đặt tên tệp kết thúc bằng {suffix}."
               if lang is Lang.vi else
@@ -648,6 +658,7 @@ def _check_output(
     return target
 
 
+SAME_SUFFIX = {".yaml": (".yaml", ".yml")}  # the other spelling of a suffix, accepted too
 # What each output suffix holds, as the sentence refusing another name says it.
 OUTPUT_KINDS = {".xlsx": ("bảng tính", "the workbook"), ".docx": ("báo cáo", "the report"),
                 ".yaml": ("tệp kế hoạch", "the plan file")}
@@ -694,11 +705,11 @@ def _check_previous(previous: Sequence[Path], paths: Sequence[Path], lang: Lang)
     both would be compared with itself."""
     vi = lang is Lang.vi
     for last in previous:
-        if not last.exists():
+        if not os.path.exists(last):  # False, not OSError, for a name too long
             _fail(f"--previous {last}: không tìm thấy tệp hoặc thư mục này." if vi
                   else f"--previous {last}: no such file or folder.", EXIT_USAGE)
-        shared = next((p for p in paths if p.exists() and _overlap(p.resolve(), last.resolve())),
-                      None)
+        shared = next((p for p in paths
+                       if os.path.exists(p) and _overlap(p.resolve(), last.resolve())), None)
         if shared is not None:
             _fail(f"--previous {last}: trùng với số liệu năm nay ({shared}); chọn thư mục chỉ có"
                   " số liệu năm trước." if vi else

@@ -56,6 +56,33 @@ def xlsx_formulas(archive: zipfile.ZipFile) -> SheetFormulas:
     return found
 
 
+def xlsx_hidden_rows(archive: zipfile.ZipFile) -> dict[str, list[int]]:
+    """The rows hidden in each sheet of an .xlsx (1-based), where any is. Raises
+    DoctypeFound or ExpatError for a part that cannot be read."""
+    names = set(archive.namelist())
+    if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+        return {}
+    sheets, _ = _workbook_sheets(archive.read("xl/workbook.xml"))
+    targets = _relationship_targets(archive.read("xl/_rels/workbook.xml.rels"))
+    found: dict[str, list[int]] = {}
+    for sheet, rid in sheets:
+        member = _member(targets.get(rid, ""))
+        if member not in names:
+            continue
+        hidden: list[int] = []
+
+        def start(name: str, attributes: dict[str, str], hidden: list[int] = hidden) -> None:
+            if name == _ROW and attributes.get("hidden") in ("1", "true"):
+                number = attributes.get("r", "")
+                if number.isdecimal() and number.isascii():
+                    hidden.append(int(number))
+
+        xml_events.parse(archive.read(member), start)
+        if hidden:
+            found[sheet] = hidden
+    return found
+
+
 def _workbook_sheets(xml: bytes) -> tuple[list[tuple[str, str]], bool]:
     """(sheet name, relationship id) of each sheet, and whether Excel must recalculate."""
     sheets: list[tuple[str, str]] = []

@@ -134,6 +134,12 @@ WORDS = {
                      "{errors} errors: the plan cannot be used."),
     "plan_unusable": ("Tệp kế hoạch không dùng được", "The plan file cannot be used"),
     "plan_errors": ("{count} lỗi", "{count} errors"),
+    "plan_invalid_one": ("1 lỗi: kế hoạch chưa dùng được.", "1 error: the plan cannot be used."),
+    "plan_text_too_long": ("Không ghi được bảng tính: một ô chứa nhiều nhất {limit} ký tự,"
+                           " mà {where} dài hơn; rút ngắn trong tệp kế hoạch",
+                           "The workbook cannot be written: a cell holds at most {limit}"
+                           " characters, and {where} is longer; shorten it in the plan file"),
+    "horizon_unusable": ("Tệp mục tiêu không dùng được", "The horizon file cannot be used"),
     "report_number": ("Số: ....../BC-...", "No.: ....../BC-..."),
     "report_title": ("BÁO CÁO", "REPORT"),
     "report_subtitle": ("Kết quả thực hiện {title}", "Results of the {title}"),

@@ -120,23 +120,47 @@ UNITS_OF: dict[Measure, tuple[str, ...]] = {
 }
 
 
+# The choices of a plan's keys: the plan file's code -> its label in Vietnamese and English,
+# as the workbook's drop-downs offer them and as messages say them.
+CHOICES: dict[str, dict[str, tuple[str, str]]] = {
+    "direction": {"at_least": ("≥ (từ mức này trở lên)", "≥ (at least)"),
+                  "at_most": ("≤ (không quá)", "≤ (at most)"),
+                  "below": ("< (dưới mức này)", "< (below)")},
+    "measure": {"ratio": ("tỷ lệ (tử số / mẫu số)", "ratio (numerator / denominator)"),
+                "units": ("số xã đạt (số liệu 1/0)", "units whose flag is 1"),
+                "count": ("tổng số", "count"),
+                "reduction": ("mức giảm so với năm trước", "reduction on last year")},
+    "unit": {"%": ("%", "%"), "‰": ("‰", "‰"), "/100.000": ("/100.000", "/100.000"),
+             "communes": ("xã", "communes"), "persons": ("người", "persons")},
+    "kind": {"count": ("số đếm", "count"), "flag": ("1/0 (có/không)", "flag (1/0)")},
+}
+def said(key: str, code: str) -> Words:
+    """A code of the plan file as the workbook's drop-down says it: ratio -> "tỷ lệ (tử số /
+    mẫu số)"; a code that is none of the choices as it is."""
+    return Words(*CHOICES[key].get(code, (code, code)))
+
+
+_EXAMPLE = {"example": "95.5"}  # a number as the plan file writes it (a workbook: its language's)
+
+
 def _exact(value: Any) -> Any:
     # YAML gives 9.8 as a binary float (and python-calamine a plan workbook's 95.5); its
     # shortest repr is the decimal the author typed, so going through str keeps the
     # comparison exact.
     if isinstance(value, bool):
-        raise Found([Finding((), "plan-not-a-number", {"found": str(value)})])
+        raise Found([Finding((), "plan-not-a-number", {"found": str(value), **_EXAMPLE})])
     if isinstance(value, (int, float, str)):
         try:
             return Fraction(str(value))
         except (ValueError, ZeroDivisionError):
-            raise Found([Finding((), "plan-not-a-number", {"found": value})]) from None
+            raise Found([Finding((), "plan-not-a-number", {"found": value, **_EXAMPLE})]
+                        ) from None
     return value
 
 
 def _not_yes_or_no(value: Any) -> Any:
     if isinstance(value, bool):  # pydantic would read YAML's true as 1
-        raise Found([Finding((), "plan-not-a-number", {"found": str(value)})])
+        raise Found([Finding((), "plan-not-a-number", {"found": str(value), **_EXAMPLE})])
     return value
 
 
@@ -268,7 +292,7 @@ class Target(BaseModel):
         """What is wrong with the target on its own: its measure against its denominator and
         unit, its value against its unit's scale."""
         found = []
-        measure = self.measure.value
+        measure = said("measure", self.measure.value)
         if self.measure in (Measure.RATIO, Measure.REDUCTION):
             if self.denominator is None:
                 found.append(Finding(("denominator",), "plan-denominator-missing",
@@ -279,14 +303,16 @@ class Target(BaseModel):
         allowed = UNITS_OF[self.measure]
         if self.unit not in allowed:
             found.append(Finding(("unit",), "plan-unit-not-allowed", {
-                "unit": self.unit, "measure": measure, "allowed": ", ".join(allowed)}))
+                "unit": said("unit", self.unit), "measure": measure,
+                "allowed": Words(*(", ".join(f"“{said('unit', u).get(lang)}”" for u in allowed)
+                                   for lang in ("vi", "en")))}))
         value = Words(decimal_text(self.target, "vi"), decimal_text(self.target))
         if self.target < 0:
             found.append(Finding(("target",), "plan-target-negative", {"target": value}))
         limit = self.factor if self.unit in RATE_FACTORS else MAX_COUNT_TARGET
         if self.target > limit:
             found.append(Finding(("target",), "plan-target-too-large", {
-                "target": value, "unit": self.unit,
+                "target": value, "unit": said("unit", self.unit),
                 "limit": Words(f"{limit:,}".replace(",", "."), f"{limit:,}")}))
         return found
 
@@ -377,8 +403,10 @@ def cross_findings(
     for new, old in merged.items():
         if new not in named:
             found.append(Finding(("merged", new), "plan-merged-not-unit", {"new": new}))
-        elif not old or _matched(old, named):
+        elif not old:
             found.append(Finding(("merged", new), "plan-merged-old", {"new": new}))
+        else:
+            found += _old_still_listed(new, old, named)
     for i, chain in rules:
         for j, code in enumerate(chain):
             if code not in kinds:
@@ -407,12 +435,16 @@ def _distinct_spellings(units: Sequence[str | None]) -> list[Finding]:
     return found
 
 
-def _matched(names: list[str], units: list[str]) -> bool:
-    """Whether any of ``names`` is, as a submission would be matched, one of ``units``."""
+def _old_still_listed(new: str, old: list[str], units: list[str]) -> list[Finding]:
+    """Each old unit of ``new`` that is, as a submission would be matched, still one of
+    ``units``: at the old unit's place. A merged unit keeping an old unit's name is one of
+    them (the plan cannot tell that unit's figures before the merger from after)."""
     from kh_treem.names import unit_key
 
     keys = {unit_key(u) for u in units}
-    return any(unit_key(n) in keys for n in names)
+    return [Finding(("merged", new, j), "plan-merged-keeps-name" if unit_key(name) ==
+                    unit_key(new) else "plan-merged-still-listed", {"new": new, "old": name})
+            for j, name in enumerate(old) if unit_key(name) in keys]
 
 
 def _unique(key: str, values: list[tuple[int, Any]], field_name: str | None = None
@@ -469,33 +501,69 @@ def load_plan(path: Path | str | None = None) -> Plan:
 def check_plan(path: Path | str) -> tuple[Plan | None, list[Problem]]:
     """A plan file's every problem at once, each naming its place (a workbook's sheet and
     cell, a YAML file's key and line), and the plan when none is an error. A file that is no
-    plan at all (missing, not YAML, too large) raises PlanError."""
+    plan at all (missing, not YAML, too large, a commune's form) raises PlanError."""
     name = str(path)
-    if Path(name).suffix.lower() in WORKBOOK_SUFFIXES:
+    suffix = Path(name).suffix.lower()
+    start = _plan_file(name)
+    if suffix in WORKBOOK_SUFFIXES:
+        if start and not start.startswith((b"PK\x03\x04", OLE_MAGIC)):  # empty: refused
+            raise no_plan(name, "plan-wrong-suffix", named=_named_suffix(suffix), right=".yaml",
+                           what=Words("văn bản (có lẽ là YAML)", "text (YAML, it seems)"))
         from kh_treem.plan_workbook import read_plan_workbook
 
         return validated(*read_plan_workbook(name))
+    if start.startswith((b"PK\x03\x04", OLE_MAGIC)):
+        raise no_plan(name, "plan-wrong-suffix", named=_named_suffix(suffix),
+                       right=".xls" if start.startswith(OLE_MAGIC) else ".xlsx",
+                       what=Words("bảng tính", "a workbook"))
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would never end
-            raise PlanError(f"{name}: not a file")
         with open(path, "rb") as file:
             data = file.read(MAX_PLAN_BYTES + 1)
-    except FileNotFoundError:
-        raise PlanError(f"{name}: no such plan file") from None
-    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
-        raise PlanError(f"{name}: cannot be read ({getattr(exc, 'strerror', None) or exc})"
-                        ) from None
+    except OSError as exc:
+        raise no_plan(name, "plan-file-unusable", detail=exc.strerror or str(exc)) from None
     if len(data) > MAX_PLAN_BYTES:
-        raise PlanError(f"{name}: over {MAX_PLAN_BYTES // 1024} KB, which no plan file is")
+        raise no_plan(name, "plan-too-large", limit=MAX_PLAN_BYTES // 1024)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise PlanError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        raise no_plan(name, "plan-not-utf8", at=exc.start, reason=exc.reason) from None
     return _checked_yaml(text, name)
+
+
+def _named_suffix(suffix: str) -> Words:
+    """How a file's name ends, said after "its name": "ends in .csv", "has no suffix"."""
+    if suffix:
+        return Words(f"có đuôi {suffix}", f"ends in {suffix}")
+    return Words("không có đuôi", "has no suffix")
+
+
+def _plan_file(name: str) -> bytes:
+    """The first bytes of the plan file ``name``, once it is a file that can be read: not
+    missing, not a folder or a FIFO (which would never end), not Excel's lock file."""
+    try:
+        if not stat.S_ISREG(os.stat(name).st_mode):
+            raise no_plan(name, "plan-not-a-file")
+        with open(name, "rb") as file:
+            start = file.read(len(OLE_MAGIC))
+    except FileNotFoundError:
+        raise no_plan(name, "plan-file-missing") from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+        detail = getattr(exc, "strerror", None) or str(exc)
+        raise no_plan(name, "plan-file-unusable", detail=detail) from None
+    if Path(name).name.startswith("~$"):
+        raise no_plan(name, "plan-lock-file")
+    return start
+
+
+def no_plan(name: str, problem_type: str, **params: Any) -> PlanError:
+    """The PlanError of a file that is no plan at all: one problem, with no place in it."""
+    problem = Problem(problem_type, file=name, params=params)
+    return PlanError(_sentence(name, [problem]), [problem])
 
 
 # The suffixes of a plan workbook (reading.WORKBOOK_SUFFIXES, without importing reading).
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an .xls (limits.OLE_MAGIC)
 
 
 def plan_yaml(plan: Plan, source: str = "") -> str:
@@ -519,18 +587,33 @@ def plan_yaml(plan: Plan, source: str = "") -> str:
         return dumper.represent_sequence("tag:yaml.org,2002:seq", value,
                                          flow_style=all(isinstance(v, str) for v in value))
 
+    def string(dumper: Any, value: str) -> Any:
+        # PyYAML writes U+0085, U+2028 and U+2029 as line breaks that reading folds into a
+        # space: a text with any character not printable is written with escapes ("\L").
+        style = None if value.isprintable() else '"'
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
     Dumper.add_representer(dict, mapping)
     Dumper.add_representer(list, sequence)
+    Dumper.add_representer(str, string)
     text = yaml.dump(data, Dumper=Dumper, allow_unicode=True, sort_keys=False,
                      width=10_000)
-    lines = [f"# {plan.title.vi}",
-             f"# Written by kh-treem plan import{f' from {source}' if source else ''};"
-             " every key: docs/plan-format.md", ""]
+    lines = [f"# {_one_line(plan.title.vi)}",
+             f"# Written by kh-treem plan import"
+             f"{f' from {_one_line(source)}' if source else ''}; every key:"
+             " docs/plan-format.md", ""]
     for line in text.splitlines():
         if lines[-1] and line[:1].isalpha():  # a top key
             lines.append("")
         lines.append(line)
     return "\n".join(lines) + "\n"
+
+
+def _one_line(text: str) -> str:
+    """``text`` fit for a YAML comment: every character that is not printable (a line break,
+    CR, U+0085, U+2028, a control character) a space, so that no text typed in a cell or a
+    file's name ends the comment and starts a key."""
+    return "".join(ch if ch.isprintable() else " " for ch in text)
 
 
 def _yaml_number(value: Fraction) -> int | float | str:
@@ -543,11 +626,11 @@ def _yaml_number(value: Fraction) -> int | float | str:
     return str(value)
 
 
-def require_units(plan: Plan) -> Plan:
-    """``plan``, if it lists the units to score; a horizon plan (national targets) lists none."""
+def require_units(plan: Plan, name: str | None = None) -> Plan:
+    """``plan``, if it lists the units to score; a horizon plan (national targets) lists none.
+    ``name``: its file's, for the message."""
     if not plan.units:
-        raise PlanError(f"{plan.id}: units: the plan lists no commune to score (a plan of"
-                        " national targets is used with rollup --horizon)")
+        raise no_plan(name or plan.id, "plan-no-units", id=plan.id)
     return plan
 
 
@@ -569,17 +652,22 @@ def _checked_yaml(text: str, name: str) -> tuple[Plan | None, list[Problem]]:
         lines = {} if document is None else _lines(document)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
-        where = "" if mark is None else f" (line {mark.line + 1}, column {mark.column + 1})"
-        raise PlanError(f"{name}: not valid YAML{where}: {exc.problem}") from None
+        twice = getattr(exc, "key_twice", None)
+        if twice is not None and mark is not None:
+            raise no_plan(name, "plan-key-twice", key=twice[0], first=twice[1],
+                           line=mark.line + 1) from None
+        at = Words("", "") if mark is None else Words(
+            f" ở dòng {mark.line + 1}, cột {mark.column + 1}",
+            f" (line {mark.line + 1}, column {mark.column + 1})")
+        raise no_plan(name, "plan-not-yaml", at=at, detail=exc.problem or str(exc)) from None
     except yaml.YAMLError as exc:
-        raise PlanError(f"{name}: not valid YAML ({exc})") from None
+        raise no_plan(name, "plan-not-yaml", at=Words("", ""), detail=str(exc)) from None
     except (ValueError, RecursionError) as exc:  # a number of thousands of digits, nesting
-        detail = str(exc).split(";")[0]
-        raise PlanError(f"{name}: not a plan file (a value no plan holds: {detail})") from None
+        raise no_plan(name, "plan-value-unheld", detail=str(exc).split(";")[0]) from None
     finally:
         loader.dispose()
     if not isinstance(data, dict):
-        raise PlanError(f"{name}: a plan file is a mapping of keys (id, year, targets, ...)")
+        raise no_plan(name, "plan-not-mapping")
 
     def place(loc: Loc) -> dict[str, Any]:
         line = next((lines[loc[:n]] for n in range(len(loc), 0, -1) if loc[:n] in lines),
@@ -598,7 +686,7 @@ def validated(
 ) -> tuple[Plan | None, list[Problem]]:
     """``data`` as a Plan, and every problem of it (after ``read``, those found in reading
     it; a finding at one of the places ``reported`` is already among them). No plan when
-    any problem is an error.
+    any problem is an error. A place in ``reported`` covers the places within it.
 
     pydantic reports every field at once but checks the plan's cross-references only when
     every part is valid; here they are also checked among the parts that are, so that a
@@ -611,8 +699,14 @@ def validated(
         findings, crossed = _findings_of(exc)
         if not crossed:
             findings += cross_findings(*_valid_parts(data))
-        problems += [Problem(f.type, params=f.params, **place(f.loc))
-                     for f in findings if f.loc not in reported]
+        for f in findings:
+            # Told already, at the place or at one holding it (a sheet, a table's column).
+            if not any(f.loc[:n] in reported for n in range(1, len(f.loc) + 1)):
+                where = place(f.loc)
+                # The place may say what the value is (a workbook's column): for plan-missing.
+                said = where.pop("params", {}) if f.type == "plan-missing" else {}
+                where.pop("params", None)
+                problems.append(Problem(f.type, params={**f.params, **said}, **where))
     if any(p.severity == "error" for p in problems):
         plan = None
     return plan, problems
@@ -621,11 +715,17 @@ def validated(
 def _sentence(name: str, problems: list[Problem]) -> str:
     """The problems in one English sentence, as PlanError says them."""
     errors = [p for p in problems if p.severity == "error"]
-    clauses = [f"{dataclasses.replace(p, file=None).where('en')}: {p.message('en')}"
-               for p in errors]
+    clauses = [plan_clause(p, "en") for p in errors]
     more = len(clauses) - MAX_CLAUSES
     return f"{name}: " + "; ".join(clauses[:MAX_CLAUSES]) + (
         f"; and {more} more" if more > 0 else "")
+
+
+def plan_clause(problem: Problem, lang: str) -> str:
+    """`Chỉ tiêu › K6: chỉ tiêu -5 là số âm…`: a problem of a plan file, its place without
+    the file's name (said once before), or its sentence alone where it has no place."""
+    where = dataclasses.replace(problem, file=None).where(lang).strip()
+    return f"{where}: {problem.message(lang)}" if where else problem.message(lang)
 
 
 def key_path(loc: Loc, data: dict[str, Any]) -> str:
@@ -680,11 +780,16 @@ def _finding(loc: Loc, err: Any) -> Finding:
     kind, ctx = err["type"], err.get("ctx", {})
     detail = str(err["msg"]).removeprefix("Value error, ")
     given = err.get("input")
-    found: Any = given if isinstance(given, (str, int, float)) else Words(
+    found: Any = _shown(given) if isinstance(given, (str, int, float)) else Words(
         f"{len(given)} mục", f"{len(given)} items") if isinstance(given, (list, dict)) else (
         str(given))
+    ctx = {key: _shown(value).vi if isinstance(_shown(value), Words) else value
+           for key, value in ctx.items()}
     if kind in ("missing", "string_too_short"):
-        return Finding(loc, "plan-missing", {"detail": detail})
+        # Named by its key (a workbook's reading names it by its column or label instead).
+        key = ".".join(str(p) for p in (loc[-2:] if loc[-1:] in (("vi",), ("en",)) else loc[-1:]))
+        return Finding(loc, "plan-missing", {"detail": detail, "what": Words(
+            f"khóa “{key}”", f"the key “{key}”")})
     if kind == "extra_forbidden":
         return Finding(loc, "plan-unknown-key", {"detail": detail, "found": loc[-1]})
     if kind in ("literal_error", "enum", "string_pattern_mismatch"):
@@ -699,6 +804,17 @@ def _finding(loc: Loc, err: Any) -> Finding:
         return Finding(loc, "plan-out-of-range", {"detail": detail, "found": found,
                                                   "expected": _RANGES[kind].format(**ctx)})
     return Finding(loc, "plan-invalid", {"detail": detail})
+
+
+def _shown(value: Any) -> Any:
+    """A number as the officer reads it: 87 (typed 87, held as 87.0), 95,5 in Vietnamese."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    try:
+        exact = Fraction(repr(value))
+    except (ValueError, OverflowError):  # inf, nan
+        return value
+    return Words(decimal_text(exact, "vi"), decimal_text(exact))
 
 
 def _valid_parts(data: dict[str, Any]) -> tuple[
@@ -748,16 +864,19 @@ def _loader() -> Any:
     refuses a key given twice in a mapping, naming its lines: PyYAML keeps the last."""
     import yaml
 
+    class KeyTwice(yaml.constructor.ConstructorError):
+        def __init__(self, key: Any, first: int, mark: Any) -> None:
+            super().__init__(None, None, f"the key {key!r} is given twice (first on line"
+                             f" {first})", mark)
+            self.key_twice = (key, first)  # said in either language by check_plan
+
     class PlanLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
         def construct_mapping(self, node: Any, deep: bool = False) -> Any:
             first: dict[Any, int] = {}  # key -> its line
             for key_node, _ in node.value:
                 key = key_node.value if isinstance(key_node, yaml.ScalarNode) else id(key_node)
                 if key in first:
-                    raise yaml.constructor.ConstructorError(
-                        None, None,
-                        f"the key {key!r} is given twice (first on line {first[key]})",
-                        key_node.start_mark)
+                    raise KeyTwice(key, first[key], key_node.start_mark)
                 first[key] = key_node.start_mark.line + 1
             return super().construct_mapping(node, deep)
 

@@ -13,7 +13,8 @@ A blank cell is a value not given (the key's default, or a missing value), never
 
 from __future__ import annotations
 
-import re
+import datetime as dt
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -21,13 +22,14 @@ from pathlib import Path
 from typing import Any
 
 from kh_treem.cells import cell_name, column_letter
-from kh_treem.plan import Loc, Plan
+from kh_treem.plan import CHOICES, Loc, Plan, decimal_text, key_path, no_plan
 from kh_treem.problems import Problem, Words
-from kh_treem.template import form_formats, print_a4, row_height
+from kh_treem.template import GUIDE_WIDTH, form_formats, print_a4, row_height
 
-__all__ = ["read_plan_workbook", "write_plan_workbook"]
+__all__ = ["read_plan_workbook", "texts_too_long", "write_plan_workbook"]
 
 EXTRA_ROWS = 100  # blank rows below each table that keep its drop-downs and checks
+MAX_ROWS_NAMED = 10  # hidden rows a notice names
 MAX_RECIPIENTS = 12  # Issuer.recipients
 SIGNERS = 3  # Issuer.signers
 HEADER_ROW = 3  # the row of the column headings in the sheets written (0-based)
@@ -45,19 +47,6 @@ SHEETS = {
     "guide": ("Hướng dẫn", "Guide"),
 }
 
-# The drop-down choices: the plan file's code -> its label in Vietnamese and English.
-CHOICES: dict[str, dict[str, tuple[str, str]]] = {
-    "direction": {"at_least": ("≥ (từ mức này trở lên)", "≥ (at least)"),
-                  "at_most": ("≤ (không quá)", "≤ (at most)"),
-                  "below": ("< (dưới mức này)", "< (below)")},
-    "measure": {"ratio": ("tỷ lệ (tử số / mẫu số)", "ratio (numerator / denominator)"),
-                "units": ("số xã đạt (số liệu 1/0)", "units whose flag is 1"),
-                "count": ("tổng số", "count"),
-                "reduction": ("mức giảm so với năm trước", "reduction on last year")},
-    "unit": {"%": ("%", "%"), "‰": ("‰", "‰"), "/100.000": ("/100.000", "/100.000"),
-             "communes": ("xã", "communes"), "persons": ("người", "persons")},
-    "kind": {"count": ("số đếm", "count"), "flag": ("1/0 (có/không)", "flag (1/0)")},
-}
 # Signs typed by hand for a direction.
 _SIGNS = {"≥": "at_least", ">=": "at_least", "≤": "at_most", "<=": "at_most", "<": "below"}
 
@@ -147,6 +136,27 @@ def _say(vi: str, en: str, lang: str) -> str:
 # --- writing -------------------------------------------------------------------------------
 
 
+CELL_TEXT_LIMIT = 32_767  # the characters a cell of a workbook holds (Excel's limit)
+
+
+def texts_too_long(plan: Plan) -> list[str]:
+    """The keys of the plan's texts that no cell holds (``targets.3 (3b).words``): a
+    workbook written with them would read back cut."""
+    data = plan.model_dump(mode="json")
+
+    def walk(value: Any, loc: tuple[str | int, ...]) -> Iterator[str]:
+        if isinstance(value, str) and len(value) > CELL_TEXT_LIMIT:
+            yield key_path(loc, data)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                yield from walk(item, (*loc, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                yield from walk(item, (*loc, index))
+
+    return list(walk(data, ()))
+
+
 def write_plan_workbook(plan: Plan, path: Path, lang: str = "vi", overwrite: bool = True
                         ) -> None:
     """Write ``plan`` as a workbook at ``path`` (.xlsx), atomically; without ``overwrite``,
@@ -168,6 +178,7 @@ class _PlanWriter:
                                             "border": 1, "valign": "top", "num_format": "0.####"})
         self.f["key"] = book.add_format({"font_name": "Consolas", "font_size": 10, "border": 1,
                                          "valign": "top", "font_color": "#595959"})
+        self.f["unused"] = book.add_format({"border": 1, "bg_color": "#D9D9D9"})
         self.f["text_cell"] = book.add_format({"font_name": "Times New Roman", "font_size": 12,
                                                "border": 1, "valign": "top", "text_wrap": True,
                                                "num_format": "@"})
@@ -217,10 +228,11 @@ class _PlanWriter:
         plan, lang = self.plan, self.lang
         sheet = self._start("general", self._say(
             f"KẾ HOẠCH NĂM {plan.year}: THÔNG TIN CHUNG", f"PLAN OF {plan.year}: GENERAL"),
-            self._say("Điền cột Tiếng Việt và cột Tiếng Anh; không sửa cột Khóa. Ô để trống ở"
-                      " các ngưỡng là mức mặc định. Xem trang “Hướng dẫn”.",
-                      "Fill in the Vietnamese and English columns; leave the Key column as it"
-                      " is. A blank threshold is its default. See the “Guide” sheet."),
+            self._say("Điền cột Tiếng Việt và cột Tiếng Anh (ô xám: không dùng); không sửa cột"
+                      " Khóa. Ô để trống ở các ngưỡng là mức mặc định. Xem trang “Hướng dẫn”.",
+                      "Fill in the Vietnamese and English columns (a grey cell is not used);"
+                      " leave the Key column as it is. A blank threshold is its default. See"
+                      " the “Guide” sheet."),
             [w for *_, w in GENERAL_COLUMNS])
         sheet.set_portrait()
         self._headings(sheet, [_say(vi, en, lang) for vi, en, _ in GENERAL_COLUMNS])
@@ -250,13 +262,16 @@ class _PlanWriter:
     def _general_value(self, sheet: Any, row: int, kind: str, value: Any) -> None:
         cells = value if isinstance(value, tuple) else (value, None)
         for col, item in zip((2, 3), cells, strict=True):
-            if kind != "pair" and col == 3:
-                sheet.write_blank(row, col, None, self.f["cell"])
+            if kind != "pair" and col == 3:  # not used: grey, and said so if filled
+                sheet.write_blank(row, col, None, self.f["unused"])
             elif item is None:
                 sheet.write_blank(row, col, None, self.f["text_cell"] if kind == TEXT
                                   or kind == "pair" else self.f["number"])
             elif isinstance(item, str):
                 sheet.write_string(row, col, item, self.f["text_cell"])
+            elif kind == NUMBER:  # as text: 1.0000000000000002 has more digits than a cell
+                sheet.write_string(row, col, decimal_text(Fraction(repr(item)), self.lang),
+                                   self.f["text_cell"])
             else:
                 sheet.write_number(row, col, item, self.f["number"])
 
@@ -267,10 +282,10 @@ class _PlanWriter:
                       "One goal a row; each target names its goal by number."),
             "targets": ("Mỗi hàng một chỉ tiêu. Chọn cách tính, đơn vị tính và yêu cầu trong"
                         " danh sách; tử số, mẫu số là mã ở trang “Số liệu”. Mức chỉ tiêu ghi"
-                        " số, ví dụ 95,5.",
+                        " số, ví dụ 95,5 hoặc 87%.",
                         "One target a row. Choose the measure, unit and direction from the"
                         " lists; numerator and denominator are codes of the “Data elements”"
-                        " sheet. The target is a number, such as 95.5."),
+                        " sheet. The target is a number, such as 95.5 or 87%."),
             "elements": ("Mỗi hàng một số liệu xã báo cáo. Mã: chữ thường không dấu, số và"
                          " dấu gạch dưới (live_births); không đổi mã đã dùng.",
                          "One figure a commune reports a row. Code: lower-case letters,"
@@ -292,8 +307,8 @@ class _PlanWriter:
         sheet.print_area(0, 0, max(first, first + len(items) - 1), len(columns) - 1)
         for row in range(first + len(items), first + len(items) + EXTRA_ROWS):
             for col, column in enumerate(columns):
-                sheet.write_blank(row, col, None, self.f["number" if column.kind in
-                                                         (WHOLE, NUMBER) else "text_cell"])
+                sheet.write_blank(row, col, None, self.f["number" if column.kind == WHOLE
+                                                         else "text_cell"])
         last = first + len(items) + EXTRA_ROWS - 1
         for col, column in enumerate(columns):
             rule = self._validation(column, key)
@@ -307,11 +322,12 @@ class _PlanWriter:
             sheet.write_string(row, col, _say(*CHOICES[column.kind][str(value)], self.lang),
                                self.f["cell"])
         elif column.kind == NUMBER:
-            exact = Fraction(value)
-            if Fraction(repr(float(exact))) == exact:
-                sheet.write_number(row, col, float(exact), self.f["number"])
-            else:  # 1/3: no decimal holds it, the text does (and reads back exactly)
-                sheet.write_string(row, col, str(exact), self.f["text_cell"])
+            # As text in a cell formatted as text: what the officer types there stays as
+            # typed ("87%", "95,5", "1/3"), where a number cell would hold 87% as 0.87 and
+            # 1/3 as a date. 95,5 in Vietnamese (95.5 in English), 1/3 where no decimal is
+            # exact: the text reads back exactly.
+            sheet.write_string(row, col, decimal_text(Fraction(value), self.lang),
+                               self.f["text_cell"])
         elif column.kind == WHOLE:
             sheet.write_number(row, col, value, self.f["number"])
         else:
@@ -332,16 +348,11 @@ class _PlanWriter:
             return self._range_list("goals", 0, self._say("Chọn một số mục tiêu ở trang"
                                                           " “Mục tiêu”.", "Choose a goal"
                                                           " number of the “Goals” sheet."))
-        if column.kind == NUMBER:
-            return {"validate": "decimal", "criteria": ">=", "value": 0,
-                    "error_title": self._say("Mức chỉ tiêu", "Target"),
-                    "error_message": self._say(
-                        "Ghi một số từ 0 trở lên (tỷ lệ % không quá 100).",
-                        "Type a number of 0 or more (a % at most 100).")}
         if column.kind == WHOLE:
             return {"validate": "integer", "criteria": "between", "minimum": 1,
-                    "maximum": 99, "error_message": self._say("Số mục tiêu từ 1 đến 99.",
-                                                              "A goal number from 1 to 99.")}
+                    "maximum": 99, "error_title": self._say("Số mục tiêu", "Goal number"),
+                    "error_message": self._say("Số mục tiêu từ 1 đến 99.",
+                                               "A goal number from 1 to 99.")}
         return None
 
     def _codes(self) -> dict[str, Any]:
@@ -418,12 +429,14 @@ class _PlanWriter:
 
     def _guide(self) -> None:
         sheet = self.book.add_worksheet(_sheet("guide", self.lang))
-        sheet.set_column(0, 0, 90)
+        # As narrow as the forms' guide: LibreOffice does not shrink a sheet of one column
+        # to the page's width, and cut the guide's lines at its right edge.
+        sheet.set_column(0, 0, GUIDE_WIDTH)
         print_a4(sheet)
 
         for row, (text, style) in enumerate(_guide_lines(self.plan, self.lang)):
             if text:
-                sheet.set_row(row, row_height(text, 90))
+                sheet.set_row(row, row_height(text, GUIDE_WIDTH))
                 sheet.write_string(row, 0, text, self.f[style])
 
 
@@ -481,7 +494,7 @@ def _guide_lines(plan: Plan, lang: str) -> list[tuple[str, str]]:
             ("2. “Targets”: one target a row. Keep a target's id while it means the same thing"
              " (kh-treem follows it across the years by its id); a new indicator gets a new"
              " id. Choose the measure, unit and direction from the lists; the target is a"
-             " number (95.5), never negative, at most 100 for %, 1,000 for ‰.", "guide"),
+             " number (95.5 or 87%), never negative, at most 100 for %, 1,000 for ‰.", "guide"),
             ("3. “Data elements”: the figures communes report. Keep the codes; add new ones"
              " at the end (lower-case, digits, underscores). Numerators, denominators and"
              " rules are chosen from these codes.", "guide"),
@@ -505,7 +518,7 @@ def _guide_lines(plan: Plan, lang: str) -> list[tuple[str, str]]:
         ("2. Trang “Chỉ tiêu”: mỗi hàng một chỉ tiêu. Giữ nguyên mã chỉ tiêu nếu nội dung"
          " không đổi (kh-treem theo dõi chỉ tiêu qua các năm bằng mã); chỉ tiêu mới thì đặt"
          " mã mới. Chọn cách tính, đơn vị tính và yêu cầu trong danh sách; mức chỉ tiêu ghi"
-         " số (95,5), không âm, tỷ lệ % không quá 100, ‰ không quá 1.000.", "guide"),
+         " số (95,5 hoặc 87%), không âm, tỷ lệ % không quá 100, ‰ không quá 1.000.", "guide"),
         ("3. Trang “Số liệu”: các số liệu xã báo cáo. Giữ nguyên mã; số liệu mới thêm vào"
          " cuối (chữ thường không dấu, số, dấu gạch dưới). Tử số, mẫu số và quy tắc chọn"
          " trong các mã này.", "guide"),
@@ -535,6 +548,10 @@ class _Read:
     places: dict[Loc, tuple[str, str]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     reported: set[Loc] = field(default_factory=set)
+    lang: str = "vi"  # the language of the sheet read: its decimal mark
+    names: dict[Loc, Words] = field(default_factory=dict)  # a value's column or key, said
+    told: set[tuple[str, str]] = field(default_factory=set)  # cells told of (a formula's)
+    general: str | None = None  # the name of the general sheet, when there is one
 
     def find(self, kind: str, sheet: str, cell: str | None = None, loc: Loc | None = None,
              **params: Any) -> None:
@@ -544,11 +561,25 @@ class _Read:
             self.reported.add(loc)
 
     def place(self, loc: Loc) -> dict[str, Any]:
-        for n in range(len(loc), -1, -1):
+        """A finding's file, sheet and cell, and what the value is (its column or key)."""
+        what = self.names.get(loc) or _general_name(loc)
+        said = {"params": {"what": what}} if what is not None else {}
+        for n in range(len(loc), 0, -1):
             if loc[:n] in self.places:
                 sheet, cell = self.places[loc[:n]]
-                return {"file": self.name, "sheet": sheet, "cell": cell}
-        return {"file": self.name}
+                return {"file": self.name, "sheet": sheet, "cell": cell, **said}
+        if self.general is not None and loc and _general_name(loc[:1]) is not None:
+            return {"file": self.name, "sheet": self.general, **said}  # a key's row deleted
+        return {"file": self.name, **said}
+
+
+def _general_name(loc: Loc) -> Words | None:
+    """A key of the general sheet as the officer reads it: its label and its key."""
+    key = ".".join(str(part) for part in loc)
+    for known, vi, en, _ in GENERAL:
+        if known == key:
+            return Words(f"“{vi}” (khóa {key})", f"“{en}” (key {key})")
+    return None
 
 
 class _PlanBook:
@@ -557,13 +588,32 @@ class _PlanBook:
     def read(self, path: str) -> Any:
         from kh_treem.reading import read_file
 
-        return read_file(path, own_too=True)
+        read = read_file(path, own_too=True)
+        if read.refusal is None:
+            read.hidden_rows = _hidden_rows(path)
+        return read
 
     def unsafe(self, path: str) -> Any:
         from kh_treem.limits import Refusal
         from kh_treem.reading import FileRead
 
         return FileRead(path, refusal=Refusal("read-unsafe"))
+
+
+def _hidden_rows(path: str) -> dict[str, list[int]]:
+    """The rows hidden in each sheet of an .xlsx (read as any row: said in a notice). The
+    file was read whole already: one that cannot be opened again has none told."""
+    import zipfile
+    from xml.parsers.expat import ExpatError
+
+    from kh_treem.formulas import xlsx_hidden_rows
+    from kh_treem.xml_events import DoctypeFound
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return xlsx_hidden_rows(archive)
+    except (OSError, zipfile.BadZipFile, ExpatError, DoctypeFound, KeyError, ValueError):
+        return {}
 
 
 def read_plan_workbook(
@@ -575,32 +625,105 @@ def read_plan_workbook(
 
     [read] = list(read_contained([path], _PlanBook()))
     found = _Read(path)
-    if read.refusal is not None:
-        found.problems.append(Problem(read.refusal.type, file=path,
-                                      params=dict(read.refusal.params)))
-        return found.data, found.place, found.problems, found.reported
+    if read.refusal is not None:  # said alone: no plan was read, nothing is missing from it
+        what = _REFUSED.get(read.refusal.type)
+        if what is not None:  # a submission's sentence would ask the commune for it again
+            raise no_plan(path, "plan-workbook-refused", what=Words(*what))
+        raise no_plan(path, read.refusal.type, **read.refusal.params)
+    if read.own_kind == "form":
+        raise no_plan(path, "plan-is-form")
+    if read.own_kind in ("summary", "trend"):
+        raise no_plan(path, "plan-is-output", kind=Words(*{
+            "summary": ("bảng tổng hợp", "a summary"),
+            "trend": ("bảng xu hướng", "a trend workbook")}[read.own_kind]))
     found.problems += read.problems
-    sheets = {}
-    known = {name.casefold(): key for key, names in SHEETS.items() for name in names}
+    sheets: dict[str, Any] = {}
+    known = {_folded(name): key for key, names in SHEETS.items() for name in names}
+    others = []
+    refused: set[str] = set()
     for sheet in read.sheets:
-        key = known.get(sheet.name.strip().casefold())
+        key = known.get(_folded(sheet.name))
         if key is None:
             found.find("plan-sheet-ignored", sheet.name)
-        elif key != "guide" and sheet.rows is not None:
+            others.append(sheet.name)
+        elif key in sheets:  # "Chỉ tiêu" and "Targets": which one is meant is not guessed
+            found.find("plan-sheet-twice", sheet.name, first=sheets[key].name,
+                       second=sheet.name)
+            found.reported.add((key,))
+        elif key != "guide" and sheet.rows is None:  # refused by a limit, and said so
+            found.reported.update((part,) for part in _SHEET_KEYS[key])
+            refused.add(key)
+        elif key != "guide":
             sheets[key] = sheet
+            hidden = read.hidden_rows.get(sheet.name)
+            if hidden:
+                shown = ", ".join(map(str, hidden[:MAX_ROWS_NAMED]))
+                more = len(hidden) - MAX_ROWS_NAMED
+                found.find("plan-rows-hidden", sheet.name, rows=shown + (
+                    f" (+{more})" if more > 0 else ""))
     for key in ("general", "goals", "targets", "elements", "rules", "units"):
-        if key not in sheets:
-            found.find("plan-sheet-missing", "", name=Words(*SHEETS[key]))
+        if key not in sheets and key not in refused:
+            found.find("plan-sheet-missing", "", name=Words(*SHEETS[key]),
+                       hint=_renamed(key, others))
+            # What the sheet holds is missing because the sheet is: said once, above.
+            found.reported.update((part,) for part in _SHEET_KEYS[key])
     if "general" in sheets:
+        found.lang = _lang_of(sheets["general"].name, "general")
+        found.general = sheets["general"].name
         _read_general(sheets["general"], found)
     for key in ("goals", "targets", "elements"):
         if key in sheets:
+            found.lang = _lang_of(sheets[key].name, key)
             _read_table(key, sheets[key], found)
     if "rules" in sheets:
         _read_rows(sheets["rules"], found, "rules")
     if "units" in sheets:
         _read_rows(sheets["units"], found, "units")
+    # A value in a cell already told of (a formula giving an error) is not missing too.
+    found.reported.update(loc for loc, place in found.places.items() if place in found.told)
     return found.data, found.place, found.problems, found.reported
+
+
+# The refusals of a workbook said in a plan's own words.
+_REFUSED = {"file-empty": ("tệp rỗng (0 byte)", "the file is empty (0 bytes)"),
+            "file-unreadable": ("tệp không mở được như một bảng tính",
+                                "it cannot be opened as a workbook"),
+            "encrypted": ("tệp có mật khẩu", "it is protected by a password"),
+            "read-unsafe": ("tệp quá lớn hoặc hỏng, không đọc được an toàn",
+                            "it is too large or damaged to read safely")}
+# The plan's top keys each sheet holds.
+_SHEET_KEYS = {"general": ("id", "year", "title", "area", "issuer", "quality"),
+               "goals": ("goals",), "targets": ("targets",), "elements": ("elements",),
+               "rules": ("rules",), "units": ("units", "merged")}
+
+
+def _folded(name: str) -> str:
+    """A sheet's name, a heading or a choice as compared: NFC (a name typed in NFD is the
+    same name), a run of spaces of any kind (a no-break space) one space, case set aside."""
+    return " ".join(unicodedata.normalize("NFC", name).split()).casefold()
+
+
+def _renamed(key: str, others: list[str]) -> Words:
+    """`; trang “Chi tieu” có phải là nó? ...`: the sheet not recognised that looks most
+    like the one missing, by its name without accents."""
+    from difflib import get_close_matches
+
+    from kh_treem.names import fold
+
+    vi, en = SHEETS[key]
+    by_fold = {fold(name): name for name in others}
+    close = get_close_matches(fold(vi), list(by_fold), n=1, cutoff=0.6) or get_close_matches(
+        fold(en), list(by_fold), n=1, cutoff=0.6)
+    if not close:
+        return Words("", "")
+    name = by_fold[close[0]]
+    return Words(f"; trang “{name}” có phải là nó? Đổi tên trang thành “{vi}”",
+                 f"; is the sheet “{name}” it? Rename it “{en}”")
+
+
+def _lang_of(name: str, key: str) -> str:
+    """The language of a sheet, by its name: "en" for "Targets", else "vi"."""
+    return "en" if name.strip().casefold() == SHEETS[key][1].casefold() else "vi"
 
 
 def _cells(sheet: Any, found: _Read) -> Iterator[tuple[int, list[Any]]]:
@@ -611,6 +734,7 @@ def _cells(sheet: Any, found: _Read) -> Iterator[tuple[int, list[Any]]]:
             formula = sheet.formulas.get(cell_name(r, c))
             if formula is not None and formula[0] != "text":  # a text result is a text
                 found.find("plan-formula", sheet.name, cell_name(r, c))
+                found.told.add((sheet.name, cell_name(r, c)))
                 cells[c] = ""
         yield r, cells
 
@@ -619,19 +743,23 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _header(sheet: Any, found: _Read, headings: list[tuple[str, str]]) -> int | None:
-    """The row of the column headings: the first whose first cell is the first heading."""
-    first = {h.casefold() for h in headings[0]}
+def _header(sheet: Any, found: _Read, headings: list[tuple[str, str]], key: str
+            ) -> int | None:
+    """The row of the column headings: the first whose first cell is the first heading.
+    Without it the sheet is not read: what it holds is not said to be missing too."""
+    first = {_folded(h) for h in headings[0]}
     for r, row in enumerate(sheet.rows[:20]):
-        if row and isinstance(row[0], str) and row[0].strip().casefold() in first:
+        if row and isinstance(row[0], str) and _folded(row[0]) in first:
             return r
-    found.find("plan-column-missing", sheet.name, column=Words(*headings[0]))
+    found.find("plan-header-missing", sheet.name, column=Words(*headings[0]))
+    found.reported.update((part,) for part in _SHEET_KEYS[key])
     return None
 
 
 def _read_general(sheet: Any, found: _Read) -> None:
     kinds = {key: kind for key, _, _, kind in GENERAL}
-    header = _header(sheet, found, [(vi, en) for vi, en, _ in GENERAL_COLUMNS])
+    labels = {key: Words(vi, en) for key, vi, en, _ in GENERAL}
+    header = _header(sheet, found, [(vi, en) for vi, en, _ in GENERAL_COLUMNS], "general")
     if header is None:
         return
     seen: set[str] = set()
@@ -657,14 +785,17 @@ def _read_general(sheet: Any, found: _Read) -> None:
             continue
         seen.add(key)
         kind = kinds[key]
+        label = labels[key]
         if kind != "pair" and not _blank(cells[3]):
-            found.find("plan-cell-ignored", sheet.name, cell_name(r, 3), found=str(cells[3]))
+            found.find("plan-cell-unused", sheet.name, cell_name(r, 3), at=cell_name(r, 2),
+                       found=str(_as_text(cells[3])), label=label)
         parts = key.split(".")
         if parts[:2] == ["issuer", "signers"]:
             # Numbered 1-3 on the sheet, a list in the plan: placed as SIGNER until numbered.
             index = int(parts[2])
             loc: Loc = (SIGNER, index, parts[3])
             found.places.setdefault(("issuer", "signers"), (sheet.name, cell_name(r, 2)))
+            _name_key(found, loc, key, label, kind)
             if kind == "pair":
                 _pair_places(found, loc, sheet.name, r)
             value = _value(kind, cells, r, sheet.name, found, loc)
@@ -677,15 +808,19 @@ def _read_general(sheet: Any, found: _Read) -> None:
             if value is not None:
                 recipients = found.data.setdefault("issuer", {}).setdefault("recipients", [])
                 at: Loc = ("issuer", "recipients", len(recipients))
+                # Too many recipients: said at the first of them, not at the issuer.
+                found.places.setdefault(at[:2], (sheet.name, cell_name(r, 2)))
+                _name_key(found, at, key, label, kind)
                 _pair_places(found, at, sheet.name, r)
                 recipients.append(value)
             continue
         loc = tuple(parts)
         found.places[loc] = (sheet.name, cell_name(r, 2))
+        _name_key(found, loc, key, label, kind)
         if kind == "pair":
             _pair_places(found, loc, sheet.name, r)
-        if parts[0] == "quality" and isinstance(cells[2], str) and (
-                cells[2].strip().casefold() in QUALITY_OFF):
+        if kind == NUMBER and parts[0] == "quality" and isinstance(cells[2], str) and (
+                cells[2].strip().casefold() in QUALITY_OFF):  # min_count cannot be off
             value = None  # the check turned off (null in YAML)
         else:
             value = _value(kind, cells, r, sheet.name, found, loc)
@@ -701,10 +836,23 @@ def _read_general(sheet: Any, found: _Read) -> None:
             for loc, place in list(found.places.items()):
                 if loc[:2] == (SIGNER, index):
                     found.places[("issuer", "signers", len(listed), *loc[2:])] = place
+                    if loc in found.names:
+                        found.names[("issuer", "signers", len(listed), *loc[2:])] = (
+                            found.names[loc])
             listed.append(signers[index])
     if "issuer" in found.data:
         found.places.setdefault(("issuer",), found.places.get(
             ("issuer", "parent"), (sheet.name, cell_name(header + 1, 2))))
+
+
+def _name_key(found: _Read, loc: Loc, key: str, label: Words, kind: str) -> None:
+    """How a value of the general sheet is named in a message: its label and key (and the
+    language of a text's column)."""
+    found.names[loc] = Words(f"“{label.vi}” (khóa {key})", f"“{label.en}” (key {key})")
+    if kind == "pair":
+        for lang, vi, en in (("vi", "tiếng Việt", "Vietnamese"), ("en", "tiếng Anh", "English")):
+            found.names[(*loc, lang)] = Words(f"“{label.vi}” {vi} (khóa {key})",
+                                              f"“{label.en}” in {en} (key {key})")
 
 
 def _pair_places(found: _Read, loc: Loc, sheet: str, r: int) -> None:
@@ -733,23 +881,35 @@ def _outside(sheet: Any, found: _Read, r: int, cells: list[Any], width: int) -> 
 
 def _read_table(key: str, sheet: Any, found: _Read) -> None:
     columns = TABLES[key]
-    header = _header(sheet, found, [(c.vi, c.en) for c in columns])
+    header = _header(sheet, found, [(c.vi, c.en) for c in columns], key)
     if header is None:
         return
     headings = sheet.rows[header]
     where: dict[int, Column] = {}
+    missing = []
     for column in columns:
-        names = {column.vi.casefold(), column.en.casefold()}
+        names = {_folded(column.vi), _folded(column.en)}
         at = next((c for c, h in enumerate(headings)
-                   if isinstance(h, str) and h.strip().casefold() in names), None)
-        if at is None:
+                   if isinstance(h, str) and _folded(h) in names), None)
+        if at is None:  # said once: not again at every row, at the wrong column
             found.find("plan-column-missing", sheet.name, cell_name(header, 0),
-                       column=Words(column.vi, column.en))
+                       column=Words(column.vi, column.en), row=header + 1)
+            missing.append(column)
         else:
             where[at] = column
     items: list[dict[str, Any]] = found.data.setdefault(key, [])
     for r, cells in _cells(sheet, found):
-        if r <= header or all(_blank(c) for c in cells):
+        filled = [c for c, value in enumerate(cells) if not _blank(value)]
+        if r <= header or not filled:
+            continue
+        if len(filled) == 1 and len(columns) > 1:  # a note under the table, a row begun
+            c = filled[0]
+            text = str(_as_text(cells[c]))
+            if c in where:
+                found.find("plan-row-lone-cell", sheet.name, cell_name(r, c), found=text,
+                           row=r + 1, item=Words(*_ITEMS[key]))
+            else:
+                found.find("plan-cell-ignored", sheet.name, cell_name(r, c), found=text)
             continue
         index = len(items)
         item: dict[str, Any] = {}
@@ -759,11 +919,12 @@ def _read_table(key: str, sheet: Any, found: _Read) -> None:
             if found_column is None:
                 if not _blank(value):
                     found.find("plan-cell-ignored", sheet.name, cell_name(r, c),
-                               found=str(value))
+                               found=str(_as_text(value)))
                 continue
             column = found_column
             loc: Loc = (key, index, *column.path)
             found.places[loc] = (sheet.name, cell_name(r, c))
+            found.names[loc] = Words(f"cột “{column.vi}”", f"column “{column.en}”")
             if len(column.path) == 2:  # a text's place: its Vietnamese cell
                 found.places.setdefault((key, index, column.path[0]),
                                         (sheet.name, cell_name(r, c)))
@@ -774,19 +935,33 @@ def _read_table(key: str, sheet: Any, found: _Read) -> None:
             for part in column.path[:-1]:
                 target = target.setdefault(part, {})
             target[column.path[-1]] = converted
+            if column.path == ("target",):
+                _against_unit(item, value, sheet.name, cell_name(r, c), found, loc)
         items.append(item)
+    if missing:  # the table's other findings may follow from it (a measure read as ratio)
+        found.reported.add((key,))
+
+
+# What a row of each table is, for a message.
+_ITEMS = {"goals": ("mục tiêu", "goal"), "targets": ("chỉ tiêu", "target"),
+          "elements": ("số liệu", "data element")}
 
 
 def _read_rows(sheet: Any, found: _Read, key: str) -> None:
     """Rules (a chain a row) and units (a unit, then the old units merged into it)."""
     vi, en, _ = (RULE_COLUMNS if key == "rules" else UNIT_COLUMNS)[0]
-    header = _header(sheet, found, [(vi, en)])
+    header = _header(sheet, found, [(vi, en)], key)
     if header is None:
         return
     listed: list[Any] = found.data.setdefault(key, [])
     for r, cells in _cells(sheet, found):
         if r <= header:
             continue
+        number = cells[0] if cells else None
+        if isinstance(number, str) and number.strip() and not number.strip().isdecimal():
+            # A unit or a code typed in the numbering column is not read: said.
+            found.find("plan-cell-numbering", sheet.name, cell_name(r, 0),
+                       found=number.strip(), at=cell_name(r, 1))
         filled = [(c, _as_text(v)) for c, v in enumerate(cells) if c >= 1 and not _blank(v)]
         if not filled:
             continue
@@ -800,13 +975,46 @@ def _read_rows(sheet: Any, found: _Read, key: str) -> None:
         (c, unit), *old = filled
         if c != 1:  # old units with no new unit beside them
             for c, text in filled:
-                found.find("plan-cell-ignored", sheet.name, cell_name(r, c), found=text)
+                found.find("plan-merged-no-unit", sheet.name, cell_name(r, c), found=text,
+                           at=cell_name(r, 1))
             continue
         found.places[(key, index)] = (sheet.name, cell_name(r, 1))
         listed.append(unit)
+        for c, text in old:
+            if isinstance(text, str) and any(mark in text for mark in ",;\n"):
+                found.find("plan-merged-one-cell", sheet.name, cell_name(r, c),
+                           ("merged", unit), found=text)
         if old:
             found.data.setdefault("merged", {})[unit] = [text for _, text in old]
             found.places[("merged", unit)] = (sheet.name, cell_name(r, old[0][0]))
+            for j, (c, _) in enumerate(old):
+                found.places[("merged", unit, j)] = (sheet.name, cell_name(r, c))
+
+
+def _against_unit(item: dict[str, Any], typed: Any, sheet: str, cell: str, found: _Read,
+                  loc: Loc) -> None:
+    """A target against its unit (read before it, to its left): a "%" or "‰" typed after the
+    number is the unit's, and a number cell under 1 in % or ‰ is likely 87% as Excel keeps
+    it (0.87) in a cell formatted as a number."""
+    unit = item.get("unit")
+    if unit not in ("%", "‰") and not isinstance(typed, str):
+        return
+    labels = CHOICES["unit"].get(unit) if isinstance(unit, str) else None
+    if isinstance(typed, str):
+        sign = typed.strip()[-1:]
+        if sign in ("%", "‰") and labels is not None and sign != unit:
+            found.find("plan-target-sign", sheet, cell, loc, found=typed.strip(), sign=sign,
+                       unit=Words(*labels))
+        return
+    if isinstance(typed, (int, float)) and not isinstance(typed, bool) and 0 < typed < 1:
+        found.find("plan-target-below-one", sheet, cell, found=_decimal(typed, "vi"),
+                   found_en=_decimal(typed, "en"), unit=unit,
+                   times=_decimal(typed * (100 if unit == "%" else 1000), "vi"),
+                   times_en=_decimal(typed * (100 if unit == "%" else 1000), "en"))
+
+
+def _decimal(value: float, lang: str) -> str:
+    return decimal_text(Fraction(repr(value)), lang)
 
 
 def _as_text(value: Any) -> Any:
@@ -822,22 +1030,57 @@ def _as_text(value: Any) -> Any:
     return value
 
 
-# A target typed as text with a Vietnamese decimal comma ("95,5"), or digits alone.
-_COMMA_DECIMAL = re.compile(r"[+-]?\d+(,\d+)?")
-_FRACTION = re.compile(r"[+-]?\d+/\d+")  # 1/3, as export writes a target no decimal holds
+DATES = (dt.date, dt.time, dt.timedelta)  # what python-calamine gives for a date cell
+
+
+def _date_found(value: Any, sheet: str, cell: str, found: _Read, loc: Loc | None) -> bool:
+    """A date where the plan has a number or a text (1/3 typed in a number cell, which
+    Excel turns into the 1st of March): told, with how to type it."""
+    if not isinstance(value, DATES):
+        return False
+    shown = (f"{value.day}/{value.month}/{value.year}" if isinstance(value, dt.date)
+             else str(value))
+    found.find("plan-date", sheet, cell, loc, found=shown, at=cell)
+    return True
+
+
+def _number_text(text: str, lang: str) -> tuple[str | None, str | None]:
+    """A number typed as text, as the plan file writes it ("95.5", "1/3"), or None and the
+    problem: "plan-decimal-mark" for a mark the workbook's language does not use as its
+    decimal mark (a dot in Vietnamese groups thousands: "1.000" is a thousand there, one in
+    English; a target must not depend on which was meant), else "plan-not-a-number". A "%"
+    or "‰" after the number is its unit's (checked against the unit by the caller)."""
+    text = text.strip()
+    if text[-1:] in ("%", "‰"):
+        text = text[:-1].rstrip()
+    decimal, other = (".", ",") if lang == "en" else (",", ".")
+    # Digits, a sign, a decimal mark, a fraction's slash: nothing else (no space within a
+    # number, no exponent, no digits of other scripts).
+    if not text or not text.isascii() or any(ch not in "0123456789+-/.," for ch in text):
+        return None, "plan-not-a-number"
+    if other in text:
+        return None, "plan-decimal-mark"
+    text = text.replace(decimal, ".")
+    try:
+        Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        return None, "plan-not-a-number"
+    return text, None
 
 
 def _convert(kind: str, value: Any, sheet: str, cell: str, found: _Read, loc: Loc | None
              ) -> Any:
     """A cell's value as the plan file holds it; what cannot be is told here (``loc``
     marked as told) or left as it is for validation to refuse."""
+    if _date_found(value, sheet, cell, found, loc):
+        return value
     if kind in CHOICES:
         text = str(_as_text(value)).strip()
         choices = CHOICES[kind]
-        by_label = {label.casefold(): code for code, pair in choices.items()
+        by_label = {_folded(label): code for code, pair in choices.items()
                     for label in (code, *pair)}
-        code = by_label.get(text.casefold()) or (_SIGNS.get(text) if kind == "direction"
-                                                  else None)
+        code = by_label.get(_folded(text)) or (_SIGNS.get(text) if kind == "direction"
+                                                else None)
         if code is None:
             found.find("plan-not-a-choice", sheet, cell, loc, found=text, expected=Words(
                 ", ".join(vi for vi, _ in choices.values()),
@@ -845,21 +1088,23 @@ def _convert(kind: str, value: Any, sheet: str, cell: str, found: _Read, loc: Lo
         return code or text
     if kind == TEXT:
         return _as_text(value)
+    english = found.lang == "en"
+    example = "95.5" if english else "95,5"
+    if isinstance(value, bool):  # TRUE is no goal 1, no target 1
+        found.find("plan-not-a-number", sheet, cell, loc, found=str(value).upper(),
+                   example=example)
+        return value
     if kind == WHOLE:
         return int(value) if isinstance(value, float) and value.is_integer() else value
     if isinstance(value, str):  # NUMBER typed as text
-        text = value.strip().replace("\u00a0", "").replace(" ", "")
-        # Vietnamese writes a decimal comma (the plan's own words say "9,8‰"), and a
-        # workbook made in Excel or LibreOffice with English settings keeps "95,5" as text:
-        # it is 95.5. A dot is refused in text: in Vietnamese it groups thousands
-        # ("1.000" is a thousand), in English it is the decimal point, and a target must
-        # not depend on which the officer meant. A number typed as a number has no such
-        # doubt: its cell holds the number.
-        if _COMMA_DECIMAL.fullmatch(text):
-            return text.replace(",", ".")
-        if _FRACTION.fullmatch(text):
-            return text
-        found.find("plan-not-a-number", sheet, cell, loc, found=value)
+        number, problem = _number_text(value, found.lang)
+        if number is not None:
+            return number
+        found.find(problem or "plan-not-a-number", sheet, cell, loc, found=value.strip(),
+                   book=Words("tiếng Anh", "English") if english
+                   else Words("tiếng Việt", "Vietnamese"),
+                   decimal="." if english else ",", example=example,
+                   mark="," if english else ".")
     return value
 
 

@@ -411,8 +411,8 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
     # loaded. The English of those from pydantic is pydantic's own sentence ({detail}).
     "plan-missing": (
         "error",
-        "thiếu giá trị bắt buộc",
-        "{detail}",
+        "thiếu giá trị bắt buộc: {what}",
+        "a required value is missing: {what}",
     ),
     "plan-unknown-key": (
         "error",
@@ -441,8 +441,8 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
     ),
     "plan-not-a-number": (
         "error",
-        "“{found}” không phải là số; ghi một số, ví dụ 95,5",
-        "'{found}' is not a number; write a number such as 95.5",
+        "“{found}” không phải là số; ghi một số, ví dụ {example}",
+        "“{found}” is not a number; write a number such as {example}",
     ),
     "plan-target-negative": (
         "error",
@@ -457,17 +457,17 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
     "plan-denominator-missing": (
         "error",
         "cách tính “{measure}” cần có mẫu số",
-        "measure {measure} needs a denominator",
+        "the measure “{measure}” needs a denominator",
     ),
     "plan-denominator-extra": (
         "error",
         "cách tính “{measure}” không có mẫu số; để trống ô mẫu số",
-        "measure {measure} takes no denominator",
+        "the measure “{measure}” takes no denominator",
     ),
     "plan-unit-not-allowed": (
         "error",
         "đơn vị “{unit}” không dùng được với cách tính “{measure}”; cần một trong {allowed}",
-        "unit '{unit}' does not go with measure {measure}; use one of {allowed}",
+        "the unit “{unit}” does not go with the measure “{measure}”; use one of {allowed}",
     ),
     "plan-duplicate": (
         "error",
@@ -515,18 +515,83 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
     ),
     "plan-merged-old": (
         "error",
-        "“{new}” phải thay cho các xã cũ không còn trong danh sách xã",
-        "'{new}' must replace units no longer in units",
+        "“{new}” không có xã cũ nào; ghi các xã cũ đã sáp nhập vào “{new}”",
+        "'{new}' has no old unit; list the units merged into it",
+    ),
+    "plan-merged-still-listed": (
+        "error",
+        "xã cũ “{old}” đã sáp nhập vào “{new}” nhưng vẫn còn trong danh sách xã; xóa “{old}”"
+        " khỏi cột Tên xã",
+        "the old unit “{old}”, merged into “{new}”, is still one of the units; remove “{old}”"
+        " from the units",
+    ),
+    "plan-merged-keeps-name": (
+        "error",
+        "xã mới “{new}” mang tên của xã cũ “{old}”: kế hoạch chưa ghi được xã sáp nhập giữ tên"
+        " một xã cũ (số liệu trước và sau sáp nhập sẽ lẫn nhau); đặt cho xã mới một tên khác,"
+        " hoặc hỏi người lập kế hoạch",
+        "the new unit “{new}” bears the name of the old unit “{old}”: a plan cannot hold a"
+        " merged unit keeping an old unit's name (its figures before and after the merger"
+        " would mix); give the new unit another name, or ask the planners",
+    ),
+    "plan-merged-one-cell": (
+        "error",
+        "“{found}” ghi nhiều xã cũ trong một ô; mỗi ô một xã cũ, ở các ô bên phải",
+        "“{found}” names several old units in one cell; one old unit a cell, in the cells"
+        " to the right",
+    ),
+    "plan-merged-no-unit": (
+        "error",
+        "xã cũ “{found}” nhưng ô Tên xã của hàng này ({at}) để trống; ghi tên xã mới ở ô {at}",
+        "the old unit “{found}” but the row's unit cell ({at}) is blank; write the new unit"
+        " in {at}",
     ),
     "plan-sheet-missing": (
         "error",
-        "không có trang tính “{name}” của kế hoạch",
-        "no sheet “{name}” of the plan",
+        "không có trang tính “{name}” của kế hoạch{hint}",
+        "no sheet “{name}” of the plan{hint}",
+    ),
+    "plan-header-missing": (
+        "error",
+        "không có hàng tiêu đề (hàng bắt đầu bằng cột “{column}”): trang tính không đọc được;"
+        " chép lại hàng tiêu đề từ bảng tính do kh-treem plan export ghi",
+        "no header row (the row that begins with a column “{column}”): the sheet cannot be"
+        " read; copy the header row from a workbook kh-treem plan export wrote",
     ),
     "plan-column-missing": (
         "error",
-        "không có hàng tiêu đề với cột “{column}”",
-        "no header row with a column “{column}”",
+        "hàng tiêu đề (hàng {row}) không có cột “{column}”; thêm lại cột này (cột bị xóa hay"
+        " đổi tên?)",
+        "the header row (row {row}) has no column “{column}”; add it again (was it deleted or"
+        " renamed?)",
+    ),
+    "plan-row-lone-cell": (
+        "error",
+        "hàng {row} chỉ có một ô ghi “{found}”: một {item} cần ghi đủ các cột; ghi đủ, hoặc"
+        " xóa hàng nếu đó là ghi chú",
+        "row {row} holds one cell alone, “{found}”: a {item} fills every column; fill the"
+        " row, or delete it if it is a note",
+    ),
+    "plan-cell-unused": (
+        "warning",
+        "ô này không dùng: “{label}” chỉ có một giá trị, ở ô {at}; “{found}” bị bỏ qua",
+        "this cell is not used: “{label}” has one value, in {at}; “{found}” is ignored",
+    ),
+    "plan-rows-hidden": (
+        "notice",
+        "các hàng {rows} đang bị ẩn; vẫn được đọc như mọi hàng khác (bỏ ẩn để xem lại)",
+        "rows {rows} are hidden; they are read as any other row (unhide them to check)",
+    ),
+    "plan-cell-numbering": (
+        "warning",
+        "cột STT chỉ đánh số thứ tự: “{found}” bị bỏ qua; ghi vào ô {at} nếu cần",
+        "the No. column only numbers the rows: “{found}” is ignored; write it in {at} if"
+        " it is meant",
+    ),
+    "plan-sheet-twice": (
+        "error",
+        "hai trang tính cùng là một bảng của kế hoạch: “{first}” và “{second}”; xóa một trang",
+        "two sheets are the same table of the plan: “{first}” and “{second}”; delete one",
     ),
     "plan-not-a-choice": (
         "error",
@@ -537,6 +602,120 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
         "error",
         "công thức không có giá trị đã lưu, hoặc ra lỗi; ghi thẳng giá trị vào ô",
         "a formula without a saved value, or giving an error; type the value itself",
+    ),
+    "plan-date": (
+        "error",
+        "ô {at} là ngày tháng ({found}): Excel tự đổi 1/3 thành ngày; định dạng ô là Văn bản"
+        " (Text) rồi ghi lại",
+        "cell {at} holds a date ({found}): Excel turns 1/3 into a date; format the cell as"
+        " Text and type it again",
+    ),
+    "plan-decimal-mark": (
+        "error",
+        "“{found}” có dấu “{mark}”: trong bảng tính {book} dấu thập phân là “{decimal}”"
+        " ({example}) và số không ghi dấu ngăn cách hàng nghìn (1000); ghi lại số",
+        "“{found}” has a “{mark}”: in a workbook in {book} the decimal mark is “{decimal}”"
+        " ({example}) and a number has no thousands separator (1000); type the number again",
+    ),
+    "plan-target-sign": (
+        "error",
+        "“{found}” ghi dấu {sign} nhưng đơn vị tính của chỉ tiêu là “{unit}”; bỏ dấu {sign} hoặc"
+        " sửa đơn vị tính",
+        "“{found}” has a {sign} but the target's unit is “{unit}”; leave out the {sign} or"
+        " change the unit",
+    ),
+    "plan-target-below-one": (
+        "warning",
+        "mức chỉ tiêu là số {found} {unit}: nếu đã gõ “{times}{unit}” vào ô dạng số thì Excel"
+        " lưu thành {found}; ghi lại {times}. Ô định dạng Văn bản giữ đúng điều đã gõ: nếu"
+        " mức đúng là {found} {unit}, định dạng ô là Văn bản và ghi “{found}” để hết cảnh báo",
+        "the target is the number {found_en} {unit}: if “{times_en}{unit}” was typed in a"
+        " number cell, Excel keeps it as {found_en}; type {times_en}. A cell formatted as Text"
+        " keeps what is typed: if the target is {found_en} {unit}, format the cell as Text"
+        " and type “{found_en}” to end this warning",
+    ),
+    # A file that is no plan at all: said alone, with no place in the file.
+    "plan-file-missing": (
+        "error",
+        "không tìm thấy tệp kế hoạch này; kiểm tra tên và thư mục của tệp",
+        "no such plan file; check the file's name and folder",
+    ),
+    "plan-not-a-file": (
+        "error",
+        "không phải là một tệp (thư mục, FIFO hoặc thiết bị)",
+        "not a file (a folder, a FIFO or a device)",
+    ),
+    "plan-file-unusable": (
+        "error",
+        "không đọc được tệp ({detail}); kiểm tra tên tệp và quyền truy cập tệp",
+        "cannot be read ({detail}); check the file's name and permissions",
+    ),
+    "plan-lock-file": (
+        "error",
+        "đây là tệp khóa tạm của Excel (có khi bảng tính đang mở), không phải kế hoạch; dùng"
+        " tệp cùng tên không có “~$” ở đầu",
+        "this is Excel's temporary lock file (made while a workbook is open), not a plan;"
+        " use the file of the same name without “~$” at its start",
+    ),
+    "plan-wrong-suffix": (
+        "error",
+        "tệp là {what} dù tên {named}; đổi đuôi tên tệp thành {right}",
+        "the file is {what} though its name {named}; rename it to end in {right}",
+    ),
+    "plan-workbook-refused": (
+        "error",
+        "không đọc được bảng tính kế hoạch: {what}; mở và lưu lại bằng Excel hoặc LibreOffice"
+        " (không đặt mật khẩu), hoặc lấy bản do kh-treem plan export ghi",
+        "the plan workbook cannot be read: {what}; open and save it again in Excel or"
+        " LibreOffice (without a password), or take one kh-treem plan export wrote",
+    ),
+    "plan-too-large": (
+        "error",
+        "lớn hơn {limit} KB, không tệp kế hoạch nào lớn như vậy",
+        "over {limit} KB, which no plan file is",
+    ),
+    "plan-not-utf8": (
+        "error",
+        "không phải văn bản UTF-8 (byte {at}); lưu lại tệp với bảng mã UTF-8",
+        "not UTF-8 text ({reason} at byte {at}); save the file as UTF-8",
+    ),
+    "plan-not-yaml": (
+        "error",
+        "không phải YAML hợp lệ{at} ({detail})",
+        "not valid YAML{at}: {detail}",
+    ),
+    "plan-key-twice": (
+        "error",
+        "khóa “{key}” được ghi hai lần, ở dòng {first} và dòng {line}; xóa một",
+        "the key “{key}” is given twice, on line {first} and line {line}; remove one",
+    ),
+    "plan-value-unheld": (
+        "error",
+        "không phải tệp kế hoạch: có giá trị không kế hoạch nào có ({detail})",
+        "not a plan file (a value no plan holds: {detail})",
+    ),
+    "plan-not-mapping": (
+        "error",
+        "không phải tệp kế hoạch: tệp kế hoạch là các mục “khóa: giá trị” (id, year,"
+        " targets, …)",
+        "not a plan file: a plan file is a mapping of keys (id, year, targets, ...)",
+    ),
+    "plan-no-units": (
+        "error",
+        "kế hoạch {id} không có danh sách xã để chấm điểm (kế hoạch mục tiêu quốc gia dùng"
+        " với rollup --horizon)",
+        "the plan {id} lists no commune to score (a plan of national targets is used with"
+        " rollup --horizon)",
+    ),
+    "plan-is-form": (
+        "error",
+        "đây là biểu mẫu số liệu của xã (do kh-treem template ghi), không phải kế hoạch",
+        "this is a commune's form (written by kh-treem template), not a plan",
+    ),
+    "plan-is-output": (
+        "error",
+        "đây là {kind} do kh-treem ghi, không phải kế hoạch",
+        "this is {kind} kh-treem wrote, not a plan",
     ),
     "plan-sheet-ignored": (
         "warning",
@@ -638,11 +817,40 @@ KINDS: dict[str, tuple[str, str]] = {
     "plan-units-need-flag": ("Cần số liệu 1/0", "Needs a flag"),
     "plan-rule-kinds": ("Quy tắc khác loại", "Rule of mixed kinds"),
     "plan-merged-not-unit": ("Xã sáp nhập không có", "Merged unit unknown"),
-    "plan-merged-old": ("Xã cũ còn trong danh sách", "Old unit still listed"),
+    "plan-merged-old": ("Xã sáp nhập không có xã cũ", "Merged unit without old units"),
+    "plan-merged-still-listed": ("Xã cũ còn trong danh sách", "Old unit still listed"),
+    "plan-merged-keeps-name": ("Xã mới giữ tên xã cũ", "Merged unit keeps an old name"),
+    "plan-merged-one-cell": ("Nhiều xã cũ một ô", "Old units in one cell"),
+    "plan-merged-no-unit": ("Xã cũ không có xã mới", "Old unit without new"),
     "plan-sheet-missing": ("Thiếu trang tính", "Sheet missing"),
     "plan-column-missing": ("Thiếu cột", "Column missing"),
+    "plan-header-missing": ("Thiếu hàng tiêu đề", "Header row missing"),
+    "plan-row-lone-cell": ("Hàng chỉ một ô", "Row of one cell"),
+    "plan-cell-unused": ("Ô không dùng", "Cell not used"),
+    "plan-sheet-twice": ("Trang tính trùng", "Sheet twice"),
+    "plan-cell-numbering": ("Ô STT bị bỏ qua", "No. cell ignored"),
+    "plan-rows-hidden": ("Hàng bị ẩn", "Rows hidden"),
     "plan-not-a-choice": ("Không có trong danh sách", "Not a choice"),
     "plan-formula": ("Công thức", "Formula"),
+    "plan-file-missing": ("Không tìm thấy", "Not found"),
+    "plan-not-a-file": ("Không phải tệp", "Not a file"),
+    "plan-file-unusable": ("Không đọc được", "Cannot be read"),
+    "plan-lock-file": ("Tệp khóa của Excel", "Excel lock file"),
+    "plan-wrong-suffix": ("Sai đuôi tệp", "Wrong suffix"),
+    "plan-workbook-refused": ("Không đọc được", "Cannot be read"),
+    "plan-too-large": ("Tệp quá lớn", "File too large"),
+    "plan-not-utf8": ("Không phải UTF-8", "Not UTF-8"),
+    "plan-not-yaml": ("Không phải YAML", "Not YAML"),
+    "plan-key-twice": ("Khóa ghi hai lần", "Key twice"),
+    "plan-value-unheld": ("Giá trị lạ", "Value no plan holds"),
+    "plan-not-mapping": ("Không phải kế hoạch", "Not a plan"),
+    "plan-no-units": ("Không có xã", "No units"),
+    "plan-is-form": ("Biểu mẫu của xã", "A commune's form"),
+    "plan-is-output": ("Tệp do kh-treem ghi", "kh-treem's output"),
+    "plan-date": ("Ngày tháng", "A date"),
+    "plan-decimal-mark": ("Dấu thập phân", "Decimal mark"),
+    "plan-target-sign": ("Dấu % sai đơn vị", "Sign against unit"),
+    "plan-target-below-one": ("Chỉ tiêu dưới 1", "Target under 1"),
     "plan-sheet-ignored": ("Bỏ qua trang tính", "Sheet ignored"),
     "plan-cell-ignored": ("Bỏ qua ô", "Cell ignored"),
 }

@@ -63,6 +63,8 @@ class FileRead:
     problems: list[Problem] = field(default_factory=list)  # about sheets, and notices
     reader: Reader | None = None
     own_output: bool = False  # a summary or trend kh-treem wrote
+    own_kind: str | None = None  # its kind (OWN_OUTPUTS), or "form" for a form kh-treem made
+    hidden_rows: dict[str, list[int]] = field(default_factory=dict)  # a plan's: sheet -> rows
 
 
 def read_file(path: str, own_too: bool = False) -> FileRead:
@@ -143,7 +145,7 @@ def _read_sheets(
         if ods_tables is not None:  # a well-formed .ods python-calamine cannot parse
             marks = _marks(archive)
             read.reader = "ods-xml"
-            read.own_output = marks.get(OWN_MARK) in OWN_OUTPUTS
+            _own(read, marks)
             read.sheets = [SheetRead(t.name, t.rows, t.formulas) for t in ods_tables
                            if t.name != marks.get(GUIDE_MARK)]
             return
@@ -151,7 +153,7 @@ def _read_sheets(
         return
     read.reader = "python-calamine"
     marks = _marks(archive)
-    read.own_output = marks.get(OWN_MARK) in OWN_OUTPUTS
+    _own(read, marks)
     if read.own_output and not own_too:
         return
     if len(names) > limits.MAX_SHEETS:
@@ -251,6 +253,11 @@ def _calamine_sheet(
         read.problems.append(Problem("sheet-unreadable", file=read.path, sheet=name,
                                      params={"detail": _short(exc)}))
         return SheetRead(name, [])
+
+
+def _own(read: FileRead, marks: dict[str, str]) -> None:
+    read.own_output = marks.get(OWN_MARK) in OWN_OUTPUTS
+    read.own_kind = marks.get(OWN_MARK) or ("form" if GUIDE_MARK in marks else None)
 
 
 def _marks(archive: zipfile.ZipFile | None) -> dict[str, str]:
