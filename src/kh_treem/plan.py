@@ -32,6 +32,7 @@ from pydantic import (
     model_validator,
 )
 
+from kh_treem.limits import OLE_MAGIC
 from kh_treem.problems import Problem, Words
 
 DEFAULT_PLAN = "plan_2022.yaml"
@@ -563,7 +564,6 @@ def no_plan(name: str, problem_type: str, **params: Any) -> PlanError:
 
 # The suffixes of a plan workbook (reading.WORKBOOK_SUFFIXES, without importing reading).
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an .xls (limits.OLE_MAGIC)
 
 
 def plan_yaml(plan: Plan, source: str = "") -> str:
