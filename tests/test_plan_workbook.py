@@ -298,10 +298,29 @@ def test_a_percent_kept_by_excel_as_a_fraction_of_one_is_a_warning(
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0] == (
         f"Cảnh báo: {book} › Chỉ tiêu › K6: mức chỉ tiêu là số 0,87 %: nếu đã gõ “87%” vào ô"
-        " dạng số thì Excel lưu thành 0,87; ghi lại 87. Ô định dạng Văn bản giữ đúng điều đã"
+        " dạng số thì Excel lưu thành 0,87; ghi lại “87”. Ô định dạng Văn bản giữ đúng điều đã"
         " gõ: nếu mức đúng là 0,87 %, định dạng ô là Văn bản và ghi “0,87” để hết cảnh báo")
     silenced = _edit(exported, tmp_path / "text.xlsx", {(TARGETS, "K6"): "0,87"})
     assert check_plan(silenced)[1] == []
+
+
+def test_the_advice_on_a_percent_is_in_the_workbooks_decimal_mark(tmp_path: Path) -> None:
+    """An English workbook checked in Vietnamese: what to type is "57" and "0.57", as that
+    workbook reads them (0.57 x 100 is 56.99999999999999 in floats); a ‰ target is never
+    warned of (Excel keeps "87‰" as text)."""
+    english = tmp_path / "plan-en.xlsx"
+    assert run("plan", "export", "--lang", "en", "-o", english).exit_code == 0
+
+    def as_percent(book: Any) -> None:
+        book["Targets"]["K6"].number_format = "0%"
+
+    book = _edit(english, tmp_path / "plan.xlsx", {("Targets", "K6"): 0.57}, as_percent)
+    [warning] = check_plan(book)[1]
+    assert "nếu đã gõ “57%” vào ô dạng số thì Excel lưu thành 0,57; ghi lại “57”" in (
+        warning.message("vi"))
+    assert warning.message("vi").endswith("ghi “0.57” để hết cảnh báo")
+    per_thousand = _edit(english, tmp_path / "permille.xlsx", {("Targets", "K9"): 0.5})
+    assert check_plan(per_thousand)[1] == []
 
 
 def test_a_target_id_typed_as_a_number_is_its_text(exported: Path, tmp_path: Path) -> None:
@@ -473,6 +492,8 @@ def _no_plan_files(folder: Path, exported: Path) -> dict[str, Path]:
     assert run("template", "--unit", "Ia Dom", "-o", files["form"]).exit_code == 0
     files["summary"] = folder / "tong-hop.xlsx"
     assert run("score", EXAMPLES, "-o", files["summary"]).exit_code == 0
+    files["report"] = folder / "bao-cao.docx"
+    assert run("report", EXAMPLES, "-o", files["report"]).exit_code == 0
     return files
 
 
@@ -496,6 +517,7 @@ NO_PLAN = [
              " targets, …)"),
     ("form", "đây là biểu mẫu số liệu của xã (do kh-treem template ghi), không phải kế hoạch"),
     ("summary", "đây là bảng tổng hợp do kh-treem ghi, không phải kế hoạch"),
+    ("report", "đây là tài liệu Word (như báo cáo do kh-treem report ghi), không phải kế hoạch"),
 ]
 
 
@@ -510,8 +532,6 @@ def test_a_file_that_is_no_plan_is_one_sentence_alone(exported: Path, tmp_path: 
                             "Tệp kế hoạch không dùng được"),
                            (("rollup", EXAMPLES, "--horizon", path), "Tệp mục tiêu không dùng"
                                                                      " được")]:
-            if name == "folder" and args[0] != "rollup":
-                continue  # the option refuses a folder itself (dir_okay=False)
             result = run(*args)
             assert (result.exit_code, result.stdout, result.stderr) == (
                 2, "", f"{head}: {path}: {sentence}\n"), (name, args)
@@ -600,8 +620,8 @@ SAID: list[Any] = [
                  ["Lỗi: {book} › Thông tin chung › C24: “tắt” không đúng kiểu: cần một số"
                   " nguyên"], id="min-count-cannot-be-off"),
     pytest.param({}, _thirteen_recipients,
-                 ["Lỗi: {book} › Thông tin chung › C18: “13 mục” vượt giới hạn: cần nhiều nhất"
-                  " 12 mục"], id="too-many-recipients-at-the-recipients"),
+                 ["Lỗi: {book} › Thông tin chung › C18: cần nhiều nhất 12 mục, có 13"],
+                 id="too-many-recipients-at-the-recipients"),
     pytest.param({}, _targets_twice,
                  ["Lỗi: {book} › Targets: hai trang tính cùng là một bảng của kế hoạch: “Chỉ"
                   " tiêu” và “Targets”; xóa một trang"], id="one-table-twice"),
@@ -733,3 +753,14 @@ def test_import_writes_a_yml_and_the_guide_prints_whole(exported: Path, tmp_path
              if str(v.sqref).startswith("A")]
     assert [(v.errorTitle, v.error) for v in goals] == [
         ("Số mục tiêu", "Số mục tiêu từ 1 đến 99.")]
+
+
+def test_a_list_too_short_says_how_many_it_needs(tmp_path: Path) -> None:
+    """A rule of one element: not "out of range", nor pydantic's English."""
+    text = (REPO / "targets" / "plan_2022.yaml").read_text(encoding="utf-8")
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(text.replace("  - [children_0_8_served, children_0_8]\n",
+                                 "  - [children_0_8_served]\n"), encoding="utf-8")
+    [problem] = check_plan(plan)[1]
+    assert (problem.type, problem.message("vi"), problem.message("en")) == (
+        "plan-list-length", "cần ít nhất 2 mục, có 1", "needs at least 2 items, has 1")

@@ -95,8 +95,7 @@ Paths = Annotated[list[Path], typer.Argument(
     show_default=False)]
 PlanOption = Annotated[Path | None, typer.Option(
     "--plan", "-p", help="Tệp kế hoạch, YAML hoặc bảng tính .xlsx (mặc định: kế hoạch 2022"
-    " của huyện Ia H’Drai).",
-    dir_okay=False)]
+    " của huyện Ia H’Drai).")]
 FormatOption = Annotated[Format, typer.Option(
     "--format", "-f", help="table: bảng trên màn hình; json: cho máy đọc; csv: bảng phẳng"
     " cho Excel (UTF-8 có BOM).")]
@@ -286,7 +285,7 @@ def rollup(
     paths: Paths,
     plans: Annotated[list[Path] | None, typer.Option(
         "--plan", "-p", help="Kế hoạch của một năm (nhắc lại cho nhiều năm; mặc định: kế hoạch"
-        " 2022).", dir_okay=False, show_default=False)] = None,
+        " 2022).", show_default=False)] = None,
     horizons: Annotated[list[str] | None, typer.Option(
         "--horizon", help="Mục tiêu quốc gia để dự báo: 2025, 2030 hoặc một tệp YAML"
         " (mặc định: 2025 và 2030).", show_default=False)] = None,
@@ -407,7 +406,7 @@ def plan_export(
 
 
 PlanFile = Annotated[Path, typer.Argument(
-    help="Tệp kế hoạch: YAML hoặc bảng tính (.xlsx, .xlsm, .xls, .ods).", dir_okay=False,
+    help="Tệp kế hoạch: YAML hoặc bảng tính (.xlsx, .xlsm, .xls, .ods).",
     show_default=False)]
 
 

@@ -514,6 +514,8 @@ def check_plan(path: Path | str) -> tuple[Plan | None, list[Problem]]:
 
         return validated(*read_plan_workbook(name))
     if start.startswith((b"PK\x03\x04", OLE_MAGIC)):
+        if _word_document(name):  # a report of kh-treem's, or any .docx
+            raise no_plan(name, "plan-is-document")
         raise no_plan(name, "plan-wrong-suffix", named=_named_suffix(suffix),
                        right=".xls" if start.startswith(OLE_MAGIC) else ".xlsx",
                        what=Words("bảng tính", "a workbook"))
@@ -529,6 +531,17 @@ def check_plan(path: Path | str) -> tuple[Plan | None, list[Problem]]:
     except UnicodeDecodeError as exc:
         raise no_plan(name, "plan-not-utf8", at=exc.start, reason=exc.reason) from None
     return _checked_yaml(text, name)
+
+
+def _word_document(name: str) -> bool:
+    """Whether ``name`` is a Word document: a zip whose directory holds word/document.xml."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(name) as archive:
+            return "word/document.xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False
 
 
 def _named_suffix(suffix: str) -> Words:
@@ -770,8 +783,10 @@ _TYPES = {
 _RANGES = {
     "greater_than_equal": "từ {ge} trở lên", "greater_than": "lớn hơn {gt}",
     "less_than_equal": "không quá {le}", "less_than": "nhỏ hơn {lt}",
-    "too_short": "ít nhất {min_length} mục", "too_long": "nhiều nhất {max_length} mục",
 }
+# ... of a list too short or too long -> how many items it needs, in both languages.
+_LENGTHS = {"too_short": ("ít nhất {min_length}", "at least {min_length}"),
+            "too_long": ("nhiều nhất {max_length}", "at most {max_length}")}
 
 
 def _finding(loc: Loc, err: Any) -> Finding:
@@ -800,6 +815,10 @@ def _finding(loc: Loc, err: Any) -> Finding:
     if kind in _TYPES:
         return Finding(loc, "plan-wrong-type", {"detail": detail, "found": found,
                                                 "expected": _TYPES[kind].format(**ctx)})
+    if kind in _LENGTHS:
+        count = len(given) if isinstance(given, (list, dict)) else "?"
+        return Finding(loc, "plan-list-length", {"count": count, "expected": Words(
+            *(text.format(**ctx) for text in _LENGTHS[kind]))})
     if kind in _RANGES:
         return Finding(loc, "plan-out-of-range", {"detail": detail, "found": found,
                                                   "expected": _RANGES[kind].format(**ctx)})

@@ -1006,15 +1006,17 @@ def _against_unit(item: dict[str, Any], typed: Any, sheet: str, cell: str, found
             found.find("plan-target-sign", sheet, cell, loc, found=typed.strip(), sign=sign,
                        unit=Words(*labels))
         return
-    if isinstance(typed, (int, float)) and not isinstance(typed, bool) and 0 < typed < 1:
-        found.find("plan-target-below-one", sheet, cell, found=_decimal(typed, "vi"),
-                   found_en=_decimal(typed, "en"), unit=unit,
-                   times=_decimal(typed * (100 if unit == "%" else 1000), "vi"),
-                   times_en=_decimal(typed * (100 if unit == "%" else 1000), "en"))
-
-
-def _decimal(value: float, lang: str) -> str:
-    return decimal_text(Fraction(repr(value)), lang)
+    # Excel turns "87%" typed in a number cell into 0.87 (it keeps "87‰" as text).
+    if (unit == "%" and isinstance(typed, (int, float)) and not isinstance(typed, bool)
+            and 0 < typed < 1):
+        # What the officer would type is in the workbook's decimal mark, whatever the
+        # language of the message.
+        held = Fraction(repr(typed))
+        meant = held * 100
+        found.find("plan-target-below-one", sheet, cell, unit=unit,
+                   found=decimal_text(held, "vi"), found_en=decimal_text(held, "en"),
+                   typed=decimal_text(held, found.lang),
+                   meant=decimal_text(meant, found.lang))
 
 
 def _as_text(value: Any) -> Any:

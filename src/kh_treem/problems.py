@@ -434,6 +434,11 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
         "“{found}” vượt giới hạn: cần {expected}",
         "{detail} (found: {found})",
     ),
+    "plan-list-length": (
+        "error",
+        "cần {expected} mục, có {count}",
+        "needs {expected} items, has {count}",
+    ),
     "plan-invalid": (
         "error",
         "giá trị không hợp lệ ({detail})",
@@ -626,13 +631,13 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
     ),
     "plan-target-below-one": (
         "warning",
-        "mức chỉ tiêu là số {found} {unit}: nếu đã gõ “{times}{unit}” vào ô dạng số thì Excel"
-        " lưu thành {found}; ghi lại {times}. Ô định dạng Văn bản giữ đúng điều đã gõ: nếu"
-        " mức đúng là {found} {unit}, định dạng ô là Văn bản và ghi “{found}” để hết cảnh báo",
-        "the target is the number {found_en} {unit}: if “{times_en}{unit}” was typed in a"
-        " number cell, Excel keeps it as {found_en}; type {times_en}. A cell formatted as Text"
+        "mức chỉ tiêu là số {found} {unit}: nếu đã gõ “{meant}{unit}” vào ô dạng số thì Excel"
+        " lưu thành {found}; ghi lại “{meant}”. Ô định dạng Văn bản giữ đúng điều đã gõ: nếu"
+        " mức đúng là {found} {unit}, định dạng ô là Văn bản và ghi “{typed}” để hết cảnh báo",
+        "the target is the number {found_en} {unit}: if “{meant}{unit}” was typed in a"
+        " number cell, Excel keeps it as {found_en}; type “{meant}”. A cell formatted as Text"
         " keeps what is typed: if the target is {found_en} {unit}, format the cell as Text"
-        " and type “{found_en}” to end this warning",
+        " and type “{typed}” to end this warning",
     ),
     # A file that is no plan at all: said alone, with no place in the file.
     "plan-file-missing": (
@@ -656,6 +661,11 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
         " tệp cùng tên không có “~$” ở đầu",
         "this is Excel's temporary lock file (made while a workbook is open), not a plan;"
         " use the file of the same name without “~$” at its start",
+    ),
+    "plan-is-document": (
+        "error",
+        "đây là tài liệu Word (như báo cáo do kh-treem report ghi), không phải kế hoạch",
+        "this is a Word document (such as the report kh-treem report writes), not a plan",
     ),
     "plan-wrong-suffix": (
         "error",
@@ -802,6 +812,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "plan-wrong-type": ("Sai kiểu", "Wrong type"),
     "plan-not-allowed": ("Giá trị không hợp lệ", "Value not allowed"),
     "plan-out-of-range": ("Vượt giới hạn", "Out of range"),
+    "plan-list-length": ("Số mục không đúng", "Wrong number of items"),
+    "plan-is-document": ("Tài liệu Word", "A Word document"),
     "plan-invalid": ("Không hợp lệ", "Invalid"),
     "plan-not-a-number": ("Không phải số", "Not a number"),
     "plan-target-negative": ("Chỉ tiêu âm", "Negative target"),
