@@ -764,3 +764,18 @@ def test_a_list_too_short_says_how_many_it_needs(tmp_path: Path) -> None:
     [problem] = check_plan(plan)[1]
     assert (problem.type, problem.message("vi"), problem.message("en")) == (
         "plan-list-length", "cần ít nhất 2 mục, có 1", "needs at least 2 items, has 1")
+
+
+@pytest.mark.parametrize("merged", [
+    "{A: [Ia Đal, Ia Dom], B: [Ia Dom, Ia Tơi]}",  # under two new communes
+    "{A: [Ia Dom, Ia Dom, Ia Đal]}",  # twice under one
+])
+def test_an_old_commune_merged_twice_is_refused(tmp_path: Path, merged: str) -> None:
+    """Its figures would be added up twice."""
+    text = (REPO / "targets" / "plan_2022.yaml").read_text(encoding="utf-8")
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(text.replace('units: ["Ia Đal", "Ia Dom", "Ia Tơi"]',
+                                 f'units: ["A", "B"]\nmerged: {merged}'), encoding="utf-8")
+    problems = check_plan(plan)[1]
+    assert [p.type for p in problems] == ["plan-merged-twice"]
+    assert "“Ia Dom”" in problems[0].message("vi")

@@ -401,6 +401,7 @@ def cross_findings(
             found.append(Finding(("targets", i, "numerator"), "plan-units-need-flag",
                                  {"code": t.numerator}))
     named = [u for u in units if u is not None]
+    found += _merged_twice(merged)
     for new, old in merged.items():
         if new not in named:
             found.append(Finding(("merged", new), "plan-merged-not-unit", {"new": new}))
@@ -433,6 +434,23 @@ def _distinct_spellings(units: Sequence[str | None]) -> list[Finding]:
         if other != unit:
             found.append(Finding(("units", i), "plan-units-alike",
                                  {"first": other, "second": unit}))
+    return found
+
+
+def _merged_twice(merged: dict[str, list[str]]) -> list[Finding]:
+    """Each old unit named a second time among the merged ones, under the same new unit or
+    another: its figures would be added up twice."""
+    from kh_treem.names import unit_key
+
+    first: dict[str, str] = {}
+    found = []
+    for new, old in merged.items():
+        for j, name in enumerate(old):
+            key = unit_key(name)
+            if key in first:
+                found.append(Finding(("merged", new, j), "plan-merged-twice",
+                                     {"old": name, "new": new, "first": first[key]}))
+            first.setdefault(key, new)
     return found
 
 

@@ -234,7 +234,6 @@ class _PlanWriter:
                       " leave the Key column as it is. A blank threshold is its default. See"
                       " the “Guide” sheet."),
             [w for *_, w in GENERAL_COLUMNS])
-        sheet.set_portrait()
         self._headings(sheet, [_say(vi, en, lang) for vi, en, _ in GENERAL_COLUMNS])
         values = _general_values(plan)
         row = HEADER_ROW + 1

@@ -662,6 +662,13 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
         "this is Excel's temporary lock file (made while a workbook is open), not a plan;"
         " use the file of the same name without “~$” at its start",
     ),
+    "plan-merged-twice": (
+        "error",
+        "xã cũ “{old}” đã được sáp nhập vào “{first}”, lại có ở “{new}”: số liệu của xã sẽ bị"
+        " cộng hai lần; ghi mỗi xã cũ một lần",
+        "the old commune “{old}”, merged into “{first}”, is named again under “{new}”: its"
+        " figures would be added up twice; name each old commune once",
+    ),
     "plan-is-document": (
         "error",
         "đây là tài liệu Word (như báo cáo do kh-treem report ghi), không phải kế hoạch",
@@ -813,6 +820,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "plan-not-allowed": ("Giá trị không hợp lệ", "Value not allowed"),
     "plan-out-of-range": ("Vượt giới hạn", "Out of range"),
     "plan-list-length": ("Số mục không đúng", "Wrong number of items"),
+    "plan-merged-twice": ("Xã cũ ghi hai lần", "Old commune named twice"),
     "plan-is-document": ("Tài liệu Word", "A Word document"),
     "plan-invalid": ("Không hợp lệ", "Invalid"),
     "plan-not-a-number": ("Không phải số", "Not a number"),
