@@ -388,8 +388,8 @@ def plan_export(
     too_long = texts_too_long(loaded)
     if too_long:
         _fail(word("plan_text_too_long", lang.value).format(
-            where=", ".join(too_long), limit=f"{CELL_TEXT_LIMIT:,}".replace(
-                ",", "." if lang is Lang.vi else ",")), EXIT_USAGE)
+            where=", ".join(too_long), limit=number(CELL_TEXT_LIMIT, 0, lang.value)),
+            EXIT_USAGE)
     target = _check_output(output or Path(export_name(loaded)), [plan] if plan else [], lang)
     if not force and _kind(target, lang) == "file":
         _refuse_existing([target], lang)
