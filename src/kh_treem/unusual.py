@@ -42,7 +42,8 @@ def against_last_year(
     plan: Plan, now: Assembled, last: Figures, year: int, last_year: int
 ) -> list[Problem]:
     """The counts of ``now`` unlike the same commune's in ``last``, and those not given again
-    (a figure given but left out, by a conflict or a broken rule, has its error already)."""
+    (a figure given but left out, refused as read, in conflict or breaking a rule, has its
+    error already)."""
     ratio = plan.quality.year_ratio
     if ratio is None:
         return []
