@@ -348,11 +348,8 @@ def report(
             result = kh_treem.score(paths, loaded, _jobs(jobs), progress)
         if _is_sent(target, result.files):
             _refuse_output(target, lang)
-        try:
-            written = _write(lambda: write_report(result, target, lang.value, overwrite=force),
-                             target, lang.value, debug, "report")
-        except FileExistsError:  # made by another run since the check above
-            _claimed_meanwhile(target, lang)
+        written = _write_new(lambda: write_report(result, target, lang.value, overwrite=force),
+                             target, lang, debug, "report")
         _render_problems(result.problems, lang.value, stderr=True)
         lines = [] if written is None else [
             printable(word("report_written", lang.value).format(path=written))]
@@ -394,15 +391,8 @@ def plan_export(
     if not force and _kind(target, lang) == "file":
         _refuse_existing([target], lang)
     with _guard(lang, debug):
-        try:
-            written = _write(lambda: write_plan_workbook(loaded, target, lang.value, force),
-                             target, lang.value, debug, "plan")
-        except FileExistsError:  # made by another run since the check above
-            _claimed_meanwhile(target, lang)
-        if written is None:
-            raise typer.Exit(EXIT_INPUT_ERRORS)
-        typer.echo(printable(word("plan_written", lang.value).format(path=written)))
-    raise typer.Exit(EXIT_OK)
+        _plan_written(_write_new(lambda: write_plan_workbook(loaded, target, lang.value, force),
+                                 target, lang, debug, "plan"), lang)
 
 
 PlanFile = Annotated[Path, typer.Argument(
@@ -419,8 +409,7 @@ def plan_check(file: PlanFile, lang: LangOption = Lang.vi, debug: DebugOption = 
             loaded, problems = check_plan(file)
         except PlanError as exc:
             _plan_unusable(exc, lang)
-        lines = [f"{word(p.severity, lang.value)}: {printable(p.where(lang.value))}:"
-                 f" {printable(p.message(lang.value))}" for p in problems]
+        lines = [_problem_line(p, lang.value) for p in problems]
         if loaded is None:
             errors = sum(p.severity == "error" for p in problems)
             lines.append(word("plan_invalid" if errors != 1 else "plan_invalid_one",
@@ -451,14 +440,16 @@ def plan_import(
         _refuse_existing([target], lang)
     text = plan_yaml(loaded, file.name)
     with _guard(lang, debug):
-        try:
-            written = _write(lambda: _write_text(target, text, force), target, lang.value,
-                             debug, "plan_yaml")
-        except FileExistsError:
-            _claimed_meanwhile(target, lang)
-        if written is None:
-            raise typer.Exit(EXIT_INPUT_ERRORS)
-        typer.echo(printable(word("plan_written", lang.value).format(path=written)))
+        _plan_written(_write_new(lambda: _write_text(target, text, force), target, lang, debug,
+                                 "plan_yaml"), lang)
+
+
+def _plan_written(written: Path | None, lang: Lang) -> NoReturn:
+    """The end of plan export and import: the file written, or exit 1 when the disk
+    refused it (said by _write)."""
+    if written is None:
+        raise typer.Exit(EXIT_INPUT_ERRORS)
+    typer.echo(printable(word("plan_written", lang.value).format(path=written)))
     raise typer.Exit(EXIT_OK)
 
 
@@ -508,8 +499,7 @@ def _load_plan(plan: Path | None, lang: Lang, units: bool = True) -> Plan:
         if loaded is None:
             raise PlanError(str(plan), problems)
         for p in problems:
-            typer.echo(printable(f"{word(p.severity, lang.value)}: {p.where(lang.value)}:"
-                                 f" {p.message(lang.value)}"), err=True)
+            typer.echo(_problem_line(p, lang.value), err=True)
         return require_units(loaded, str(plan)) if units else loaded
     except PlanError as exc:
         _plan_unusable(exc, lang)
@@ -795,6 +785,17 @@ def _write(
     return target
 
 
+def _write_new(
+    write: Callable[[], None], target: Path, lang: Lang, debug: bool, kind: str
+) -> Path | None:
+    """:func:`_write` for an output that --force alone may replace: a name another run
+    claimed since it was checked is refused (exit 2), not written over."""
+    try:
+        return _write(write, target, lang.value, debug, kind)
+    except FileExistsError:
+        _claimed_meanwhile(target, lang)
+
+
 def _fail(message: str, code: int) -> NoReturn:
     typer.echo(printable(message), err=True)
     raise typer.Exit(code)
@@ -905,8 +906,7 @@ def _render_problems(found: list[Problem], lang: str, stderr: bool = False) -> N
         # One write: a folder of 10,000 forms has 10,000 notices, and rich takes
         # a fifth of a millisecond a line where plain text needs next to nothing.
         lines = [word("problems", lang)] if problems else [word("no_problems", lang)]
-        lines += [f"{word(p.severity, lang)}: {_place(p, lang)}{printable(p.message(lang))}"
-                  for p in problems]
+        lines += [_problem_line(p, lang) for p in problems]
         stream.write("\n".join(lines) + "\n\n")
         return
     from rich.markup import escape
@@ -922,6 +922,12 @@ def _render_problems(found: list[Problem], lang: str, stderr: bool = False) -> N
     else:
         console.print(word("no_problems", lang))
     console.print()
+
+
+def _problem_line(problem: Problem | Gathered, lang: str) -> str:
+    """`Lỗi: file › sheet › cell (code): sentence`, as plain text."""
+    return (f"{word(problem.severity, lang)}: {_place(problem, lang)}"
+            f"{printable(problem.message(lang))}")
 
 
 def _place(problem: Problem | Gathered, lang: str = "vi") -> str:
