@@ -78,3 +78,24 @@ def test_no_file_python_calamine_reads_is_refused(
                for name in read_by_calamine
                if checked[name]["reason"] in REFUSALS or checked[name]["problems"] & REFUSALS}
     assert refused == {}
+
+
+def test_a_real_workbook_given_as_a_plan_is_read_and_said_to_be_no_plan(
+    checked: dict[str, dict[str, Any]]
+) -> None:
+    """The plan's reading goes through the same guards: a workbook `check` read (not one
+    with a password, which both refuse) is read as a plan too, and said in one sentence to
+    be no plan, never refused as unreadable."""
+    from kh_treem.plan import WORKBOOK_SUFFIXES, PlanError, check_plan
+
+    read = [name for name, record in checked.items()
+            if record["status"] != "skipped" and record["reason"] not in REFUSALS
+            and record["reason"] != "encrypted"
+            and Path(name).suffix.lower() in WORKBOOK_SUFFIXES]
+    assert len(read) > 80
+    said = {}
+    for name in read:
+        with pytest.raises(PlanError) as refused:
+            check_plan(CORPUS / name)
+        said[name] = [p.type for p in refused.value.problems]
+    assert {name: types for name, types in said.items() if types != ["plan-no-sheets"]} == {}

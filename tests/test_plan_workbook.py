@@ -492,6 +492,11 @@ def _no_plan_files(folder: Path, exported: Path) -> dict[str, Path]:
     assert run("template", "--unit", "Ia Dom", "-o", files["form"]).exit_code == 0
     files["summary"] = folder / "tong-hop.xlsx"
     assert run("score", EXAMPLES, "-o", files["summary"]).exit_code == 0
+    files["other-workbook"] = folder / "so-lieu.xlsx"
+    other = openpyxl.Workbook()
+    other.active.title = "Báo cáo"
+    other.active["A1"] = "Số trẻ em"
+    other.save(files["other-workbook"])
     files["report"] = folder / "bao-cao.docx"
     assert run("report", EXAMPLES, "-o", files["report"]).exit_code == 0
     return files
@@ -518,6 +523,9 @@ NO_PLAN = [
     ("form", "đây là biểu mẫu số liệu của xã (do kh-treem template ghi), không phải kế hoạch"),
     ("summary", "đây là bảng tổng hợp do kh-treem ghi, không phải kế hoạch"),
     ("report", "đây là tài liệu Word (như báo cáo do kh-treem report ghi), không phải kế hoạch"),
+    ("other-workbook", "bảng tính không có trang tính nào của kế hoạch (Thông tin chung, Chỉ"
+                       " tiêu, Số liệu, …), chỉ có “Báo cáo”: không phải bảng tính kế hoạch; lấy"
+                       " bản do kh-treem plan export ghi"),
 ]
 
 

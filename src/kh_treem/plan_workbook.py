@@ -660,6 +660,9 @@ def read_plan_workbook(
                 more = len(hidden) - MAX_ROWS_NAMED
                 found.find("plan-rows-hidden", sheet.name, rows=shown + (
                     f" (+{more})" if more > 0 else ""))
+    if not sheets and not refused:  # a commune's own workbook, any other: no plan at all
+        raise no_plan(path, "plan-no-sheets", found=", ".join(
+            f"“{s.name}”" for s in read.sheets[:MAX_ROWS_NAMED]) or "—")
     for key in ("general", "goals", "targets", "elements", "rules", "units"):
         if key not in sheets and key not in refused:
             found.find("plan-sheet-missing", "", name=Words(*SHEETS[key]),

@@ -551,6 +551,14 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
         "the old unit “{found}” but the row's unit cell ({at}) is blank; write the new unit"
         " in {at}",
     ),
+    "plan-no-sheets": (
+        "error",
+        "bảng tính không có trang tính nào của kế hoạch (Thông tin chung, Chỉ tiêu, Số liệu,"
+        " …), chỉ có {found}: không phải bảng tính kế hoạch; lấy bản do kh-treem plan export"
+        " ghi",
+        "the workbook has none of a plan's sheets (General, Targets, Elements, …), only"
+        " {found}: it is no plan workbook; start from the one kh-treem plan export writes",
+    ),
     "plan-sheet-missing": (
         "error",
         "không có trang tính “{name}” của kế hoạch{hint}",
@@ -842,6 +850,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "plan-merged-keeps-name": ("Xã mới giữ tên xã cũ", "Merged unit keeps an old name"),
     "plan-merged-one-cell": ("Nhiều xã cũ một ô", "Old units in one cell"),
     "plan-merged-no-unit": ("Xã cũ không có xã mới", "Old unit without new"),
+    "plan-no-sheets": ("Không phải kế hoạch", "Not a plan workbook"),
     "plan-sheet-missing": ("Thiếu trang tính", "Sheet missing"),
     "plan-column-missing": ("Thiếu cột", "Column missing"),
     "plan-header-missing": ("Thiếu hàng tiêu đề", "Header row missing"),
