@@ -2,8 +2,11 @@
 readers' choice, kh-treem's own mark, and real files nobody here wrote.
 
 The workbooks in tests/data were made once with LibreOffice and Gnumeric from the example
-forms (resaved/) and from a form whose figures are formulas (formulas/); tests/data/corpus
-holds a few of python-calamine's own test files (MIT licence, LICENSE-MIT.md there).
+forms (resaved/) and from a form whose figures are formulas (formulas/); the .xlsb copies of
+the example forms (resaved/pyxlsbwriter-xlsb) were written once by pyxlsbwriter 0.1.0 from
+the cell values python-calamine read in them, as no office program here writes .xlsb;
+tests/data/corpus holds a few of python-calamine's own test files (MIT licence,
+LICENSE-MIT.md there).
 """
 
 from __future__ import annotations
@@ -32,8 +35,9 @@ def _scored(paths: list[Path]) -> dict[str, Any]:
 
 @pytest.mark.parametrize("writer", sorted(p.name for p in (DATA / "resaved").iterdir()))
 def test_example_forms_resaved_by_other_writers_score_like_the_examples(writer: str) -> None:
-    """The example forms saved by LibreOffice (.ods, .xls) and Gnumeric (.ods, .xls, .xlsx)
-    score exactly like the examples: same values, statuses and breakdown, no error."""
+    """The example forms saved by LibreOffice (.ods, .xls), Gnumeric (.ods, .xls, .xlsx) and
+    pyxlsbwriter (.xlsb) score exactly like the examples: same values, statuses and
+    breakdown, no error."""
     resaved = sorted((DATA / "resaved" / writer).iterdir())
     assert len(resaved) == 3
     assert _scored(resaved) == _scored(sorted(EXAMPLES.glob("*.xlsx")))
