@@ -141,6 +141,19 @@ def test_a_password_protected_workbook_is_said_to_be_one(
     assert [(p.type, p.file) for p in intake.problems] == [("encrypted", str(path))]
 
 
+def test_an_xls_that_mentions_encryption_is_read(plan: Plan) -> None:
+    """A form whose note says "EncryptedPackage" (the name of the stream that makes an OLE
+    file a password-protected .xlsx) holds those bytes in UTF-16, as the stream's name
+    would be: the file is read, since only its OLE directory tells whether it holds the
+    stream. (tests/data/mentions_encrypted_package.xls: examples/2022/Ia_Dom.xlsx with the
+    note added, saved as .xls by LibreOffice.)"""
+    path = DATA / "mentions_encrypted_package.xls"
+    assert "EncryptedPackage".encode("utf-16-le") in path.read_bytes()
+    intake = read_paths([path], plan)
+    assert [(f.status, f.reason) for f in intake.files] == [("used", None)]
+    assert [s.unit for s in intake.submissions] == ["Ia Dom"]
+
+
 def test_an_ods_only_python_calamine_can_parse_says_its_formulas_were_not_checked(
     tmp_path: Path, plan: Plan
 ) -> None:

@@ -22,8 +22,6 @@ MAX_CELLS = 5_000_000  # rows x columns of one sheet as read (MAX_ROWS x 50 colu
 MAX_SHEETS = 200
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-# An OOXML workbook encrypted with a password is an OLE file holding this stream.
-ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 _ENCRYPTED_FLAG = 0x1
 
 

@@ -104,7 +104,7 @@ def _read_csv(data: bytes, read: FileRead) -> None:
 
 
 def _read_workbook(data: bytes, read: FileRead, own_too: bool = False) -> None:
-    if data.startswith(limits.OLE_MAGIC) and limits.ENCRYPTED_PACKAGE in data:
+    if data.startswith(limits.OLE_MAGIC) and _encrypted_package(data):
         read.refusal = Refusal("encrypted")
         return
     archive = None
@@ -121,6 +121,19 @@ def _read_workbook(data: bytes, read: FileRead, own_too: bool = False) -> None:
     finally:
         if archive is not None:
             archive.close()
+
+
+def _encrypted_package(data: bytes) -> bool:
+    """Whether an OLE file holds an EncryptedPackage stream: an .xlsx protected by a
+    password, which python-calamine would call a damaged .xls. Asked of the OLE directory,
+    so that a workbook whose text mentions the word is not taken for one."""
+    import olefile  # only OLE files need it
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            return bool(ole.exists("EncryptedPackage"))
+    except Exception:  # not a readable OLE file: python-calamine says what is wrong
+        return False
 
 
 def _read_sheets(
