@@ -412,6 +412,31 @@ def test_a_field_longer_than_any_cell_is_named_not_a_crash(tmp_path: Path, plan:
     assert (problem.type, problem.params["line"]) == ("csv-field-too-long", 4)
 
 
+@pytest.mark.parametrize(("separator", "code"), [
+    ("\u2028", "U+2028"), ("\u2029", "U+2029"), ("\x85", "U+0085"), ("\v", "U+000B"),
+    ("\f", "U+000C"), ("\x1e", "U+001E"),
+])
+def test_a_line_break_excel_does_not_break_at_is_named(
+    tmp_path: Path, plan: Plan, separator: str, code: str
+) -> None:
+    """Two rows (each ending in an empty note column) parted by a character that text
+    editors break lines at and CSV readers (and Excel) do not are read as one row, the
+    second row's figure in fields past the table: a warning names the line and the
+    character, where the figure would be lost unsaid."""
+    lines = [*FORM_LINES[:3], f"schools,9,{separator}children_u1,55,"]
+    intake = read_lines(tmp_path, plan, lines)
+    assert figures(intake) == {"live_births": 60, "schools": 9}
+    [warning] = [p for p in intake.problems if p.type == "csv-line-break"]
+    assert (warning.severity, warning.params["line"], warning.params["found"]) == (
+        "warning", 4, code)
+    assert f"dòng 4 có ký tự ngắt dòng {code}" in warning.message("vi")
+
+
+def test_a_plain_csv_has_no_line_break_warning(tmp_path: Path, plan: Plan) -> None:
+    intake = read_lines(tmp_path, plan, FORM_LINES)
+    assert not intake.problems
+
+
 @pytest.mark.parametrize(("bad", "expected"), [
     pytest.param('"schools,9', [("csv-quote", 4, 5)], id="never-closed"),
     pytest.param('"schools"9,9', [("csv-quote", 4, 4)], id="text-after-quote"),

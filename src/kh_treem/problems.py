@@ -174,6 +174,15 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
         "line {line} has a field longer than {limit} characters, which cannot be a figure"
         " (check the quotes); the line's other fields are read",
     ),
+    "csv-line-break": (
+        "warning",
+        "dòng {line} có ký tự ngắt dòng {found} mà Excel và LibreOffice không coi là xuống"
+        " dòng: mọi thứ sau nó được đọc trên cùng hàng; nếu đó là các hàng số liệu, thay nó"
+        " bằng dấu xuống dòng",
+        "line {line} holds the line-break character {found}, which Excel and LibreOffice do"
+        " not take for a new line: what follows it is read on the same row; if it holds rows"
+        " of figures, put real line breaks there",
+    ),
     "formulas-unchecked": (
         "warning",
         "không kiểm tra được các công thức của tệp; số liệu đọc theo giá trị đã lưu",
@@ -784,6 +793,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "csv-quote": ("Lỗi dấu ngoặc kép", "Quote error"),
     "csv-multiline": ("Nhiều dòng gộp một", "Lines joined"),
     "csv-field-too-long": ("Ô quá dài", "Field too long"),
+    "csv-line-break": ("Ký tự ngắt dòng lạ", "Odd line break"),
     "formulas-unchecked": ("Chưa kiểm tra công thức", "Formulas unchecked"),
     "sheet-unreadable": ("Trang tính hỏng", "Sheet unreadable"),
     "sheet-skipped": ("Bỏ qua trang tính", "Sheet skipped"),

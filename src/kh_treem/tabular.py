@@ -8,7 +8,9 @@ No row is lost without a word: lines the csv module cannot read (a quote in the
 wrong place, or one never closed) are named, and the lines after them are read; a
 record that runs over several lines (a quoted line break, or a stray quote that the
 next one closes) is named with its lines; a field longer than any spreadsheet cell
-(32,767 characters) is named.
+(32,767 characters) is named. Lines end at a line feed or a carriage return, as in
+Excel and LibreOffice; a line holding another character that text editors break lines
+at (U+2028, a form feed, ...) is named, as a row may hide behind it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 MAX_FIELD = 32_767  # the most characters an Excel or LibreOffice cell holds
+# Characters str.splitlines breaks at and a CSV reader does not (nor Excel): a line
+# written with them reads as one row, the rows after the first in its last fields.
+_OTHER_LINE_BREAKS = {"\v": "U+000B", "\f": "U+000C", "\x1c": "U+001C", "\x1d": "U+001D",
+                      "\x1e": "U+001E", "\x85": "U+0085", "\u2028": "U+2028",
+                      "\u2029": "U+2029"}
 
 
 @dataclass
@@ -59,6 +66,10 @@ def read_csv(data: bytes, max_rows: int) -> CsvTable:
             table.problems.append(("csv-multiline", {"line": line, "last": reader.line_num}))
         if any(len(value) > MAX_FIELD for value in row):
             table.problems.append(("csv-field-too-long", {"line": line, "limit": MAX_FIELD}))
+        breaks = sorted({code for value in row for char, code in _OTHER_LINE_BREAKS.items()
+                         if char in value})
+        if breaks:
+            table.problems.append(("csv-line-break", {"line": line, "found": ", ".join(breaks)}))
         line = reader.line_num + 1
         rows.append(row)
         if len(rows) > max_rows:
