@@ -432,6 +432,24 @@ def test_a_line_break_excel_does_not_break_at_is_named(
     assert f"dòng 4 có ký tự ngắt dòng {code}" in warning.message("vi")
 
 
+def test_a_file_past_a_thousand_problems_has_the_rest_counted(
+    tmp_path: Path, plan: Plan
+) -> None:
+    """100,000 rows of refused values give the first 1,000 problems and one error counting
+    the others (each problem held costs the run about 3 KB): the outcome is an error, as
+    with every problem listed."""
+    rows = [f"live_births,x{i}" for i in range(100_000 - 3)]
+    intake = read_lines(tmp_path, plan, [*FORM_LINES[:2], *rows])
+    assert len(intake.problems) == 1_001
+    assert [p.type for p in intake.problems[:1_000]] == ["not-a-number"] * 1_000
+    [file] = intake.files
+    last = intake.problems[-1]
+    assert (file.status, last.type, last.severity) == ("used", "more-errors", "error")
+    assert last.message("vi").startswith("tệp còn 98.997 lỗi nữa, không liệt kê ra (chỉ liệt"
+                                         " kê 1.000 vấn đề đầu tiên")
+    assert last.message("en").startswith("98,997 more errors in the file")
+
+
 def test_a_plain_csv_has_no_line_break_warning(tmp_path: Path, plan: Plan) -> None:
     intake = read_lines(tmp_path, plan, FORM_LINES)
     assert not intake.problems

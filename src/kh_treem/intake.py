@@ -12,22 +12,28 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from kh_treem import limits
+from kh_treem.formatting import number
 from kh_treem.isolation import Progress, read_contained
 from kh_treem.layouts import Observation, SheetReader, SheetSource, Submission
 from kh_treem.limits import Refusal
 from kh_treem.plan import Plan
-from kh_treem.problems import Problem
+from kh_treem.problems import Problem, Words
 from kh_treem.reading import ACCEPTED_SUFFIXES, FileRead, Reader, read_file
 
 __all__ = ["FileRecord", "Intake", "Observation", "Progress", "Submission", "read_paths"]
 
 FileStatus = Literal["used", "skipped", "rejected"]
+# The problems listed for one file; the rest are counted. A commune's form holds about 50
+# figures; a file of 100,000 refused values would otherwise hold the run's memory (a
+# problem takes about 3 KB), and 25 of them all of a PC's.
+MAX_LISTED = 1_000
 
 
 @dataclass
@@ -127,6 +133,7 @@ class FileReader:
         self._sheets.problems = part.problems
         _use(read_file(path), Path(path).stem, self._sheets, part)
         self._sheets.forget_shared()
+        part.problems = _listed(part.problems, path)
         return part
 
     def unsafe(self, path: str) -> Intake:
@@ -134,6 +141,22 @@ class FileReader:
         part = Intake()
         _refuse(path, Refusal("read-unsafe"), FileRecord(path, "rejected"), part)
         return part
+
+
+def _listed(problems: list[Problem], path: str) -> list[Problem]:
+    """A file's first MAX_LISTED problems, and the others counted, one line a severity (so
+    that the run's outcome and the file's are what they would be with all of them)."""
+    if len(problems) <= MAX_LISTED:
+        return problems
+    more = Counter(p.severity for p in problems[MAX_LISTED:])
+    return [*problems[:MAX_LISTED],
+            *(Problem(f"more-{severity}s", file=path,
+                      params={"count": _count(more[severity]), "listed": _count(MAX_LISTED)})
+              for severity in ("error", "warning", "notice") if more[severity])]
+
+
+def _count(value: int) -> Words:
+    return Words(number(value, 0, "vi"), number(value, 0, "en"))
 
 
 def _skipped(path: Path, reason: str) -> FileRecord:

@@ -128,6 +128,26 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
         " memory); open and save it again in Excel or LibreOffice, or ask the commune to send"
         " it again",
     ),
+    "more-errors": (
+        "error",
+        "tệp còn {count} lỗi nữa, không liệt kê ra (chỉ liệt kê {listed} vấn đề đầu tiên của"
+        " một tệp); biểu của một xã chỉ có khoảng 50 số liệu: xem lại đây có phải biểu số"
+        " liệu không",
+        "{count} more errors in the file, not listed (a file's first {listed} problems are);"
+        " a commune's form holds about 50 figures: check that this file is one",
+    ),
+    "more-warnings": (
+        "warning",
+        "tệp còn {count} cảnh báo nữa, không liệt kê ra (chỉ liệt kê {listed} vấn đề đầu tiên"
+        " của một tệp)",
+        "{count} more warnings in the file, not listed (a file's first {listed} problems are)",
+    ),
+    "more-notices": (
+        "notice",
+        "tệp còn {count} lưu ý nữa, không liệt kê ra (chỉ liệt kê {listed} vấn đề đầu tiên"
+        " của một tệp)",
+        "{count} more notices in the file, not listed (a file's first {listed} problems are)",
+    ),
     "xml-entities": (
         "error",
         "tệp chứa khai báo XML (DOCTYPE) không được phép trong bảng tính; không đọc",
@@ -785,6 +805,9 @@ KINDS: dict[str, tuple[str, str]] = {
     "zip-bomb": ("Nén bất thường", "Abnormal compression"),
     "too-many-members": ("Quá nhiều tệp con", "Too many members"),
     "read-unsafe": ("Đọc không an toàn", "Unsafe to read"),
+    "more-errors": ("Thêm lỗi không liệt kê", "More errors, unlisted"),
+    "more-warnings": ("Thêm cảnh báo không liệt kê", "More warnings, unlisted"),
+    "more-notices": ("Thêm lưu ý không liệt kê", "More notices, unlisted"),
     "xml-entities": ("Khai báo XML lạ", "XML declaration"),
     "too-many-rows": ("Quá nhiều hàng", "Too many rows"),
     "too-many-cells": ("Quá nhiều ô", "Too many cells"),
