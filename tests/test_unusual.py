@@ -11,15 +11,18 @@ from __future__ import annotations
 import json
 import random
 import shutil
+import statistics
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import kh_treem
 from kh_treem.layouts import Observation, Submission
 from kh_treem.plan import Plan, Quality
-from kh_treem.unusual import against_communes, against_last_year
+from kh_treem.unusual import _median, against_communes, against_last_year
 from kh_treem.validation import Assembled, assemble
 from tests.cli import run
 from tests.forms import PLAN
@@ -386,6 +389,19 @@ def test_the_median_is_exact_where_two_rates_share_a_float() -> None:
     flagged = [p for p in against_communes(PLAN, read(figures)) if p.params["target"] == "4b"]
     assert [p.params["unit"] for p in flagged] == ["Xã 4"]
     assert flagged[0].params["then"] == Fraction(99999002, 99999003) * 100
+
+
+# Rates as communes give them, and rates a float cannot tell apart: 1 - 1/(10**12 + 1 + i).
+RATES = st.tuples(st.integers(0, 100_000_000), st.integers(1, 100_000_000))
+CLOSE = st.integers(0, 20).map(lambda i: (10**12 + i, 10**12 + 1 + i))
+
+
+@given(st.lists(RATES | CLOSE | st.sampled_from([(0, 1), (1, 1), (1, 3), (2, 6)]),
+                min_size=1, max_size=40))
+def test_the_median_is_that_of_the_standard_library(pairs: list[tuple[int, int]]) -> None:
+    """The median that orders the rates by their floats, and exactly only where floats
+    are equal, is the exact median of the Fractions."""
+    assert _median(pairs) == statistics.median(Fraction(n, d) for n, d in pairs)
 
 
 def test_the_summary_is_never_written_over_last_years_submission(

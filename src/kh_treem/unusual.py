@@ -19,6 +19,7 @@ a threshold is never flagged by a rounding.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Mapping
 from fractions import Fraction
 from typing import TypedDict
@@ -36,6 +37,7 @@ Z_FACTOR = Fraction("0.6745")  # makes the MAD comparable to a standard deviatio
 MEAN_FACTOR = Fraction("1.253314")  # ... and the mean absolute deviation, where the MAD is 0
 
 Figures = Mapping[str, Mapping[str, int]]
+Ratio = tuple[int, int]  # a fraction as a numerator and a denominator above 0, not reduced
 
 
 def against_last_year(
@@ -97,41 +99,41 @@ def against_communes(plan: Plan, now: Assembled) -> list[Problem]:
         if target.measure is not Measure.RATIO or target.denominator is None:
             continue
         num, den = target.numerator, target.denominator
-        rates = {unit: Fraction(f[num], f[den]) for unit, f in now.figures.items()
-                 if num in f and den in f and f[den] > 0}
-        if len(rates) < MIN_UNITS:
+        given = [(unit, f[num], f[den]) for unit, f in now.figures.items()
+                 if num in f and den in f and f[den] > 0]
+        if len(given) < MIN_UNITS:
             continue
-        middle = _median(list(rates.values()))
-        apart = {unit: abs(rate - middle) for unit, rate in rates.items()}
-        scale = _usual_spread(list(apart.values()))
+        middle = _median([(n, d) for _, n, d in given])
+        p, q = middle.numerator, middle.denominator
+        apart = [(abs(n * q - p * d), d * q) for _, n, d in given]  # |n/d - p/q|
+        scale = _usual_spread(apart)
         if scale == 0:  # every rate the same
             continue
         farthest = beyond * scale  # |z| = apart / scale > beyond, said once a target
-        for unit, rate in rates.items():
-            if apart[unit] <= farthest:
+        for (unit, n, d), (gap, over) in zip(given, apart, strict=True):
+            if gap * farthest.denominator <= farthest.numerator * over:  # gap/over <= farthest
                 continue
-            figures = now.figures[unit]
-            if abs(figures[num] - middle * figures[den]) < least:
+            if abs(n - middle * d) < least:
                 continue
-            z = apart[unit] / scale
+            z = Fraction(gap, over) / scale
             beside = now.locate(unit, den)
-            shown, median = rate * target.factor, middle * target.factor
+            shown, median = Fraction(n, d) * target.factor, middle * target.factor
             places = _telling_apart(shown, median)
             problems.append(Problem(
                 "rate-unlike-communes", code=num, **_place(now.locate(unit, num)),
                 params={"unit": unit, "target": target.id, "name": _words(target.name),
-                        "num": _whole(figures[num]), "den": _whole(figures[den]),
+                        "num": _whole(n), "den": _whole(d),
                         "den_cell": beside.cell if beside else "?",
                         "value": _decimal(shown, places),
                         "median": _decimal(median, places),
                         "now": shown, "then": median, "unit_sign": _sign(target.unit),
                         "measure": _sign(target.unit),
                         "z": _decimal(z, decimals_for(z, beyond)), "limit": _threshold(limit),
-                        "count": len(rates)}))
+                        "count": len(given)}))
     return problems
 
 
-def _usual_spread(apart: list[Fraction]) -> Fraction:
+def _usual_spread(apart: list[Ratio]) -> Fraction:
     """How far from the median a rate usually lies, as a standard deviation would say it:
     the median of the distances over 0.6745 (the modified z-score of Iglewicz and Hoaglin);
     where half the rates or more equal the median, that median is 0, and the mean distance
@@ -140,7 +142,7 @@ def _usual_spread(apart: list[Fraction]) -> Fraction:
     middle = _median(apart)
     if middle:
         return middle / Z_FACTOR
-    return MEAN_FACTOR * sum(apart, Fraction(0)) / len(apart)
+    return MEAN_FACTOR * sum((Fraction(a, b) for a, b in apart if a), Fraction(0)) / len(apart)
 
 
 def _as_merged(plan: Plan, last: Figures) -> Figures:
@@ -151,13 +153,29 @@ def _as_merged(plan: Plan, last: Figures) -> Figures:
     return {**last, **merged} if merged else last
 
 
-def _median(values: list[Fraction]) -> Fraction:
-    """The exact median of ``values``, ordered by their floats and, where two floats are
-    equal, by the Fractions themselves: Fractions compare by multiplying out, and sorting a
-    country's communes by them alone took seconds a target."""
-    ordered = sorted(values, key=lambda value: (float(value), value))
-    half = len(ordered) // 2
-    return ordered[half] if len(ordered) % 2 else (ordered[half - 1] + ordered[half]) / 2
+def _median(values: list[Ratio]) -> Fraction:
+    """The exact median of ``values``.
+
+    Python divides two integers with correct rounding, and rounding never puts two values
+    in the wrong order (it may make them equal): the floats, sorted, say where each middle
+    value lies, and only the values whose float is that of a middle one are compared as
+    Fractions, which compare by multiplying out, a Python call each."""
+    floats = sorted(n / d for n, d in values)
+    half = len(floats) // 2
+    middle = [_exact_at(values, floats, at) for at in ([half] if len(floats) % 2
+                                                        else [half - 1, half])]
+    return sum(middle, Fraction(0)) / len(middle)
+
+
+def _exact_at(values: list[Ratio], floats: list[float], at: int) -> Fraction:
+    """The value at ``at`` in ``values`` put in exact order, ``floats`` being theirs sorted."""
+    near = floats[at]
+    tied = [(n, d) for n, d in values if n / d == near]
+    first_n, first_d = tied[0]
+    if all(n * first_d == first_n * d for n, d in tied):  # one value: many communes at 0 %
+        return Fraction(first_n, first_d)
+    ordered = sorted(Fraction(n, d) for n, d in tied)
+    return ordered[at - bisect_left(floats, near)]
 
 
 class _Where(TypedDict):
