@@ -389,6 +389,8 @@ def test_an_excel_95_sheet_name_is_decoded_in_the_files_code_page(
     [sheet] = read.sheets
     assert (sheet.name, sheet.formulas["E12"], read.problems) == (
         shown, ("error", "#DIV/0!"), [])
+    # A BIFF5 text result (a STRING record: no flags byte) is the file's text too.
+    assert sheet.formulas["E16"] == ("text", "abc")
 
 
 def test_an_excel_95_code_page_python_has_no_codec_for_is_said_unchecked(

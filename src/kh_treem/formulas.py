@@ -345,8 +345,10 @@ def xls_formulas(data: bytes) -> SheetFormulas:
         if stream is None:
             return {}
         biff = ole.openstream(stream).read()
-    return {name: SheetScan(_biff_sheet_formulas(biff, offset))
-            for name, offset in _sheet_offsets(biff)}
+    globals_ = _records(biff)
+    codec = None if _is_biff8(globals_) else _code_page(globals_)
+    return {name: SheetScan(_biff_sheet_formulas(biff, offset, codec))
+            for name, offset in _sheet_offsets(globals_, codec)}
 
 
 def _records(biff: bytes, at: int = 0) -> list[tuple[int, bytes]]:
@@ -362,32 +364,20 @@ def _records(biff: bytes, at: int = 0) -> list[tuple[int, bytes]]:
     return records
 
 
-def _sheet_offsets(biff: bytes) -> list[tuple[str, int]]:
-    """(name, stream offset) of each worksheet named in the globals' BOUNDSHEET records."""
-    sheets = []
-    records = _records(biff)
-    for kind, body in records:
-        if kind != _BOUNDSHEET or len(body) < 8:
-            continue
-        offset, sheet_type, length = struct.unpack_from("<IxBB", body)
-        if sheet_type != 0:  # a chart, a macro or a VB module
-            continue
-        if len(body) > 8 and len(body) >= 8 + length:  # BIFF8: a flags byte, then the name
-            wide = body[7] & 1
-            raw = body[8:8 + length * (2 if wide else 1)]
-            name = raw.decode("utf-16-le" if wide else "latin-1")
-        else:  # BIFF5: the name in the file's code page, as python-calamine decodes it
-            name = body[7:7 + length].decode(_code_page(records), "replace")
-        sheets.append((name, offset))
-    return sheets
+def _is_biff8(globals_: list[tuple[int, bytes]]) -> bool:
+    """Whether the workbook is BIFF8 (Excel 97 and later: its BOF says version 0x0600), whose
+    texts are flagged Unicode strings; a BIFF5 file's (Excel 95) are bytes in its code page."""
+    if not globals_ or globals_[0][0] != _BOF or len(globals_[0][1]) < 2:
+        return True
+    return bool(struct.unpack_from("<H", globals_[0][1])[0] >= 0x0600)
 
 
-def _code_page(records: list[tuple[int, bytes]]) -> str:
-    """The codec of the globals' CODEPAGE record (a BIFF5 file's text is in it: cp1258 for
-    Vietnamese), when Python has one by that number; else cp1252, Excel 95's own. A name
-    decoded otherwise than python-calamine decodes it matches no sheet of its, and
-    reading.py says that sheet's formulas went unchecked."""
-    for kind, body in records:
+def _code_page(globals_: list[tuple[int, bytes]]) -> str:
+    """The codec of the globals' CODEPAGE record (cp1258 for Vietnamese), when Python has one
+    by that number; else cp1252, Excel 95's own. A name decoded otherwise than
+    python-calamine decodes it matches no sheet of its, and reading.py says that sheet's
+    formulas went unchecked."""
+    for kind, body in globals_:
         if kind == _CODEPAGE and len(body) >= 2:
             name = f"cp{struct.unpack_from('<H', body)[0]}"
             try:
@@ -398,7 +388,34 @@ def _code_page(records: list[tuple[int, bytes]]) -> str:
     return "cp1252"
 
 
-def _biff_sheet_formulas(biff: bytes, offset: int) -> dict[str, FormulaCell]:
+def _sheet_offsets(
+    globals_: list[tuple[int, bytes]], codec: str | None
+) -> list[tuple[str, int]]:
+    """(name, stream offset) of each worksheet named in the globals' BOUNDSHEET records."""
+    sheets = []
+    for kind, body in globals_:
+        if kind != _BOUNDSHEET or len(body) < 8:
+            continue
+        offset, sheet_type, length = struct.unpack_from("<IxBB", body)
+        if sheet_type != 0:  # a chart, a macro or a VB module
+            continue
+        sheets.append((_characters(body[7:], length, codec), offset))
+    return sheets
+
+
+def _characters(raw: bytes, count: int, codec: str | None) -> str:
+    """``count`` characters from ``raw``: in BIFF8 a flags byte (bit 0: UTF-16, else one byte
+    a character, Latin-1), then the characters; in BIFF5 bytes in the file's ``codec``."""
+    if codec is not None:
+        return raw[:count].decode(codec, "replace")
+    if not raw:
+        return ""
+    wide = raw[0] & 1
+    return raw[1:1 + count * (2 if wide else 1)].decode("utf-16-le" if wide else "latin-1",
+                                                         "replace")
+
+
+def _biff_sheet_formulas(biff: bytes, offset: int, codec: str | None) -> dict[str, FormulaCell]:
     found: dict[str, FormulaCell] = {}
     records = _records(biff, offset)
     for index, (kind, body) in enumerate(records):
@@ -406,13 +423,14 @@ def _biff_sheet_formulas(biff: bytes, offset: int) -> dict[str, FormulaCell]:
             row, col = struct.unpack_from("<HH", body)
             result = body[6:14]
             if result[6:8] != b"\xff\xff":  # a number, unless the formula is a text
-                text = _text_constant(body[22:22 + struct.unpack_from("<H", body, 20)[0]])
+                expression = body[22:22 + struct.unpack_from("<H", body, 20)[0]]
+                text = _text_constant(expression, codec)
                 if text is not None:  # LibreOffice saves ="" or ="abc" as 0 in a number format
                     found[cell_name(row, col)] = ("text", text)
             elif result[0] == 2:
                 found[cell_name(row, col)] = ("error", _ERROR_TEXT.get(result[2], "#?"))
             elif result[0] in (0, 3):  # text (in the STRING record after it), empty text
-                text = _string_record(records, index) if result[0] == 0 else ""
+                text = _string_record(records, index, codec) if result[0] == 0 else ""
                 found[cell_name(row, col)] = ("text", text)
         elif kind == _BOOLERR and len(body) >= 8 and body[7] == 1:
             row, col = struct.unpack_from("<HH", body)
@@ -420,23 +438,18 @@ def _biff_sheet_formulas(biff: bytes, offset: int) -> dict[str, FormulaCell]:
     return found
 
 
-def _text_constant(expression: bytes) -> str | None:
+def _text_constant(expression: bytes, codec: str | None) -> str | None:
     """The text of a formula that is one string constant (="abc": a PtgStr alone), else None."""
-    if len(expression) < 3 or expression[0] != 0x17:
+    if len(expression) < 2 or expression[0] != 0x17:
         return None
-    count, wide = expression[1], expression[2] & 1
-    raw = expression[3:]
-    if len(raw) != count * (2 if wide else 1):
-        return None
-    return raw.decode("utf-16-le" if wide else "latin-1")
+    count, raw = expression[1], expression[2:]
+    size = count if codec is not None else 1 + count * (2 if raw[:1] and raw[0] & 1 else 1)
+    return _characters(raw, count, codec) if len(raw) == size else None
 
 
-def _string_record(records: list[tuple[int, bytes]], index: int) -> str:
+def _string_record(records: list[tuple[int, bytes]], index: int, codec: str | None) -> str:
     """The text of a formula's result, from the STRING record that follows its FORMULA."""
     for kind, body in records[index + 1:index + 3]:
-        if kind == 0x0207 and len(body) >= 3:
-            length = struct.unpack_from("<H", body)[0]
-            wide = body[2] & 1
-            raw = body[3:3 + length * (2 if wide else 1)]
-            return raw.decode("utf-16-le" if wide else "latin-1", "replace")
+        if kind == 0x0207 and len(body) >= 2:
+            return _characters(body[2:], struct.unpack_from("<H", body)[0], codec)
     return ""
