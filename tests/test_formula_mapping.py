@@ -151,6 +151,20 @@ def test_two_members_matching_one_name_leave_the_sheet_unchecked(
         ("formulas-unchecked", "Sheet1")]
 
 
+def test_two_workbook_parts_leave_every_sheet_unchecked(tmp_path: Path, plan: Plan) -> None:
+    """Two members match xl/workbook.xml: no sheet is scanned, and each python-calamine reads
+    is said unchecked (the file is not taken for one whose formulas are not read, an .xlsb)."""
+    path = form(tmp_path / "Ia_Dom.xlsx")
+    with zipfile.ZipFile(path) as archive:
+        workbook = archive.read(WORKBOOK)
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("xl/Workbook.xml", workbook)
+    assert "Sheet1" in calamine(path)
+    intake = read_paths([path], plan)
+    assert [(p.type, p.sheet) for p in intake.problems if p.severity == "warning"] == [
+        ("formulas-unchecked", "Sheet1")]
+
+
 # --- 3. An entity-escaped target ----------------------------------------------------------
 
 

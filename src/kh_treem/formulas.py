@@ -8,6 +8,11 @@ store 0 as a placeholder and ask Excel to recalculate on open (``fullCalcOnLoad`
 show, so that intake can say "fix the formula" or "open and save the file" instead of
 reading a blank or a false 0. (.ods formulas are read with the rest of the sheet, in
 :mod:`kh_treem.ods`.)
+
+Sheets and cells are named as python-calamine names them, however the file spells its
+parts: :mod:`kh_treem.reading` pairs each sheet python-calamine read with the one scanned
+here (:func:`scan_of`), and says so where it finds none, for an error value must never be
+read as a blank without a word.
 """
 
 from __future__ import annotations
@@ -76,8 +81,9 @@ def _attribute_value(text: str) -> str:
 
 # --- .xlsx and .xlsm ----------------------------------------------------------------------
 
-# A part's elements and attributes are read by their local name when they are in the
-# SpreadsheetML namespace, transitional or strict (python-calamine reads either).
+# A part's elements are known by their local name when they are in the SpreadsheetML
+# namespace, transitional or strict, and a sheet's relationship id in either relationships
+# namespace (python-calamine reads both kinds of file).
 _SPREADSHEET_ML = (f"{SPREADSHEET_ML} ", f"{SPREADSHEET_ML_STRICT} ")
 _SHEET_RELATIONSHIP = (f"{OFFICE_RELATIONSHIPS} id", f"{OFFICE_RELATIONSHIPS_STRICT} id")
 _TEXT_TYPES = frozenset({"str", "s", "inlineStr"})
@@ -103,6 +109,9 @@ class _Members:
         for name in archive.namelist():
             self.by_key.setdefault(_member_key(name), []).append(name)
 
+    def count(self, name: str) -> int:
+        return len(self.by_key.get(_member_key(name), []))
+
     def read(self, name: str) -> bytes | None:
         found = self.by_key.get(_member_key(name), [])
         return self.archive.read(found[0]) if len(found) == 1 else None
@@ -121,12 +130,12 @@ def xlsx_formulas(archive: zipfile.ZipFile) -> SheetFormulas | None:
     xl/workbook.xml (an .xlsb, whose formulas are not read). Raises DoctypeFound or
     ExpatError for a part that cannot be read."""
     members = _Members(archive)
-    workbook = members.read("xl/workbook.xml")
-    if workbook is None:
+    if not members.count("xl/workbook.xml"):
         return None
+    workbook = members.read("xl/workbook.xml")
     relationships = members.read("xl/_rels/workbook.xml.rels")
-    if relationships is None:
-        return {}
+    if workbook is None or relationships is None:
+        return {}  # no sheet scanned: each python-calamine reads is said unchecked
     sheets, recalc = _workbook_sheets(workbook)
     targets = _relationship_targets(relationships)
     found: SheetFormulas = {}
