@@ -368,8 +368,10 @@ def test_an_ods_whose_table_prefix_is_bound_elsewhere_is_said_unchecked(
 
 
 def _biff5(path: Path, name: bytes, code_page: int) -> Path:
-    """Gnumeric's Excel 95 save of the formula form (tests/data/formulas/Ia_Dom_biff5.xls)
-    with its sheet renamed to ``name`` (six bytes) and its CODEPAGE record set."""
+    """Gnumeric's Excel 95 save of the formula form, with its sheet renamed to ``name`` (six
+    bytes) and its CODEPAGE record set. tests/data/formulas/Ia_Dom_biff5.xls was written once
+    by `ssconvert --export-type=Gnumeric_Excel:excel_biff7 Ia_Dom.xls` (LibreOffice writes no
+    Excel 95); its CODEPAGE says 1200, and python-calamine reads its texts as cp1252."""
     shutil.copy(DATA / "formulas" / "Ia_Dom_biff5.xls", path)
     with olefile.OleFileIO(str(path), write_mode=True) as ole:
         stream = bytearray(ole.openstream("Book").read())
