@@ -636,7 +636,9 @@ def formulas_of(members: dict[str, bytes]) -> dict[str, dict[str, tuple[str, str
             root_end = xml.index(b">")
             archive.writestr(name, xml[:root_end] + namespaces.encode() + xml[root_end:])
     with zipfile.ZipFile(buffer) as archive:
-        return {sheet: dict(cells) for sheet, cells in xlsx_formulas(archive).items()}
+        scans = xlsx_formulas(archive)
+        assert scans is not None
+        return {sheet: scan.problems for sheet, scan in scans.items()}
 
 
 def test_formula_cells_are_found_in_every_sheet() -> None:

@@ -8,76 +8,168 @@ store 0 as a placeholder and ask Excel to recalculate on open (``fullCalcOnLoad`
 show, so that intake can say "fix the formula" or "open and save the file" instead of
 reading a blank or a false 0. (.ods formulas are read with the rest of the sheet, in
 :mod:`kh_treem.ods`.)
+
+Sheets and cells are named as python-calamine names them, however the file spells its
+parts: :mod:`kh_treem.reading` pairs each sheet python-calamine read with the one scanned
+here (:func:`scan_of`), and says so where it finds none, for an error value must never be
+read as a blank without a word.
 """
 
 from __future__ import annotations
 
+import codecs
 import posixpath
 import re
 import struct
 import zipfile
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Literal
 
 from kh_treem import xml_events
 from kh_treem.cells import cell_name
-from kh_treem.xml_events import OFFICE_RELATIONSHIPS, RELATIONSHIPS, SPREADSHEET_ML
+from kh_treem.xml_events import (
+    OFFICE_RELATIONSHIPS,
+    OFFICE_RELATIONSHIPS_STRICT,
+    RELATIONSHIPS,
+    SPREADSHEET_ML,
+    SPREADSHEET_ML_STRICT,
+)
 
 FormulaKind = Literal["unsaved", "error", "text"]
 # A formula's problem: its kind and what it gave ("#DIV/0!", the text, "" when unsaved).
 FormulaCell = tuple[FormulaKind, str]
-# sheet name -> A1 cell -> the formula's problem
-SheetFormulas = dict[str, dict[str, FormulaCell]]
+
+
+@dataclass
+class SheetScan:
+    """What the scan found in one sheet it read."""
+
+    problems: dict[str, FormulaCell] = field(default_factory=dict)  # A1 cell -> its problem
+    # The formula cells, 0-based (row, column), whose saved value the scan takes for a figure:
+    # where python-calamine shows one blank, it read the value otherwise (a CDATA section, a
+    # comment before it), and reading.py says so at the cell.
+    figures: set[tuple[int, int]] = field(default_factory=set)
+
+
+# sheet name, as the scan read it -> what the scan found there. Every sheet the scan read is
+# in it, with or without formulas: a sheet python-calamine reads and the scan does not name
+# is one whose formulas went unchecked.
+SheetFormulas = dict[str, SheetScan]
+
+
+def scan_of(scans: Mapping[str, SheetScan], name: str) -> SheetScan | None:
+    """The scan of the sheet python-calamine names ``name``, None when no sheet scanned is it.
+
+    An XML parser reads an attribute normalised (XML 1.0, 2.11 and 3.3.3: a line feed,
+    carriage return or tab written as such is a space), python-calamine as written: a name
+    that differs only so is the same sheet, when no other sheet's name does too."""
+    if name in scans:
+        return scans[name]
+    same = [scan for scanned, scan in scans.items()
+            if _attribute_value(scanned) == _attribute_value(name)]
+    return same[0] if len(same) == 1 else None
+
+
+_WHITE_SPACE_AS_READ = str.maketrans("\t\n\r", "   ")
+
+
+def _attribute_value(text: str) -> str:
+    return text.replace("\r\n", "\n").translate(_WHITE_SPACE_AS_READ)
 
 
 # --- .xlsx and .xlsm ----------------------------------------------------------------------
 
-_CELL, _ROW, _FORMULA, _VALUE, _SHEET_DATA = (
-    f"{SPREADSHEET_ML} {name}" for name in ("c", "row", "f", "v", "sheetData"))
+# A part's elements are known by their local name when they are in the SpreadsheetML
+# namespace, transitional or strict, and a sheet's relationship id in either relationships
+# namespace (python-calamine reads both kinds of file).
+_SPREADSHEET_ML = (f"{SPREADSHEET_ML} ", f"{SPREADSHEET_ML_STRICT} ")
+_SHEET_RELATIONSHIP = (f"{OFFICE_RELATIONSHIPS} id", f"{OFFICE_RELATIONSHIPS_STRICT} id")
 _TEXT_TYPES = frozenset({"str", "s", "inlineStr"})
 
 
-def xlsx_formulas(archive: zipfile.ZipFile) -> SheetFormulas:
+def _local(name: str) -> str:
+    """An element's local name when it is SpreadsheetML's, else "" (none of ours)."""
+    for namespace in _SPREADSHEET_ML:
+        if name.startswith(namespace):
+            return name[len(namespace):]
+    return ""
+
+
+class _Members:
+    """A workbook's zip members by the names its parts give them. python-calamine finds a
+    member whatever the ASCII case of its name, and its zip reader takes a "\\" in a stored
+    name (written on Windows) for "/": a part is found so here too. When two members match
+    one name, which python-calamine reads is not known: the part is taken as not found."""
+
+    def __init__(self, archive: zipfile.ZipFile) -> None:
+        self.archive = archive
+        self.by_key: dict[str, list[str]] = {}
+        for name in archive.namelist():
+            self.by_key.setdefault(_member_key(name), []).append(name)
+
+    def count(self, name: str) -> int:
+        return len(self.by_key.get(_member_key(name), []))
+
+    def read(self, name: str) -> bytes | None:
+        found = self.by_key.get(_member_key(name), [])
+        return self.archive.read(found[0]) if len(found) == 1 else None
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _member_key(name: str) -> str:
+    return name.replace("\\", "/").translate(_ASCII_LOWER)
+
+
+def xlsx_formulas(archive: zipfile.ZipFile) -> SheetFormulas | None:
     """Every formula cell of every sheet whose saved value is missing, a placeholder, an
-    error value or text. Raises DoctypeFound or ExpatError for a part that cannot be read."""
-    names = set(archive.namelist())
-    if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
-        return {}
-    sheets, recalc = _workbook_sheets(archive.read("xl/workbook.xml"))
-    targets = _relationship_targets(archive.read("xl/_rels/workbook.xml.rels"))
+    error value or text, and where the other formula cells are; None when the zip has no
+    xl/workbook.xml (an .xlsb, whose formulas are not read). Raises DoctypeFound or
+    ExpatError for a part that cannot be read."""
+    members = _Members(archive)
+    if not members.count("xl/workbook.xml"):
+        return None
+    workbook = members.read("xl/workbook.xml")
+    relationships = members.read("xl/_rels/workbook.xml.rels")
+    if workbook is None or relationships is None:
+        return {}  # no sheet scanned: each python-calamine reads is said unchecked
+    sheets, recalc = _workbook_sheets(workbook)
+    targets = _relationship_targets(relationships)
     found: SheetFormulas = {}
     for sheet, rid in sheets:
-        member = _member(targets.get(rid, ""))
-        if member in names:
-            cells = _sheet_formulas(archive.read(member), recalc)
-            if cells:
-                found[sheet] = cells
+        xml = members.read(_member(targets.get(rid, "")))
+        if xml is not None:
+            found[sheet] = _sheet_formulas(xml, recalc)
     return found
 
 
 def xlsx_hidden_rows(archive: zipfile.ZipFile) -> dict[str, list[int]]:
     """The rows hidden in each sheet of an .xlsx (1-based), where any is. Raises
     DoctypeFound or ExpatError for a part that cannot be read."""
-    names = set(archive.namelist())
-    if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+    members = _Members(archive)
+    workbook = members.read("xl/workbook.xml")
+    relationships = members.read("xl/_rels/workbook.xml.rels")
+    if workbook is None or relationships is None:
         return {}
-    sheets, _ = _workbook_sheets(archive.read("xl/workbook.xml"))
-    targets = _relationship_targets(archive.read("xl/_rels/workbook.xml.rels"))
+    sheets, _ = _workbook_sheets(workbook)
+    targets = _relationship_targets(relationships)
     found: dict[str, list[int]] = {}
     for sheet, rid in sheets:
-        member = _member(targets.get(rid, ""))
-        if member not in names:
+        xml = members.read(_member(targets.get(rid, "")))
+        if xml is None:
             continue
         hidden: list[int] = []
 
         def start(name: str, attributes: dict[str, str], hidden: list[int] = hidden) -> None:
-            if name == _ROW and attributes.get("hidden") in ("1", "true"):
+            if _local(name) == "row" and attributes.get("hidden") in ("1", "true"):
                 number = attributes.get("r", "")
                 if number.isdecimal() and number.isascii():
                     hidden.append(int(number))
 
-        xml_events.parse(archive.read(member), start)
+        xml_events.parse(xml, start)
         if hidden:
             found[sheet] = hidden
     return found
@@ -90,14 +182,25 @@ def _workbook_sheets(xml: bytes) -> tuple[list[tuple[str, str]], bool]:
 
     def start(name: str, attributes: dict[str, str]) -> None:
         nonlocal recalc
-        if name == f"{SPREADSHEET_ML} sheet":
-            sheets.append((attributes.get("name", ""),
-                           attributes.get(f"{OFFICE_RELATIONSHIPS} id", "")))
-        elif name == f"{SPREADSHEET_ML} calcPr":
+        local = _local(name)
+        if local == "sheet":
+            sheets.append((attributes.get("name", ""), _relationship_id(attributes)))
+        elif local == "calcPr":
             recalc = attributes.get("fullCalcOnLoad") in ("1", "true")
 
     xml_events.parse(xml, start)
     return sheets, recalc
+
+
+def _relationship_id(attributes: dict[str, str]) -> str:
+    """A <sheet>'s relationship id: its r:id, the prefix bound to the relationships namespace.
+    python-calamine reads an id attribute whatever its prefix is bound to, or without one; a
+    sheet with no r:id but one such attribute is read by it so, and scanned so here."""
+    for key in _SHEET_RELATIONSHIP:
+        if key in attributes:
+            return attributes[key]
+    ids = [value for key, value in attributes.items() if key.rpartition(" ")[2] == "id"]
+    return ids[0] if len(ids) == 1 else ""
 
 
 def _relationship_targets(xml: bytes) -> dict[str, str]:
@@ -119,13 +222,19 @@ def _member(target: str) -> str:
 
 
 class _SheetCells:
-    """The formula cells of one sheet, from its XML's events (cells inside <sheetData>)."""
+    """The formula cells of one sheet, from its XML's events (cells inside <sheetData>).
+
+    A cell is named as python-calamine places it: by its r="" (letters in either case,
+    leading zeros in the row: r="e06" is E6); a cell without one follows the cell before it
+    in its row, and a row without one follows the row before it."""
 
     def __init__(self, recalc: bool) -> None:
         self.recalc = recalc
         self.found: dict[str, FormulaCell] = {}
+        self.figures: set[tuple[int, int]] = set()
         self.row = self.col = -1
         self.cell = ""
+        self.at = (-1, -1)  # the cell's 0-based (row, column)
         self.type = ""
         self.formula = False
         self.value: list[str] | None = None  # the <v>'s text, None without a <v>
@@ -133,23 +242,29 @@ class _SheetCells:
         self.inside = False  # within the first <sheetData>, where python-calamine reads cells
 
     def start(self, name: str, attributes: dict[str, str]) -> None:
-        if name == _SHEET_DATA:
+        local = _local(name)
+        if local == "sheetData":
             self.inside = True
         elif not self.inside:
             return
-        elif name == _ROW:
+        elif local == "row":
             given = attributes.get("r", "")
             self.row = int(given) - 1 if given.isdigit() else self.row + 1
             self.col = -1
-        elif name == _CELL:
-            self.col += 1  # a cell without r="" follows the one before it
-            self.cell = attributes.get("r") or cell_name(self.row, self.col)
-            self.col = _column(self.cell, self.col)
+        elif local == "c":
+            reference = _reference(attributes.get("r", ""))
+            if reference is None:
+                self.col += 1
+                self.at = (self.row, self.col)
+            else:
+                self.at = reference
+                self.col = reference[1]
+            self.cell = cell_name(*self.at)
             self.type = attributes.get("t", "n")
             self.formula, self.value = False, None
-        elif name == _FORMULA:
+        elif local == "f":
             self.formula = True
-        elif name == _VALUE:
+        elif local == "v":
             self.value, self.in_value = [], True
 
     def text(self, data: str) -> None:
@@ -159,9 +274,10 @@ class _SheetCells:
     def end(self, name: str) -> None:
         if not self.inside:
             return
-        if name == _VALUE:
+        local = _local(name)
+        if local == "v":
             self.in_value = False
-        elif name == _CELL:
+        elif local == "c":
             value = None if self.value is None else "".join(self.value)
             if self.type == "e":
                 self.found[self.cell] = ("error", value or "")
@@ -169,19 +285,23 @@ class _SheetCells:
                 self.found[self.cell] = ("unsaved", "")
             elif self.formula and self.type in _TEXT_TYPES:
                 self.found[self.cell] = ("text", value or "")
-        elif name == _SHEET_DATA:
+            elif self.formula:
+                self.figures.add(self.at)
+        elif local == "sheetData":
             raise xml_events.Stop  # the rest (data validations, print setup) holds no cell
 
 
-def _column(cell: str, default: int) -> int:
-    """The 0-based column of an A1 reference, or ``default`` when it is not one."""
-    letters = cell.rstrip("0123456789")
-    if not letters.isalpha() or not letters.isascii():
-        return default
-    number = 0
+def _reference(text: str) -> tuple[int, int] | None:
+    """The 0-based (row, column) of an A1 reference, None when it is not one."""
+    digits = text.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+    letters = text[:len(text) - len(digits)]
+    if not letters or not (digits.isdecimal() and digits.isascii()):
+        return None
+    column = 0
     for letter in letters.upper():
-        number = number * 26 + ord(letter) - 64
-    return number - 1
+        column = column * 26 + ord(letter) - 64
+    row = int(digits)
+    return (row - 1, column - 1) if row > 0 else None
 
 
 # What a sheet must hold for _SheetCells to find anything, in any ASCII-compatible encoding:
@@ -207,17 +327,18 @@ def may_hold_formulas(xml: bytes) -> bool:
             or any(pattern.search(head) for pattern in _MAY_HOLD_FORMULAS))
 
 
-def _sheet_formulas(xml: bytes, recalc: bool) -> dict[str, FormulaCell]:
+def _sheet_formulas(xml: bytes, recalc: bool) -> SheetScan:
     if not may_hold_formulas(xml):
-        return {}
+        return SheetScan()
     cells = _SheetCells(recalc)
     xml_events.parse(xml, cells.start, cells.end, cells.text)
-    return cells.found
+    return SheetScan(cells.found, cells.figures)
 
 
 # --- .xls (BIFF5 and BIFF8 records in an OLE compound file) -----------------------------
 
 _BOF, _EOF, _BOUNDSHEET, _FORMULA_RECORD, _BOOLERR = 0x0809, 0x000A, 0x0085, 0x0006, 0x0205
+_CODEPAGE = 0x0042
 _RECORD = struct.Struct("<HH")
 _ERROR_TEXT: Mapping[int, str] = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!",
                                   0x17: "#REF!", 0x1D: "#NAME?", 0x24: "#NUM!", 0x2A: "#N/A"}
@@ -233,13 +354,10 @@ def xls_formulas(data: bytes) -> SheetFormulas:
         if stream is None:
             return {}
         biff = ole.openstream(stream).read()
-    offsets = _sheet_offsets(biff)
-    found: SheetFormulas = {}
-    for name, offset in offsets:
-        cells = _biff_sheet_formulas(biff, offset)
-        if cells:
-            found[name] = cells
-    return found
+    globals_ = _records(biff)
+    codec = None if _is_biff8(globals_) else _code_page(globals_)
+    return {name: SheetScan(_biff_sheet_formulas(biff, offset, codec))
+            for name, offset in _sheet_offsets(globals_, codec)}
 
 
 def _records(biff: bytes, at: int = 0) -> list[tuple[int, bytes]]:
@@ -255,26 +373,58 @@ def _records(biff: bytes, at: int = 0) -> list[tuple[int, bytes]]:
     return records
 
 
-def _sheet_offsets(biff: bytes) -> list[tuple[str, int]]:
+def _is_biff8(globals_: list[tuple[int, bytes]]) -> bool:
+    """Whether the workbook is BIFF8 (Excel 97 and later: its BOF says version 0x0600), whose
+    texts are flagged Unicode strings; a BIFF5 file's (Excel 95) are bytes in its code page."""
+    if not globals_ or globals_[0][0] != _BOF or len(globals_[0][1]) < 2:
+        return True
+    return bool(struct.unpack_from("<H", globals_[0][1])[0] >= 0x0600)
+
+
+def _code_page(globals_: list[tuple[int, bytes]]) -> str:
+    """The codec of the globals' CODEPAGE record (cp1258 for Vietnamese), when Python has one
+    by that number; else cp1252, Excel 95's own. A name decoded otherwise than
+    python-calamine decodes it matches no sheet of its, and reading.py says that sheet's
+    formulas went unchecked."""
+    for kind, body in globals_:
+        if kind == _CODEPAGE and len(body) >= 2:
+            name = f"cp{struct.unpack_from('<H', body)[0]}"
+            try:
+                codecs.lookup(name)
+            except LookupError:
+                break
+            return name
+    return "cp1252"
+
+
+def _sheet_offsets(
+    globals_: list[tuple[int, bytes]], codec: str | None
+) -> list[tuple[str, int]]:
     """(name, stream offset) of each worksheet named in the globals' BOUNDSHEET records."""
     sheets = []
-    for kind, body in _records(biff):
+    for kind, body in globals_:
         if kind != _BOUNDSHEET or len(body) < 8:
             continue
         offset, sheet_type, length = struct.unpack_from("<IxBB", body)
         if sheet_type != 0:  # a chart, a macro or a VB module
             continue
-        if len(body) > 8 and len(body) >= 8 + length:  # BIFF8: a flags byte, then the name
-            wide = body[7] & 1
-            raw = body[8:8 + length * (2 if wide else 1)]
-            name = raw.decode("utf-16-le" if wide else "latin-1")
-        else:  # BIFF5: the name in the file's code page (only ASCII is compared)
-            name = body[7:7 + length].decode("cp1252", "replace")
-        sheets.append((name, offset))
+        sheets.append((_characters(body[7:], length, codec), offset))
     return sheets
 
 
-def _biff_sheet_formulas(biff: bytes, offset: int) -> dict[str, FormulaCell]:
+def _characters(raw: bytes, count: int, codec: str | None) -> str:
+    """``count`` characters from ``raw``: in BIFF8 a flags byte (bit 0: UTF-16, else one byte
+    a character, Latin-1), then the characters; in BIFF5 bytes in the file's ``codec``."""
+    if codec is not None:
+        return raw[:count].decode(codec, "replace")
+    if not raw:
+        return ""
+    wide = raw[0] & 1
+    return raw[1:1 + count * (2 if wide else 1)].decode("utf-16-le" if wide else "latin-1",
+                                                         "replace")
+
+
+def _biff_sheet_formulas(biff: bytes, offset: int, codec: str | None) -> dict[str, FormulaCell]:
     found: dict[str, FormulaCell] = {}
     records = _records(biff, offset)
     for index, (kind, body) in enumerate(records):
@@ -282,13 +432,14 @@ def _biff_sheet_formulas(biff: bytes, offset: int) -> dict[str, FormulaCell]:
             row, col = struct.unpack_from("<HH", body)
             result = body[6:14]
             if result[6:8] != b"\xff\xff":  # a number, unless the formula is a text
-                text = _text_constant(body[22:22 + struct.unpack_from("<H", body, 20)[0]])
+                expression = body[22:22 + struct.unpack_from("<H", body, 20)[0]]
+                text = _text_constant(expression, codec)
                 if text is not None:  # LibreOffice saves ="" or ="abc" as 0 in a number format
                     found[cell_name(row, col)] = ("text", text)
             elif result[0] == 2:
                 found[cell_name(row, col)] = ("error", _ERROR_TEXT.get(result[2], "#?"))
             elif result[0] in (0, 3):  # text (in the STRING record after it), empty text
-                text = _string_record(records, index) if result[0] == 0 else ""
+                text = _string_record(records, index, codec) if result[0] == 0 else ""
                 found[cell_name(row, col)] = ("text", text)
         elif kind == _BOOLERR and len(body) >= 8 and body[7] == 1:
             row, col = struct.unpack_from("<HH", body)
@@ -296,23 +447,18 @@ def _biff_sheet_formulas(biff: bytes, offset: int) -> dict[str, FormulaCell]:
     return found
 
 
-def _text_constant(expression: bytes) -> str | None:
+def _text_constant(expression: bytes, codec: str | None) -> str | None:
     """The text of a formula that is one string constant (="abc": a PtgStr alone), else None."""
-    if len(expression) < 3 or expression[0] != 0x17:
+    if len(expression) < 2 or expression[0] != 0x17:
         return None
-    count, wide = expression[1], expression[2] & 1
-    raw = expression[3:]
-    if len(raw) != count * (2 if wide else 1):
-        return None
-    return raw.decode("utf-16-le" if wide else "latin-1")
+    count, raw = expression[1], expression[2:]
+    size = count if codec is not None else 1 + count * (2 if raw[:1] and raw[0] & 1 else 1)
+    return _characters(raw, count, codec) if len(raw) == size else None
 
 
-def _string_record(records: list[tuple[int, bytes]], index: int) -> str:
+def _string_record(records: list[tuple[int, bytes]], index: int, codec: str | None) -> str:
     """The text of a formula's result, from the STRING record that follows its FORMULA."""
     for kind, body in records[index + 1:index + 3]:
-        if kind == 0x0207 and len(body) >= 3:
-            length = struct.unpack_from("<H", body)[0]
-            wide = body[2] & 1
-            raw = body[3:3 + length * (2 if wide else 1)]
-            return raw.decode("utf-16-le" if wide else "latin-1", "replace")
+        if kind == 0x0207 and len(body) >= 2:
+            return _characters(body[2:], struct.unpack_from("<H", body)[0], codec)
     return ""

@@ -42,6 +42,7 @@ class Table:
     name: str
     rows: list[list[Any]] = field(default_factory=list)
     formulas: dict[str, FormulaCell] = field(default_factory=dict)
+    figures: set[tuple[int, int]] = field(default_factory=set)  # formulas saved with a number
 
 
 def read_ods(archive: zipfile.ZipFile, max_rows: int, max_cells: int) -> list[Table]:
@@ -124,9 +125,11 @@ class _Reader:
         self.row.extend([value] * self.cell_repeat)
         if formula is not None:
             found = _formula_problem(attributes, value, self.paragraphs or [])
-            if found is not None:
-                row = len(table.rows) + self.blank_rows
-                for offset in range(self.cell_repeat):
+            row = len(table.rows) + self.blank_rows
+            for offset in range(self.cell_repeat):
+                if found is None:
+                    table.figures.add((row, column + offset))
+                else:
                     table.formulas[cell_name(row, column + offset)] = found
 
     def _row(self) -> None:

@@ -203,10 +203,12 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
         " not take for a new line: what follows it is read on the same row; if it holds rows"
         " of figures, put real line breaks there",
     ),
-    "formulas-unchecked": (
+    "formulas-unchecked": (  # of a file, or of one sheet (the problem's sheet)
         "warning",
-        "không kiểm tra được các công thức của tệp; số liệu đọc theo giá trị đã lưu",
-        "the file's formulas could not be checked ({detail}); figures are read as saved",
+        "không kiểm tra được các công thức ở đây; số liệu được đọc theo giá trị đã lưu, nên"
+        " một công thức bị lỗi có thể bị đọc thành ô trống",
+        "the formulas here could not be checked ({detail}); figures are read as saved, so a"
+        " formula giving an error may be read as a blank",
     ),
     "sheet-unreadable": (
         "warning",

@@ -21,7 +21,15 @@ from typing import Any, Literal
 from xml.parsers.expat import ExpatError
 
 from kh_treem import limits, ods
-from kh_treem.formulas import FormulaCell, SheetFormulas, xls_formulas, xlsx_formulas
+from kh_treem.cells import cell_name
+from kh_treem.formulas import (
+    FormulaCell,
+    SheetFormulas,
+    SheetScan,
+    scan_of,
+    xls_formulas,
+    xlsx_formulas,
+)
 from kh_treem.limits import Refusal
 from kh_treem.problems import Problem
 from kh_treem.records import OWN_HEADERS
@@ -173,16 +181,24 @@ def _read_sheets(
         read.refusal = Refusal("too-many-sheets", {"count": len(names),
                                                    "limit": limits.MAX_SHEETS})
         return
-    formulas = _formulas(data, archive, ods_tables, read)
+    scans = _formulas(data, archive, ods_tables, read)
     worksheets = {sheet.name for sheet in workbook.sheets_metadata
                   if sheet.typ == python_calamine.SheetTypeEnum.WorkSheet}
     for name in names:
         if name == marks.get(GUIDE_MARK):
             continue  # the guide sheet of a form kh-treem made
-        if name in worksheets:
-            read.sheets.append(_calamine_sheet(workbook, name, formulas.get(name, {}), read))
-        else:  # a chart, a dialog or a macro sheet: no form, skipped with a notice
+        if name not in worksheets:  # a chart, a dialog or a macro sheet: no form, skipped
             read.sheets.append(SheetRead(name, []))
+            continue
+        scan = None if scans is None else scan_of(scans, name)
+        sheet = _calamine_sheet(workbook, name, scan, read)
+        read.sheets.append(sheet)
+        if scans is not None and scan is None and sheet.rows:
+            # The scan read the file but not this sheet, which python-calamine read from a
+            # part the scan did not find (or named otherwise): its error values would be
+            # blanks, so the sheet is said to be unchecked. A sheet with no cell loses none.
+            read.problems.append(Problem("formulas-unchecked", file=read.path, sheet=name,
+                                         params={"detail": "no such sheet found by the scan"}))
 
 
 def _open_workbook(data: bytes, path: str) -> Any:
@@ -224,14 +240,15 @@ def _ods_tables(archive: zipfile.ZipFile, read: FileRead) -> list[ods.Table] | N
 def _formulas(
     data: bytes, archive: zipfile.ZipFile | None, tables: list[ods.Table] | None,
     read: FileRead,
-) -> SheetFormulas:
-    """The formula cells whose value is not a figure, in the formats that can have them."""
+) -> SheetFormulas | None:
+    """Each sheet's formula cells, as the scan of the file's format found them; None when
+    the format has no scan (.xlsb) or the scan failed (a warning says so)."""
     if tables is not None:
-        return {table.name: table.formulas for table in tables}
+        return {table.name: SheetScan(table.formulas, table.figures) for table in tables}
     if archive is not None and "content.xml" in archive.namelist():  # python-calamine read it
         read.problems.append(Problem("formulas-unchecked", file=read.path, params={
             "detail": "content.xml is not well-formed XML"}))
-        return {}
+        return None
     try:
         if archive is not None:
             return xlsx_formulas(archive)
@@ -242,11 +259,11 @@ def _formulas(
     except Exception as exc:  # python-calamine read the file: say so, go on
         read.problems.append(Problem("formulas-unchecked", file=read.path,
                                      params={"detail": _short(exc)}))
-    return {}
+    return None
 
 
 def _calamine_sheet(
-    workbook: Any, name: str, formulas: dict[str, FormulaCell], read: FileRead
+    workbook: Any, name: str, scan: SheetScan | None, read: FileRead
 ) -> SheetRead:
     try:
         sheet = workbook.get_sheet_by_name(name)
@@ -259,13 +276,28 @@ def _calamine_sheet(
             read.problems.append(Problem("too-many-cells", file=read.path, params={
                 "sheet": name, "limit": limits.MAX_CELLS}))
             return SheetRead(name, None)
-        return SheetRead(name, sheet.to_python(skip_empty_area=False), formulas)
+        rows = sheet.to_python(skip_empty_area=False)
+        return SheetRead(name, rows, _formula_cells(scan, rows))
     except BaseException as exc:
         if not _reader_failed(exc):
             raise
         read.problems.append(Problem("sheet-unreadable", file=read.path, sheet=name,
                                      params={"detail": _short(exc)}))
         return SheetRead(name, [])
+
+
+def _formula_cells(scan: SheetScan | None, rows: list[list[Any]]) -> dict[str, FormulaCell]:
+    """The scan's formula problems, and a formula saved with a figure that python-calamine
+    shows blank: it did not read that value (written in a CDATA section, or after a
+    comment), so the cell is said to have no saved value, as it has none to the reader."""
+    if scan is None:
+        return {}
+    found = dict(scan.problems)
+    for row, col in scan.figures:
+        shown = rows[row][col] if row < len(rows) and col < len(rows[row]) else ""
+        if shown == "" or shown is None:
+            found[cell_name(row, col)] = ("unsaved", "")
+    return found
 
 
 def _own(read: FileRead, marks: dict[str, str]) -> None:

@@ -17,6 +17,11 @@ from xml.parsers import expat
 SPREADSHEET_ML = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
 OFFICE_RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+# Strict Open XML (ISO/IEC 29500 Strict: Excel's "Strict Open XML Spreadsheet") names the
+# same elements and attributes in namespaces of its own; its package relationships are
+# RELATIONSHIPS, as in every other file.
+SPREADSHEET_ML_STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+OFFICE_RELATIONSHIPS_STRICT = "http://purl.oclc.org/ooxml/officeDocument/relationships"
 CUSTOM_PROPERTIES = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 ODS_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
