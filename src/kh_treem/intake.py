@@ -31,8 +31,8 @@ __all__ = ["FileRecord", "Intake", "Observation", "Progress", "Submission", "rea
 
 FileStatus = Literal["used", "skipped", "rejected"]
 # The problems listed for one file; the rest are counted. A commune's form holds about 50
-# figures; a file of 100,000 refused values would otherwise hold the run's memory (a
-# problem takes about 3 KB), and 25 of them all of a PC's.
+# figures; a few files of 100,000 refused values each, listed whole, would hold all the
+# memory of the officer's PC.
 MAX_LISTED = 1_000
 
 
