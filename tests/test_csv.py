@@ -435,23 +435,45 @@ def test_a_line_break_excel_does_not_break_at_is_named(
 def test_a_file_past_a_thousand_problems_has_the_rest_counted(
     tmp_path: Path, plan: Plan
 ) -> None:
-    """100,000 rows of refused values give the first 1,000 problems and one error counting
-    the others (each problem held costs the run about 3 KB): the outcome is an error, as
-    with every problem listed."""
+    """100,000 rows of refused values give 1,000 problems and one error counting the others
+    (each problem held costs the run memory): the file's counts and the run's are all of
+    them."""
     rows = [f"live_births,x{i}" for i in range(100_000 - 3)]
     intake = read_lines(tmp_path, plan, [*FORM_LINES[:2], *rows])
     assert len(intake.problems) == 1_001
     assert [p.type for p in intake.problems[:1_000]] == ["not-a-number"] * 1_000
-    [file] = intake.files
     last = intake.problems[-1]
-    assert (file.status, last.type, last.severity) == ("used", "more-errors", "error")
-    assert last.message("vi").startswith("tệp còn 98.997 lỗi nữa, không liệt kê ra (chỉ liệt"
-                                         " kê 1.000 vấn đề đầu tiên")
+    assert (last.type, last.severity, last.stands_for) == ("more-errors", "error", 98_997)
+    assert last.message("vi").startswith("tệp còn 98.997 lỗi nữa, không liệt kê ra (một tệp"
+                                         " chỉ liệt kê 1.000 vấn đề, lỗi trước)")
     assert last.message("en").startswith("98,997 more errors in the file")
+    doc = kh_treem.check([tmp_path]).to_dict()
+    [file] = doc["files"]
+    assert file["errors"] == doc["summary"]["errors"] == 99_997
 
 
-def test_a_plain_csv_has_no_line_break_warning(tmp_path: Path, plan: Plan) -> None:
-    intake = read_lines(tmp_path, plan, FORM_LINES)
+def test_past_a_thousand_problems_the_errors_are_listed_first(
+    tmp_path: Path, plan: Plan
+) -> None:
+    """1,500 warnings, then the error that decides the file (no form in it): the error is
+    listed, 999 warnings with it, and the 501 others counted."""
+    rows = [f"Ghi chú\f{i},x" for i in range(1_500)]
+    intake = read_lines(tmp_path, plan, rows)
+    assert intake.problems[0].type == "no-form"
+    assert [p.type for p in intake.problems[1:1_000]] == ["csv-line-break"] * 999
+    last = intake.problems[-1]
+    assert (last.type, last.stands_for) == ("more-warnings", 501)
+    doc = kh_treem.check([tmp_path]).to_dict()
+    assert (doc["files"][0]["errors"], doc["files"][0]["warnings"]) == (1, 1_500)
+
+
+@pytest.mark.parametrize("note", ["Ghi chú:\u2028dòng hai", '"Ghi chú:\u2028dòng hai"'])
+def test_a_line_break_in_a_note_hides_no_row(tmp_path: Path, plan: Plan, note: str) -> None:
+    """A note in the last column with a pasted line separator (as LibreOffice and, quoted,
+    Gnumeric write it): nothing follows it on the line, no row can hide there."""
+    lines = [*FORM_LINES[:3], f"schools,9,{note}", FORM_LINES[4]]
+    intake = read_lines(tmp_path, plan, lines)
+    assert figures(intake) == {"live_births": 60, "schools": 9, "children_u1": 55}
     assert not intake.problems
 
 

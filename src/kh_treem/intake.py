@@ -24,7 +24,7 @@ from kh_treem.isolation import Progress, read_contained
 from kh_treem.layouts import Observation, SheetReader, SheetSource, Submission
 from kh_treem.limits import Refusal
 from kh_treem.plan import Plan
-from kh_treem.problems import Problem, Words
+from kh_treem.problems import SEVERITIES, Problem, Words
 from kh_treem.reading import ACCEPTED_SUFFIXES, FileRead, Reader, read_file
 
 __all__ = ["FileRecord", "Intake", "Observation", "Progress", "Submission", "read_paths"]
@@ -144,15 +144,16 @@ class FileReader:
 
 
 def _listed(problems: list[Problem], path: str) -> list[Problem]:
-    """A file's first MAX_LISTED problems, and the others counted, one line a severity (so
-    that the run's outcome and the file's are what they would be with all of them)."""
+    """A file's problems, at most MAX_LISTED of them, errors first (the file's verdict, such
+    as no-form, comes last), and one line a severity counting the others."""
     if len(problems) <= MAX_LISTED:
         return problems
-    more = Counter(p.severity for p in problems[MAX_LISTED:])
-    return [*problems[:MAX_LISTED],
-            *(Problem(f"more-{severity}s", file=path,
+    by_severity = sorted(problems, key=lambda p: SEVERITIES.index(p.severity))
+    more = Counter(p.severity for p in by_severity[MAX_LISTED:])
+    return [*by_severity[:MAX_LISTED],
+            *(Problem(f"more-{severity}s", file=path, stands_for=more[severity],
                       params={"count": _count(more[severity]), "listed": _count(MAX_LISTED)})
-              for severity in ("error", "warning", "notice") if more[severity])]
+              for severity in SEVERITIES if more[severity])]
 
 
 def _count(value: int) -> Words:

@@ -18,7 +18,7 @@ from kh_treem.arrivals import Arrivals, Change, compare
 from kh_treem.intake import FileRecord, Intake, Progress, read_paths
 from kh_treem.layouts import Submission
 from kh_treem.plan import Plan, load_plan, require_units
-from kh_treem.problems import Problem, Words
+from kh_treem.problems import Problem, Words, counted
 from kh_treem.records import (
     FILE_COLUMNS,
     TARGET_COLUMNS,
@@ -70,7 +70,7 @@ class ScoreResult:
             },
             "problems": [p.to_dict(lang) for p in self.problems],
             "summary": {"met": self.met, "targets": len(self.indicators),
-                        "errors": sum(p.severity == "error" for p in self.problems)},
+                        "errors": counted(self.problems, "error")},
             "files": [
                 {"path": f.path, "status": f.status, "sha256": f.sha256, "units": f.units,
                  "reason": f.reason, "reader": f.reader}
@@ -290,8 +290,8 @@ class CheckResult:
         """How many files, errors and warnings: the closing line of ``kh-treem check``."""
         return {
             "files": len(self.files),
-            "errors": sum(p.severity == "error" for p in self.problems),
-            "warnings": sum(p.severity == "warning" for p in self.problems),
+            "errors": counted(self.problems, "error"),
+            "warnings": counted(self.problems, "warning"),
         }
 
 
@@ -331,8 +331,8 @@ def check(
             record=record,
             years=sorted({s.year for s in mine}, key=lambda y: (y is None, y or 0)),
             values=sum(len(s.values) for s in mine),
-            errors=sum(p.severity == "error" for p in own),
-            warnings=sum(p.severity == "warning" for p in own),
+            errors=counted(own, "error"),
+            warnings=counted(own, "warning"),
             change=arrivals.changes[record.path] if arrivals else None,
             to_check=sum(p.type in UNUSUAL for p in own),
         ))

@@ -16,6 +16,7 @@ from typing import Any, Literal, NamedTuple
 from kh_treem.i18n import word
 
 Severity = Literal["error", "warning", "notice"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "notice")  # the gravest first
 MAX_QUOTED = 200  # characters of a value quoted in a message
 
 # type -> (severity, Vietnamese template, English template)
@@ -130,23 +131,25 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
     ),
     "more-errors": (
         "error",
-        "tệp còn {count} lỗi nữa, không liệt kê ra (chỉ liệt kê {listed} vấn đề đầu tiên của"
-        " một tệp); biểu của một xã chỉ có khoảng 50 số liệu: xem lại đây có phải biểu số"
+        "tệp còn {count} lỗi nữa, không liệt kê ra (một tệp chỉ liệt kê {listed} vấn đề, lỗi"
+        " trước); biểu của một xã chỉ có khoảng 50 số liệu: xem lại đây có phải biểu số"
         " liệu không",
-        "{count} more errors in the file, not listed (a file's first {listed} problems are);"
-        " a commune's form holds about 50 figures: check that this file is one",
+        "{count} more errors in the file, not listed (a file lists {listed} problems, errors"
+        " first); a commune's form holds about 50 figures: check that this file is one",
     ),
     "more-warnings": (
         "warning",
-        "tệp còn {count} cảnh báo nữa, không liệt kê ra (chỉ liệt kê {listed} vấn đề đầu tiên"
-        " của một tệp)",
-        "{count} more warnings in the file, not listed (a file's first {listed} problems are)",
+        "tệp còn {count} cảnh báo nữa, không liệt kê ra (một tệp chỉ liệt kê {listed} vấn đề,"
+        " lỗi trước)",
+        "{count} more warnings in the file, not listed (a file lists {listed} problems, errors"
+        " first)",
     ),
     "more-notices": (
         "notice",
-        "tệp còn {count} lưu ý nữa, không liệt kê ra (chỉ liệt kê {listed} vấn đề đầu tiên"
-        " của một tệp)",
-        "{count} more notices in the file, not listed (a file's first {listed} problems are)",
+        "tệp còn {count} lưu ý nữa, không liệt kê ra (một tệp chỉ liệt kê {listed} vấn đề,"
+        " lỗi trước)",
+        "{count} more notices in the file, not listed (a file lists {listed} problems, errors"
+        " first)",
     ),
     "xml-entities": (
         "error",
@@ -182,10 +185,12 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
     ),
     "csv-multiline": (
         "warning",
-        "các dòng {line}–{last} được đọc thành một hàng vì có dấu ngoặc kép (\") mở ở dòng"
-        " {line}; kiểm tra dấu ngoặc kép",
-        "lines {line}–{last} were read as one row because of a double quote (\") opened on"
-        " line {line}; check the quotes",
+        "các dòng {line}–{last} được đọc thành một hàng: dấu ngoặc kép (\") mở ở dòng {line}"
+        " chỉ đóng ở dòng {last}; nếu đó là một ghi chú viết nhiều dòng trong một ô thì không"
+        " sao, nếu không, kiểm tra dấu ngoặc kép",
+        "lines {line}–{last} were read as one row: a double quote (\") opened on line {line}"
+        " closes only on line {last}; if that is a note written on several lines of one cell,"
+        " all is well, if not, check the quotes",
     ),
     "csv-field-too-long": (
         "error",
@@ -920,6 +925,11 @@ KINDS: dict[str, tuple[str, str]] = {
 }
 
 
+def counted(problems: Sequence[Problem], severity: Severity) -> int:
+    """How many problems of ``severity`` ``problems`` hold, the unlisted ones counted."""
+    return sum(p.stands_for for p in problems if p.severity == severity)
+
+
 def kind_label(problem_type: str, lang: str) -> str:
     """A problem type in a few words, in the officer's language."""
     vi, en = KINDS[problem_type]
@@ -996,6 +1006,7 @@ class Problem:
     code: str | None = None  # the data element concerned, if any
     line: int | None = None  # the line of a text file (a plan's YAML), where it is known
     params: dict[str, Any] = field(default_factory=dict, compare=False)
+    stands_for: int = 1  # the problems this line counts (a file's unlisted ones), else 1
 
     def __post_init__(self) -> None:
         if self.type not in TEMPLATES:

@@ -27,6 +27,7 @@ from kh_treem.formatting import (
 from kh_treem.i18n import MONTH_NAMES, document_word, place_date, status_label, word
 from kh_treem.pipeline import ScoreResult
 from kh_treem.plan import Direction, Issuer, Measure, Target
+from kh_treem.problems import counted
 from kh_treem.scoring import Outcome
 
 if TYPE_CHECKING:  # python-docx is imported by write_report alone
@@ -261,11 +262,11 @@ class _Report:
         # The officer's own paths (a folder mistyped, empty) are not the communes' to check.
         theirs = [p for p in result.problems if p.type not in OFFICERS_OWN]
         errors = [p for p in theirs if p.severity == "error"]
-        warnings = sum(p.severity == "warning" for p in theirs)
+        warnings = counted(theirs, "warning")
         if not errors and not warnings:
             self._body(self.w("report_clean"))
             return
-        counts = [self._count(key, n) for key, n in (("report_errors", len(errors)),
+        counts = [self._count(key, n) for key, n in (("report_errors", counted(errors, "error")),
                                                      ("report_warnings", warnings)) if n]
         self._body(self.w("report_problems", counts=counts[0] if len(counts) == 1 else
                           self.w("report_and", first=counts[0], second=counts[1])))

@@ -23,7 +23,7 @@ from typing import Any
 
 MAX_FIELD = 32_767  # the most characters an Excel or LibreOffice cell holds
 # Characters str.splitlines breaks at and a CSV reader does not (nor Excel): a line
-# written with them reads as one row, the rows after the first in its last fields.
+# written with them reads as one row, the rows after the first in the fields that follow.
 _OTHER_LINE_BREAKS = {"\v": "U+000B", "\f": "U+000C", "\x1c": "U+001C", "\x1d": "U+001D",
                       "\x1e": "U+001E", "\x85": "U+0085", "\u2028": "U+2028",
                       "\u2029": "U+2029"}
@@ -66,8 +66,7 @@ def read_csv(data: bytes, max_rows: int) -> CsvTable:
             table.problems.append(("csv-multiline", {"line": line, "last": reader.line_num}))
         if any(len(value) > MAX_FIELD for value in row):
             table.problems.append(("csv-field-too-long", {"line": line, "limit": MAX_FIELD}))
-        breaks = sorted({code for value in row for char, code in _OTHER_LINE_BREAKS.items()
-                         if char in value})
+        breaks = _hiding_rows(row)
         if breaks:
             table.problems.append(("csv-line-break", {"line": line, "found": ", ".join(breaks)}))
         line = reader.line_num + 1
@@ -78,3 +77,14 @@ def read_csv(data: bytes, max_rows: int) -> CsvTable:
     table.rows, table.row_count = rows, len(rows)
     return table
 
+
+
+def _hiding_rows(row: list[str]) -> list[str]:
+    """The line-break characters of ``row`` that may hide a row: those in a field that
+    other, non-empty fields follow (a note with a pasted line separator, in the last
+    column, hides none)."""
+    found: set[str] = set()
+    for at, value in enumerate(row):
+        if any(row[at + 1:]):
+            found.update(code for char, code in _OTHER_LINE_BREAKS.items() if char in value)
+    return sorted(found)
