@@ -51,6 +51,7 @@ def read_csv(data: bytes, max_rows: int) -> CsvTable:
     if len(text) > csv.field_size_limit():  # a long field is read, then named (below)
         csv.field_size_limit(len(text))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    odd_breaks = any(char in text for char in _OTHER_LINE_BREAKS)  # rows are searched if so
     rows: list[list[Any]] = []
     line = 1  # where the next record starts
     while True:
@@ -66,7 +67,7 @@ def read_csv(data: bytes, max_rows: int) -> CsvTable:
             table.problems.append(("csv-multiline", {"line": line, "last": reader.line_num}))
         if any(len(value) > MAX_FIELD for value in row):
             table.problems.append(("csv-field-too-long", {"line": line, "limit": MAX_FIELD}))
-        breaks = _hiding_rows(row)
+        breaks = _hiding_rows(row) if odd_breaks else []
         if breaks:
             table.problems.append(("csv-line-break", {"line": line, "found": ", ".join(breaks)}))
         line = reader.line_num + 1
@@ -78,13 +79,10 @@ def read_csv(data: bytes, max_rows: int) -> CsvTable:
     return table
 
 
-
 def _hiding_rows(row: list[str]) -> list[str]:
     """The line-break characters of ``row`` that may hide a row: those in a field that
     other, non-empty fields follow (a note with a pasted line separator, in the last
     column, hides none)."""
-    found: set[str] = set()
-    for at, value in enumerate(row):
-        if any(row[at + 1:]):
-            found.update(code for char, code in _OTHER_LINE_BREAKS.items() if char in value)
-    return sorted(found)
+    last = max((at for at, value in enumerate(row) if value), default=0)
+    return sorted({code for value in row[:last] for char, code in _OTHER_LINE_BREAKS.items()
+                   if char in value})
