@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from kh_treem.formatting import number
 from kh_treem.intake import Submission
 from kh_treem.pipeline import score
 from kh_treem.plan import Plan
-from kh_treem.problems import Problem
+from kh_treem.problems import Problem, counted
 from kh_treem.scoring import Breakdown, Outcome, score_plan, summed_counts
 from kh_treem.validation import assemble
 from tests.forms import value_cell, write_form
@@ -290,6 +291,25 @@ def test_different_values_are_a_conflict(plan: Plan) -> None:
     out = outcome(plan, counts, "3b")
     assert out.units_missing == ("Ia Dom",)
     assert (out.numerator, out.denominator, out.value) == (1, 100, F(10))
+
+
+@pytest.mark.parametrize(("files", "listed", "more"), [(4, 3, 0), (5, 3, 1), (3_301, 3, 3_297)])
+def test_past_three_conflicting_values_the_others_are_counted(
+    plan: Plan, files: int, listed: int, more: int
+) -> None:
+    """A figure given with many values (a province's table read as one commune's) lists
+    three conflicts and counts the others in one error, which counts for all of them."""
+    subs = [sub("Ia Dom", {"live_births": 100 + i}, file=f"{i:04}.xlsx") for i in range(files)]
+    problems = assemble(subs, plan).problems
+    assert len(of_type(problems, "value-conflict")) == min(files - 1, listed)
+    rest = of_type(problems, "value-conflicts-more")
+    assert [(p.stands_for, p.file, p.code) for p in rest] == (
+        [(more, "0004.xlsx", "live_births")] if more else [])
+    assert counted(problems, "error") == files - 1
+    if more:
+        assert rest[0].message("vi") == (
+            f"Ia Dom: còn {number(more, 0, 'vi')} giá trị nữa khác với giá trị ở 0000.xlsx ›"
+            f" Sheet1 › {value_cell('live_births')}, không liệt kê ra; không dùng số liệu này")
 
 
 def test_other_year_is_an_error_and_not_used(plan: Plan) -> None:

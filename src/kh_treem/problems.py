@@ -355,6 +355,13 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
         "{unit}: the value {value} differs from {other_value} at {other}; this figure is"
         " not used",
     ),
+    "value-conflicts-more": (
+        "error",
+        "{unit}: còn {count} giá trị nữa khác với giá trị ở {other}, không liệt kê ra; không"
+        " dùng số liệu này",
+        "{unit}: {count} more values differ from the one at {other}, not listed; this figure"
+        " is not used",
+    ),
     "rule-broken": (
         "error",
         "{unit}: “{left_label}” ({left}) = {left_value} (ô {left_cell}) lớn hơn"
@@ -849,6 +856,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "value-repeated": ("Giá trị lặp lại", "Value repeated"),
     "values-repeated": ("Giá trị lặp lại", "Values repeated"),
     "value-conflict": ("Giá trị mâu thuẫn", "Conflicting values"),
+    "value-conflicts-more": ("Thêm giá trị mâu thuẫn", "More conflicting values"),
     "rule-broken": ("Số liệu vô lý", "Figures contradict"),
     "year-out-of-range": ("Năm ngoài phạm vi", "Year out of range"),
     "year-unknown": ("Không rõ năm", "Year unknown"),

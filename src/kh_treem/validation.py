@@ -13,12 +13,16 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from kh_treem.formatting import number
 from kh_treem.layouts import Observation, Submission
 from kh_treem.plan import Plan
 from kh_treem.problems import Problem, Words
 
 # unit -> element code -> the figure that counts
 Figures = dict[str, dict[str, int]]
+# The values of one figure listed as conflicting with its first; the others are counted. A
+# province's table read as one commune's form gives thousands, each held in memory.
+CONFLICTS_LISTED = 3
 
 
 @dataclass
@@ -160,9 +164,17 @@ def _merge(
             if other.value == first.value:
                 pair = (other.file, other.sheet, first.file, first.sheet)
                 repeats.setdefault(pair, []).append((other, first))
-        for other in conflicts:
+        for other in conflicts[:CONFLICTS_LISTED]:
             problems.append(_at(other, "value-conflict", unit=unit, value=other.value,
                                 other_value=first.value, other=first.place))
+        if len(conflicts) > CONFLICTS_LISTED:
+            more, next_one = len(conflicts) - CONFLICTS_LISTED, conflicts[CONFLICTS_LISTED]
+            problems.append(Problem(
+                "value-conflicts-more", file=next_one.file, sheet=next_one.sheet,
+                cell=next_one.cell, code=code, stands_for=more,
+                params={"unit": unit, "count": Words(number(more, 0, "vi"),
+                                                     number(more, 0, "en")),
+                        "other": first.place}))
         if not conflicts:
             merged[code] = first
     for group in repeats.values():
