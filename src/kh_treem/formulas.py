@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Literal
 
-from kh_treem import xml_events
+from kh_treem import limits, xml_events
 from kh_treem.cells import cell_name
 from kh_treem.xml_events import (
     OFFICE_RELATIONSHIPS,
@@ -113,8 +113,10 @@ class _Members:
         return len(self.by_key.get(_member_key(name), []))
 
     def read(self, name: str) -> bytes | None:
+        """The one member matching ``name``, inflated; None when none or two match, or its
+        data cannot be inflated (python-calamine cannot read it either)."""
         found = self.by_key.get(_member_key(name), [])
-        return self.archive.read(found[0]) if len(found) == 1 else None
+        return limits.read_member(self.archive, found[0]) if len(found) == 1 else None
 
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")

@@ -222,9 +222,14 @@ def _open_workbook(data: bytes, path: str) -> Any:
 
 
 def _ods_tables(archive: zipfile.ZipFile, read: FileRead) -> list[ods.Table] | None:
-    """The .ods's tables by the streaming reader (None when it is not well-formed)."""
+    """The .ods's tables by the streaming reader: None when its content.xml cannot be
+    inflated or is not well-formed (python-calamine is asked; if it fails too, the file is
+    unreadable)."""
+    content = limits.read_member(archive, "content.xml")
+    if content is None:
+        return None
     try:
-        return ods.read_ods(archive, limits.MAX_ROWS, limits.MAX_CELLS)
+        return ods.read_ods(content, limits.MAX_ROWS, limits.MAX_CELLS)
     except ods.TooLarge as exc:
         if exc.kind == "rows":
             read.refusal = Refusal("too-many-rows", {"rows": exc.count,
@@ -232,8 +237,8 @@ def _ods_tables(archive: zipfile.ZipFile, read: FileRead) -> list[ods.Table] | N
         else:
             read.refusal = Refusal("too-many-cells", {"sheet": exc.table,
                                                       "limit": limits.MAX_CELLS})
-    except (ExpatError, KeyError, zipfile.BadZipFile, EOFError, ValueError):
-        return None  # python-calamine is asked; if it fails too, the file is unreadable
+    except (ExpatError, ValueError):
+        return None
     return None
 
 
@@ -247,7 +252,7 @@ def _formulas(
         return {table.name: SheetScan(table.formulas, table.figures) for table in tables}
     if archive is not None and "content.xml" in archive.namelist():  # python-calamine read it
         read.problems.append(Problem("formulas-unchecked", file=read.path, params={
-            "detail": "content.xml is not well-formed XML"}))
+            "detail": "content.xml could not be read (damaged, or not well-formed XML)"}))
         return None
     try:
         if archive is not None:
@@ -306,21 +311,24 @@ def _own(read: FileRead, marks: dict[str, str]) -> None:
 
 
 def _marks(archive: zipfile.ZipFile | None) -> dict[str, str]:
-    """kh-treem's custom document properties (OWN_MARK, GUIDE_MARK) and their texts."""
+    """kh-treem's custom document properties (OWN_MARK, GUIDE_MARK) and their texts. A part
+    that cannot be inflated or parsed holds no mark: the file is read as anyone's."""
     if archive is None:
         return {}
     names = set(archive.namelist())
     if "docProps/custom.xml" in names:  # .xlsx: <property name="kh-treem"><vt:lpwstr>
-        return _custom_properties(archive.read("docProps/custom.xml"),
+        return _custom_properties(limits.read_member(archive, "docProps/custom.xml"),
                                   f"{CUSTOM_PROPERTIES} property", "name")
     if "meta.xml" in names:  # .ods: <meta:user-defined meta:name="kh-treem">
-        return _custom_properties(archive.read("meta.xml"), f"{ODS_META} user-defined",
-                                  f"{ODS_META} name")
+        return _custom_properties(limits.read_member(archive, "meta.xml"),
+                                  f"{ODS_META} user-defined", f"{ODS_META} name")
     return {}
 
 
-def _custom_properties(xml: bytes, tag: str, key: str) -> dict[str, str]:
+def _custom_properties(xml: bytes | None, tag: str, key: str) -> dict[str, str]:
     found: dict[str, str] = {}
+    if xml is None:
+        return found
     current: list[str] = []  # the name of the mark being read, while inside it
     depth = 0  # >0 inside the property
 
