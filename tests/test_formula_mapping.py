@@ -423,18 +423,44 @@ def test_an_excel_95_code_page_python_has_no_codec_for_is_said_unchecked(
 # --- the safety net -------------------------------------------------------------------------
 
 
-def test_a_sheet_the_scan_cannot_find_is_said_unchecked(tmp_path: Path, plan: Plan) -> None:
-    """A sheet python-calamine reads from a part the scan did not read (here: its <sheet>
-    has two id attributes and no r:id) is said unchecked, once, naming it."""
-    path = edited(form(tmp_path / "Ia_Dom.xlsx"), {WORKBOOK: replace(
-        f'xmlns:r="{OFFICE_RELATIONSHIPS}"', 'xmlns:r="urn:elsewhere" xmlns:s="urn:other"')})
-    edited(path, {WORKBOOK: replace(' r:id="rId1"', ' r:id="rId1" s:id="rId1"')})
-    assert calamine(path)["Sheet1"][5][4] == ""
+CLEAN_E6 = replace('<c r="E6" t="e"><f>E5/0</f><v>#DIV/0!</v></c>',
+                   '<c r="E6"><f>E5+1</f><v>413</v></c>')
+
+
+def _second_sheet(path: Path, name: str, attributes: str = "") -> Path:
+    """A second <sheet> named ``name`` after the first, its part a copy of the first sheet
+    with E6 a figure (413), related as rId9."""
+    with zipfile.ZipFile(path) as archive:
+        clean = CLEAN_E6(archive.read(SHEET))
+    edited(path, {WORKBOOK: replace(
+        "</sheets>", f'<sheet name="{name}" sheetId="9" r:id="rId9"{attributes}/></sheets>'),
+        RELS: replace("</Relationships>", '<Relationship Id="rId9" Type="http://schemas.'
+                      'openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+                      'Target="worksheets/sheet9.xml"/></Relationships>')})
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("xl/worksheets/sheet9.xml", clean)
+    return path
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    pytest.param("Sheet1", "Sheet1", id="the-same-name"),
+    pytest.param("Sheet	1", "Sheet 1", id="a-raw-tab-and-a-space"),
+])
+def test_a_name_two_sheets_share_leaves_them_unchecked(
+    first: str, second: str, tmp_path: Path, plan: Plan
+) -> None:
+    """Two sheets named alike (or alike once expat reads a raw tab as a space): the scan
+    cannot tell which python-calamine reads under the name, and each sheet it reads is said
+    unchecked, naming it, where the error at E6 had been read as a blank."""
+    path = _second_sheet(edited(form(tmp_path / "Ia_Dom.xlsx"), {
+        WORKBOOK: replace('name="Sheet1"', f'name="{first}"')}), second)
+    shown = calamine(path)
+    assert shown[first][5][4] == ""
     intake = read_paths([path], plan)
-    [warning] = [p for p in intake.problems if p.severity == "warning"]
-    assert (warning.type, warning.file, warning.sheet) == (
-        "formulas-unchecked", str(path), "Sheet1")
-    assert "Sheet1" in warning.where("vi")
+    warnings = [p for p in intake.problems if p.severity == "warning"]
+    assert [(p.type, p.file, p.sheet) for p in warnings] == [
+        ("formulas-unchecked", str(path), sheet) for sheet in [first, second]]
+    assert first in warnings[0].where("vi")
 
 
 def test_an_empty_sheet_the_scan_cannot_find_is_not_said_unchecked(tmp_path: Path) -> None:
@@ -442,12 +468,82 @@ def test_an_empty_sheet_the_scan_cannot_find_is_not_said_unchecked(tmp_path: Pat
     path = tmp_path / "Ia_Dom.xlsx"
     book = xlsxwriter.Workbook(str(path))
     book.add_worksheet("Sheet1")
+    book.add_worksheet("Sheet2")
     book.close()
-    edited(path, {WORKBOOK: replace(f'xmlns:r="{OFFICE_RELATIONSHIPS}"',
-                                    'xmlns:r="urn:elsewhere" xmlns:s="urn:other"')})
-    edited(path, {WORKBOOK: replace(' r:id="rId1"', ' r:id="rId1" s:id="rId1"')})
+    edited(path, {WORKBOOK: replace('name="Sheet2"', 'name="Sheet1"')})
     assert calamine(path) == {"Sheet1": []}
     assert read_file(str(path)).problems == []
+
+
+@pytest.mark.parametrize("edit", [
+    pytest.param(replace(f' xmlns="{MAIN}"', ""), id="sheet-in-no-namespace"),
+    pytest.param(replace("<sheetData>", '<sheetData xmlns="">'), id="sheetdata-xmlns-empty"),
+    pytest.param(replace(f' xmlns="{MAIN}"', ' xmlns="urn:elsewhere"'),
+                 id="sheet-in-another-namespace"),
+])
+def test_a_sheet_outside_spreadsheetml_has_its_formulas_checked(
+    edit: Edit, tmp_path: Path, plan: Plan
+) -> None:
+    """python-calamine knows a sheet's elements by their local names, in any namespace or
+    none: so does the scan, and the error at E6 is said."""
+    path = edited(form(tmp_path / "Ia_Dom.xlsx"), {SHEET: edit})
+    assert calamine(path)["Sheet1"][5][4] == ""
+    assert formula_problems(read_paths([path], plan)) == ERROR_AT_E6
+
+
+def test_relationships_in_no_namespace_are_read(tmp_path: Path, plan: Plan) -> None:
+    path = edited(form(tmp_path / "Ia_Dom.xlsx"), {RELS: replace(
+        ' xmlns="http://schemas.openxmlformats.org/package/2006/relationships"', "")})
+    assert calamine(path)["Sheet1"][5][4] == ""
+    assert formula_problems(read_paths([path], plan)) == ERROR_AT_E6
+
+
+@pytest.mark.parametrize("other", [
+    pytest.param(' xmlns:x="urn:other" x:id="rId1"', id="another-prefix"),
+    pytest.param(' id="rId1"', id="no-prefix"),
+])
+def test_the_last_id_of_a_sheet_is_its_relationship(
+    other: str, tmp_path: Path, plan: Plan
+) -> None:
+    """A <sheet> with r:id="rId9" (a sheet whose E6 is a figure) and then another id
+    attribute (rId1, the sheet whose E6 is #DIV/0!): python-calamine reads the last id's
+    part, and so does the scan."""
+    path = form(tmp_path / "Ia_Dom.xlsx")
+    _second_sheet(path, "Other")
+    edited(path, {WORKBOOK: replace('<sheet name="Sheet1" sheetId="1" r:id="rId1"/>',
+                                    f'<sheet name="Sheet1" sheetId="1" r:id="rId9"{other}/>')})
+    assert calamine(path)["Sheet1"][5][4] == ""
+    assert formula_problems(read_paths([path], plan)) == ERROR_AT_E6
+
+
+def test_a_target_through_dot_dot_names_the_member_of_that_literal_name(
+    tmp_path: Path, plan: Plan
+) -> None:
+    """Target="../xl/worksheets/sheet1.xml": python-calamine opens the member literally named
+    xl/../xl/worksheets/sheet1.xml (here with #DIV/0! at E6), never resolving "..", which
+    would name xl/worksheets/sheet1.xml (here E6 a figure). So does the scan."""
+    path = form(tmp_path / "Ia_Dom.xlsx")
+    with zipfile.ZipFile(path) as archive:
+        sheet = archive.read(SHEET)
+    edited(path, {SHEET: CLEAN_E6, RELS: replace('Target="worksheets/sheet1.xml"',
+                                                 'Target="../xl/worksheets/sheet1.xml"')})
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("xl/../xl/worksheets/sheet1.xml", sheet)
+    assert calamine(path)["Sheet1"][5][4] == ""
+    assert formula_problems(read_paths([path], plan)) == ERROR_AT_E6
+
+
+def test_an_xlsx_holding_a_content_xml_is_scanned_as_an_xlsx(tmp_path: Path, plan: Plan) -> None:
+    """A stray content.xml (an .ods's) in an .xlsx: python-calamine reads the file as the
+    .xlsx it is, and the scan does too, never taking the .ods tables for its sheets."""
+    path = form(tmp_path / "Ia_Dom.xlsx")
+    with zipfile.ZipFile(DATA / "formulas" / "Ia_Dom.ods") as ods:
+        content = ods.read("content.xml")
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("content.xml", content.replace(b'table:name="Sheet1"',
+                                                        b'table:name="Other"'))
+    assert list(calamine(path)) == ["Sheet1"]
+    assert formula_problems(read_paths([path], plan)) == ERROR_AT_E6
 
 
 @pytest.mark.parametrize("path", [

@@ -18,24 +18,17 @@ read as a blank without a word.
 from __future__ import annotations
 
 import codecs
-import posixpath
 import re
 import struct
 import zipfile
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Literal
 
 from kh_treem import limits, xml_events
 from kh_treem.cells import cell_name
-from kh_treem.xml_events import (
-    OFFICE_RELATIONSHIPS,
-    OFFICE_RELATIONSHIPS_STRICT,
-    RELATIONSHIPS,
-    SPREADSHEET_ML,
-    SPREADSHEET_ML_STRICT,
-)
 
 FormulaKind = Literal["unsaved", "error", "text"]
 # A formula's problem: its kind and what it gave ("#DIV/0!", the text, "" when unsaved).
@@ -54,9 +47,21 @@ class SheetScan:
 
 
 # sheet name, as the scan read it -> what the scan found there. Every sheet the scan read is
-# in it, with or without formulas: a sheet python-calamine reads and the scan does not name
-# is one whose formulas went unchecked.
+# in it, with or without formulas, except one whose name another sheet shares (by_name): a
+# sheet python-calamine reads and the scan does not name is one whose formulas went
+# unchecked.
 SheetFormulas = dict[str, SheetScan]
+
+
+def by_name(scans: Iterable[tuple[str, SheetScan | None]]) -> SheetFormulas:
+    """The scans of a workbook's sheets (None: a sheet the scan could not read), by name. A
+    name given to two sheets (Excel forbids it, a crafted file need not; or two names expat
+    reads alike, a raw tab being a space to it) is ambiguous: which sheet python-calamine
+    reads under it is not the scan's to guess, so neither is kept, and that sheet is said
+    unchecked."""
+    listed = list(scans)
+    count = Counter(name for name, _ in listed)
+    return {name: scan for name, scan in listed if scan is not None and count[name] == 1}
 
 
 def scan_of(scans: Mapping[str, SheetScan], name: str) -> SheetScan | None:
@@ -81,20 +86,15 @@ def _attribute_value(text: str) -> str:
 
 # --- .xlsx and .xlsm ----------------------------------------------------------------------
 
-# A part's elements are known by their local name when they are in the SpreadsheetML
-# namespace, transitional or strict, and a sheet's relationship id in either relationships
-# namespace (python-calamine reads both kinds of file).
-_SPREADSHEET_ML = (f"{SPREADSHEET_ML} ", f"{SPREADSHEET_ML_STRICT} ")
-_SHEET_RELATIONSHIP = (f"{OFFICE_RELATIONSHIPS} id", f"{OFFICE_RELATIONSHIPS_STRICT} id")
 _TEXT_TYPES = frozenset({"str", "s", "inlineStr"})
 
 
 def _local(name: str) -> str:
-    """An element's local name when it is SpreadsheetML's, else "" (none of ours)."""
-    for namespace in _SPREADSHEET_ML:
-        if name.startswith(namespace):
-            return name[len(namespace):]
-    return ""
+    """An element's local name, whatever its namespace: python-calamine knows the elements
+    of the workbook, its relationships and its sheets by their local names alone (so it
+    reads SpreadsheetML transitional or strict, and a part written in no namespace or in
+    another), and the scan must find the cells it reads."""
+    return name.rpartition(" ")[2]
 
 
 class _Members:
@@ -140,12 +140,11 @@ def xlsx_formulas(archive: zipfile.ZipFile) -> SheetFormulas | None:
         return {}  # no sheet scanned: each python-calamine reads is said unchecked
     sheets, recalc = _workbook_sheets(workbook)
     targets = _relationship_targets(relationships)
-    found: SheetFormulas = {}
+    scans: list[tuple[str, SheetScan | None]] = []
     for sheet, rid in sheets:
         xml = members.read(_member(targets.get(rid, "")))
-        if xml is not None:
-            found[sheet] = _sheet_formulas(xml, recalc)
-    return found
+        scans.append((sheet, None if xml is None else _sheet_formulas(xml, recalc)))
+    return by_name(scans)
 
 
 def xlsx_hidden_rows(archive: zipfile.ZipFile) -> dict[str, list[int]]:
@@ -195,21 +194,18 @@ def _workbook_sheets(xml: bytes) -> tuple[list[tuple[str, str]], bool]:
 
 
 def _relationship_id(attributes: dict[str, str]) -> str:
-    """A <sheet>'s relationship id: its r:id, the prefix bound to the relationships namespace.
-    python-calamine reads an id attribute whatever its prefix is bound to, or without one; a
-    sheet with no r:id but one such attribute is read by it so, and scanned so here."""
-    for key in _SHEET_RELATIONSHIP:
-        if key in attributes:
-            return attributes[key]
+    """A <sheet>'s relationship id as python-calamine takes it: the last attribute (in the
+    order written, which expat keeps) whose local name is id, whatever its prefix is bound
+    to (r:id in the relationships namespace, transitional or strict; x:id; a plain id)."""
     ids = [value for key, value in attributes.items() if key.rpartition(" ")[2] == "id"]
-    return ids[0] if len(ids) == 1 else ""
+    return ids[-1] if ids else ""
 
 
 def _relationship_targets(xml: bytes) -> dict[str, str]:
     targets: dict[str, str] = {}
 
     def start(name: str, attributes: dict[str, str]) -> None:
-        if name == f"{RELATIONSHIPS} Relationship":
+        if _local(name) == "Relationship":
             targets[attributes.get("Id", "")] = attributes.get("Target", "")
 
     xml_events.parse(xml, start)
@@ -217,10 +213,11 @@ def _relationship_targets(xml: bytes) -> dict[str, str]:
 
 
 def _member(target: str) -> str:
-    """The zip member a workbook relationship's target names (relative to xl/)."""
-    if target.startswith("/"):
-        return target.lstrip("/")
-    return posixpath.normpath(posixpath.join("xl", target))
+    """The zip member a workbook relationship's target names, as python-calamine names it:
+    an absolute target without its one leading "/", else "xl/" and the target as written.
+    It resolves no "." or "..": "../xl/worksheets/sheet1.xml" is the member of that literal
+    name, and no other (normalised, it could name another member it does not read)."""
+    return target[1:] if target.startswith("/") else f"xl/{target}"
 
 
 class _SheetCells:
@@ -358,8 +355,8 @@ def xls_formulas(data: bytes) -> SheetFormulas:
         biff = ole.openstream(stream).read()
     globals_ = _records(biff)
     codec = None if _is_biff8(globals_) else _code_page(globals_)
-    return {name: SheetScan(_biff_sheet_formulas(biff, offset, codec))
-            for name, offset in _sheet_offsets(globals_, codec)}
+    return by_name((name, SheetScan(_biff_sheet_formulas(biff, offset, codec)))
+                   for name, offset in _sheet_offsets(globals_, codec))
 
 
 def _records(biff: bytes, at: int = 0) -> list[tuple[int, bytes]]:

@@ -26,6 +26,7 @@ from kh_treem.formulas import (
     FormulaCell,
     SheetFormulas,
     SheetScan,
+    by_name,
     scan_of,
     xls_formulas,
     xlsx_formulas,
@@ -150,7 +151,7 @@ def _read_sheets(
     import python_calamine
 
     ods_tables = None
-    if archive is not None and "content.xml" in archive.namelist():
+    if archive is not None and _is_ods(archive):
         ods_tables = _ods_tables(archive, read)
         if read.refusal is not None:
             return
@@ -181,7 +182,8 @@ def _read_sheets(
         read.refusal = Refusal("too-many-sheets", {"count": len(names),
                                                    "limit": limits.MAX_SHEETS})
         return
-    scans = _formulas(data, archive, ods_tables, read)
+    scans = _formulas(data, archive, read) if ods_tables is None else by_name(
+        (table.name, SheetScan(table.formulas, table.figures)) for table in ods_tables)
     worksheets = {sheet.name for sheet in workbook.sheets_metadata
                   if sheet.typ == python_calamine.SheetTypeEnum.WorkSheet}
     for name in names:
@@ -242,15 +244,22 @@ def _ods_tables(archive: zipfile.ZipFile, read: FileRead) -> list[ods.Table] | N
     return None
 
 
+def _is_ods(archive: zipfile.ZipFile) -> bool:
+    """Whether python-calamine reads the zip as an .ods. Told by content, it tries .xls,
+    .xlsx, .xlsb and .ods in turn: a zip with a workbook part of .xlsx or .xlsb (in any
+    ASCII case, as it finds parts) is read as one of those, whatever else it holds (a stray
+    content.xml)."""
+    names = {name.replace("\\", "/").lower() for name in archive.namelist()}
+    return "content.xml" in names and not names & {"xl/workbook.xml", "xl/workbook.bin"}
+
+
 def _formulas(
-    data: bytes, archive: zipfile.ZipFile | None, tables: list[ods.Table] | None,
-    read: FileRead,
+    data: bytes, archive: zipfile.ZipFile | None, read: FileRead
 ) -> SheetFormulas | None:
-    """Each sheet's formula cells, as the scan of the file's format found them; None when
-    the format has no scan (.xlsb) or the scan failed (a warning says so)."""
-    if tables is not None:
-        return {table.name: SheetScan(table.formulas, table.figures) for table in tables}
-    if archive is not None and "content.xml" in archive.namelist():  # python-calamine read it
+    """Each sheet's formula cells, as the scan of the file's format found them (an .ods's
+    are its tables'); None when the format has no scan (.xlsb) or the scan failed (a warning
+    says so)."""
+    if archive is not None and _is_ods(archive):  # python-calamine read it, the scan did not
         read.problems.append(Problem("formulas-unchecked", file=read.path, params={
             "detail": "content.xml could not be read (damaged, or not well-formed XML)"}))
         return None
