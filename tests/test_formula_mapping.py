@@ -420,6 +420,57 @@ def test_an_excel_95_code_page_python_has_no_codec_for_is_said_unchecked(
     assert [(p.type, p.sheet) for p in read.problems] == [("formulas-unchecked", shown)]
 
 
+def _biff8(path: Path, name: bytes, code_page: int) -> Path:
+    """LibreOffice's Excel 97 save of the formula form, its sheet renamed to ``name`` (six
+    bytes, a "compressed" BIFF8 string: one byte a character) and its CODEPAGE set."""
+    shutil.copy(DATA / "formulas" / "Ia_Dom.xls", path)
+    with olefile.OleFileIO(str(path), write_mode=True) as ole:
+        stream = bytearray(ole.openstream("Workbook").read())
+        at = 0
+        while at + 4 <= len(stream):
+            kind, length = struct.unpack_from("<HH", stream, at)
+            if kind == 0x0042:
+                struct.pack_into("<H", stream, at + 4, code_page)
+            elif kind == 0x0085:
+                assert stream[at + 11:at + 18] == b"\x00Sheet1"
+                stream[at + 12:at + 18] = name
+            elif kind == 0x000A:
+                break
+            at += 4 + length
+        ole.write_stream("Workbook", bytes(stream))
+    return path
+
+
+@pytest.mark.parametrize(("code_page", "codec"), [
+    (1258, "cp1258"), (1252, "cp1252"), (1200, "latin-1")])
+@pytest.mark.parametrize("make", [_biff5, _biff8], ids=["excel-95", "excel-97"])
+def test_one_byte_sheet_names_are_decoded_as_python_calamine_decodes_them(
+    make: Callable[[Path, bytes, int], Path], code_page: int, codec: str, tmp_path: Path
+) -> None:
+    """An Excel 95 name, or an Excel 97 name stored one byte a character, is in the file's
+    code page: cp1258, cp1252, and for 1200 (UTF-16, which Excel 97 files declare) each byte
+    its own character, as python-calamine reads it (0x80 is U+0080 there, not the euro)."""
+    name = b"\xd0\x80 \xf5\x9f\xd2"
+    path = make(tmp_path / "Ia_Dom.xls", name, code_page)
+    [shown] = calamine(path)
+    assert shown == name.decode(codec)
+    read = read_file(str(path))
+    [sheet] = read.sheets
+    assert (sheet.name, sheet.formulas["E12"], read.problems) == (
+        shown, ("error", "#DIV/0!"), [])
+
+
+def test_an_excel_97_code_page_python_has_no_codec_for_is_said_unchecked(
+    tmp_path: Path
+) -> None:
+    """Mac Roman (10000) in an Excel 97 file: python-calamine decodes its one-byte names in
+    it, Python cannot, and the sheet is said unchecked rather than paired by a guess."""
+    path = _biff8(tmp_path / "Ia_Dom.xls", b"\xd0\xe3 \xf5\xfd\xd2", 10000)
+    [shown] = calamine(path)
+    read = read_file(str(path))
+    assert [(p.type, p.sheet) for p in read.problems] == [("formulas-unchecked", shown)]
+
+
 # --- the safety net -------------------------------------------------------------------------
 
 

@@ -354,9 +354,12 @@ def xls_formulas(data: bytes) -> SheetFormulas:
             return {}
         biff = ole.openstream(stream).read()
     globals_ = _records(biff)
-    codec = None if _is_biff8(globals_) else _code_page(globals_)
-    return by_name((name, SheetScan(_biff_sheet_formulas(biff, offset, codec)))
-                   for name, offset in _sheet_offsets(globals_, codec))
+    codec = _code_page(globals_)
+    if codec is None:
+        return {}  # no sheet scanned: each python-calamine reads is said unchecked
+    texts = _Texts(_is_biff8(globals_), codec)
+    return by_name((name, SheetScan(_biff_sheet_formulas(biff, offset, texts)))
+                   for name, offset in _sheet_offsets(globals_, texts))
 
 
 def _records(biff: bytes, at: int = 0) -> list[tuple[int, bytes]]:
@@ -380,24 +383,47 @@ def _is_biff8(globals_: list[tuple[int, bytes]]) -> bool:
     return bool(struct.unpack_from("<H", globals_[0][1])[0] >= 0x0600)
 
 
-def _code_page(globals_: list[tuple[int, bytes]]) -> str:
-    """The codec of the globals' CODEPAGE record (cp1258 for Vietnamese), when Python has one
-    by that number; else cp1252, Excel 95's own. A name decoded otherwise than
-    python-calamine decodes it matches no sheet of its, and reading.py says that sheet's
-    formulas went unchecked."""
+def _code_page(globals_: list[tuple[int, bytes]]) -> str | None:
+    """The codec python-calamine decodes the file's one-byte texts with (an Excel 95 file's
+    texts, an Excel 97 file's "compressed" ones), by the globals' CODEPAGE record: cp1258 for
+    Vietnamese; Latin-1 (each byte its own character) for 1200, UTF-16, the code page an
+    Excel 97 file declares, or for no CODEPAGE record. None for a code page Python has no
+    codec for (Mac Roman, 10000): names decoded by a guess could pair a sheet with another's
+    scan, so no sheet is scanned (each is said unchecked)."""
     for kind, body in globals_:
         if kind == _CODEPAGE and len(body) >= 2:
-            name = f"cp{struct.unpack_from('<H', body)[0]}"
-            try:
-                codecs.lookup(name)
-            except LookupError:
+            number = struct.unpack_from("<H", body)[0]
+            if number == 1200:
                 break
-            return name
-    return "cp1252"
+            try:
+                return codecs.lookup(f"cp{number}").name
+            except LookupError:
+                return None
+    return "latin-1"
+
+
+@dataclass(frozen=True)
+class _Texts:
+    """How the file's texts are written: BIFF8's flagged strings or BIFF5's bytes, and the
+    codec of one-byte characters."""
+
+    biff8: bool
+    codec: str
+
+    def characters(self, raw: bytes, count: int) -> str:
+        """``count`` characters from ``raw``: in BIFF8 a flags byte (bit 0: UTF-16, else one
+        byte a character), then the characters; in BIFF5 one byte a character."""
+        if not self.biff8:
+            return raw[:count].decode(self.codec, "replace")
+        if not raw:
+            return ""
+        if raw[0] & 1:
+            return raw[1:1 + count * 2].decode("utf-16-le", "replace")
+        return raw[1:1 + count].decode(self.codec, "replace")
 
 
 def _sheet_offsets(
-    globals_: list[tuple[int, bytes]], codec: str | None
+    globals_: list[tuple[int, bytes]], texts: _Texts
 ) -> list[tuple[str, int]]:
     """(name, stream offset) of each worksheet named in the globals' BOUNDSHEET records."""
     sheets = []
@@ -407,23 +433,11 @@ def _sheet_offsets(
         offset, sheet_type, length = struct.unpack_from("<IxBB", body)
         if sheet_type != 0:  # a chart, a macro or a VB module
             continue
-        sheets.append((_characters(body[7:], length, codec), offset))
+        sheets.append((texts.characters(body[7:], length), offset))
     return sheets
 
 
-def _characters(raw: bytes, count: int, codec: str | None) -> str:
-    """``count`` characters from ``raw``: in BIFF8 a flags byte (bit 0: UTF-16, else one byte
-    a character, Latin-1), then the characters; in BIFF5 bytes in the file's ``codec``."""
-    if codec is not None:
-        return raw[:count].decode(codec, "replace")
-    if not raw:
-        return ""
-    wide = raw[0] & 1
-    return raw[1:1 + count * (2 if wide else 1)].decode("utf-16-le" if wide else "latin-1",
-                                                         "replace")
-
-
-def _biff_sheet_formulas(biff: bytes, offset: int, codec: str | None) -> dict[str, FormulaCell]:
+def _biff_sheet_formulas(biff: bytes, offset: int, texts: _Texts) -> dict[str, FormulaCell]:
     found: dict[str, FormulaCell] = {}
     records = _records(biff, offset)
     for index, (kind, body) in enumerate(records):
@@ -432,13 +446,13 @@ def _biff_sheet_formulas(biff: bytes, offset: int, codec: str | None) -> dict[st
             result = body[6:14]
             if result[6:8] != b"\xff\xff":  # a number, unless the formula is a text
                 expression = body[22:22 + struct.unpack_from("<H", body, 20)[0]]
-                text = _text_constant(expression, codec)
+                text = _text_constant(expression, texts)
                 if text is not None:  # LibreOffice saves ="" or ="abc" as 0 in a number format
                     found[cell_name(row, col)] = ("text", text)
             elif result[0] == 2:
                 found[cell_name(row, col)] = ("error", _ERROR_TEXT.get(result[2], "#?"))
             elif result[0] in (0, 3):  # text (in the STRING record after it), empty text
-                text = _string_record(records, index, codec) if result[0] == 0 else ""
+                text = _string_record(records, index, texts) if result[0] == 0 else ""
                 found[cell_name(row, col)] = ("text", text)
         elif kind == _BOOLERR and len(body) >= 8 and body[7] == 1:
             row, col = struct.unpack_from("<HH", body)
@@ -446,18 +460,18 @@ def _biff_sheet_formulas(biff: bytes, offset: int, codec: str | None) -> dict[st
     return found
 
 
-def _text_constant(expression: bytes, codec: str | None) -> str | None:
+def _text_constant(expression: bytes, texts: _Texts) -> str | None:
     """The text of a formula that is one string constant (="abc": a PtgStr alone), else None."""
     if len(expression) < 2 or expression[0] != 0x17:
         return None
     count, raw = expression[1], expression[2:]
-    size = count if codec is not None else 1 + count * (2 if raw[:1] and raw[0] & 1 else 1)
-    return _characters(raw, count, codec) if len(raw) == size else None
+    size = 1 + count * (2 if raw[:1] and raw[0] & 1 else 1) if texts.biff8 else count
+    return texts.characters(raw, count) if len(raw) == size else None
 
 
-def _string_record(records: list[tuple[int, bytes]], index: int, codec: str | None) -> str:
+def _string_record(records: list[tuple[int, bytes]], index: int, texts: _Texts) -> str:
     """The text of a formula's result, from the STRING record that follows its FORMULA."""
     for kind, body in records[index + 1:index + 3]:
         if kind == 0x0207 and len(body) >= 2:
-            return _characters(body[2:], struct.unpack_from("<H", body)[0], codec)
+            return texts.characters(body[2:], struct.unpack_from("<H", body)[0])
     return ""
