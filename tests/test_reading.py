@@ -132,6 +132,17 @@ def test_an_xlsb_form_is_accepted(tmp_path: Path, plan: Plan) -> None:
         ("rejected", "no-form", "python-calamine")]
 
 
+def test_an_xlsb_form_says_its_formulas_are_not_checked(plan: Plan) -> None:
+    """The scan cannot read .xlsb, where python-calamine shows an error value as a blank:
+    each .xlsb gets one warning, of the whole file, that its formulas were not checked; its
+    figures are read."""
+    path = DATA / "resaved" / "pyxlsbwriter-xlsb" / "Ia_Dom.xlsb"
+    intake = read_paths([path], plan)
+    assert [(p.type, p.file, p.sheet, p.params) for p in intake.problems] == [
+        ("formulas-unchecked", str(path), None, {"detail": ".xlsb formulas are not checked"})]
+    assert [s.unit for s in intake.submissions] == ["Ia Dom"]
+
+
 @pytest.mark.parametrize("name", ["issue_385.xls", "pass_protected.ods"])
 def test_a_password_protected_workbook_is_said_to_be_one(
     name: str, plan: Plan, tmp_path: Path

@@ -165,13 +165,14 @@ def _read_sheets(
         if not _reader_failed(exc):
             raise
         if ods_tables is not None:  # a well-formed .ods python-calamine cannot parse
-            marks = _marks(archive)
-            read.reader = "ods-xml"
-            _own(read, marks)
-            read.sheets = [SheetRead(t.name, t.rows, t.formulas) for t in ods_tables
-                           if t.name != marks.get(GUIDE_MARK)]
+            _read_tables(archive, ods_tables, read)
             return
         read.refusal = Refusal("file-unreadable", {"detail": _short(exc)})
+        return
+    if not names and ods_tables:
+        # python-calamine found no table where the streaming reader did: it knows tables by
+        # the prefix table:, and this file binds the table namespace to another.
+        _read_tables(archive, ods_tables, read)
         return
     read.reader = "python-calamine"
     marks = _marks(archive)
@@ -201,6 +202,17 @@ def _read_sheets(
             # blanks, so the sheet is said to be unchecked. A sheet with no cell loses none.
             read.problems.append(Problem("formulas-unchecked", file=read.path, sheet=name,
                                          params={"detail": "no such sheet found by the scan"}))
+
+
+def _read_tables(
+    archive: zipfile.ZipFile | None, tables: list[ods.Table], read: FileRead
+) -> None:
+    """The .ods as the streaming reader read it, its formula cells with it."""
+    marks = _marks(archive)
+    read.reader = "ods-xml"
+    _own(read, marks)
+    read.sheets = [SheetRead(t.name, t.rows, t.formulas) for t in tables
+                   if t.name != marks.get(GUIDE_MARK)]
 
 
 def _open_workbook(data: bytes, path: str) -> Any:
@@ -265,7 +277,11 @@ def _formulas(
         return None
     try:
         if archive is not None:
-            return xlsx_formulas(archive)
+            found = xlsx_formulas(archive)
+            if found is None:  # an .xlsb: its error values are blanks to python-calamine
+                read.problems.append(Problem("formulas-unchecked", file=read.path, params={
+                    "detail": ".xlsb formulas are not checked"}))
+            return found
         if data.startswith(limits.OLE_MAGIC):
             return xls_formulas(data)
     except DoctypeFound:
