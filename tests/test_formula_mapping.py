@@ -614,7 +614,8 @@ def test_ordinary_workbooks_are_not_said_unchecked(path: Path) -> None:
     read = read_file(str(path))
     unchecked = [(p.sheet, p.params) for p in read.problems if p.type == "formulas-unchecked"]
     if path.suffix == ".xlsb":
-        assert unchecked == [(None, {"detail": ".xlsb formulas are not checked"})]
+        assert unchecked == [
+            (None, {"detail": "kh-treem does not read the formulas of .xlsb files"})]
     else:
         assert unchecked == []
 

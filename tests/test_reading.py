@@ -139,7 +139,8 @@ def test_an_xlsb_form_says_its_formulas_are_not_checked(plan: Plan) -> None:
     path = DATA / "resaved" / "pyxlsbwriter-xlsb" / "Ia_Dom.xlsb"
     intake = read_paths([path], plan)
     assert [(p.type, p.file, p.sheet, p.params) for p in intake.problems] == [
-        ("formulas-unchecked", str(path), None, {"detail": ".xlsb formulas are not checked"})]
+        ("formulas-unchecked", str(path), None,
+         {"detail": "kh-treem does not read the formulas of .xlsb files"})]
     assert [s.unit for s in intake.submissions] == ["Ia Dom"]
 
 

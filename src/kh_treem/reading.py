@@ -261,8 +261,9 @@ def _is_ods(archive: zipfile.ZipFile) -> bool:
     .xlsx, .xlsb and .ods in turn: a zip with a workbook part of .xlsx or .xlsb (in any
     ASCII case, as it finds parts) is read as one of those, whatever else it holds (a stray
     content.xml)."""
-    names = {name.replace("\\", "/").lower() for name in archive.namelist()}
-    return "content.xml" in names and not names & {"xl/workbook.xml", "xl/workbook.bin"}
+    keys = {name.replace("\\", "/").lower() for name in archive.namelist()}
+    return ("content.xml" in archive.namelist()
+            and not keys & {"xl/workbook.xml", "xl/workbook.bin"})
 
 
 def _formulas(
@@ -280,7 +281,7 @@ def _formulas(
             found = xlsx_formulas(archive)
             if found is None:  # an .xlsb: its error values are blanks to python-calamine
                 read.problems.append(Problem("formulas-unchecked", file=read.path, params={
-                    "detail": ".xlsb formulas are not checked"}))
+                    "detail": "kh-treem does not read the formulas of .xlsb files"}))
             return found
         if data.startswith(limits.OLE_MAGIC):
             return xls_formulas(data)
