@@ -476,6 +476,45 @@ def test_an_excel_97_code_page_python_has_no_codec_for_is_said_unchecked(
     assert [(p.type, p.sheet) for p in read.problems] == [("formulas-unchecked", shown)]
 
 
+def test_an_excel_95_name_in_ascii_needs_no_codec(tmp_path: Path) -> None:
+    """A code page Python has no codec for still keeps ASCII as it is: a sheet named in
+    ASCII is scanned (SheetJS writes Excel 95 files so, CODEPAGE 10000)."""
+    path = _biff5(tmp_path / "Ia_Dom.xls", b"Sheet1", 10000)
+    read = read_file(str(path))
+    [sheet] = read.sheets
+    assert (sheet.name, sheet.formulas["E12"], read.problems) == (
+        "Sheet1", ("error", "#DIV/0!"), [])
+
+
+def test_an_xls_ending_in_a_zip_is_scanned_as_an_xls(tmp_path: Path) -> None:
+    """Excel 2007 and later end an .xls with a zipped theme, which zipfile takes for a zip:
+    python-calamine reads an OLE file as an .xls, and so does the scan."""
+    path = tmp_path / "Ia_Dom.xls"
+    shutil.copy(DATA / "formulas" / "Ia_Dom.xls", path)
+    theme = tmp_path / "theme.zip"
+    with zipfile.ZipFile(theme, "w") as archive:
+        archive.writestr("theme/theme/theme1.xml", "<a:theme/>")
+    path.write_bytes(path.read_bytes() + theme.read_bytes())
+    assert zipfile.is_zipfile(path)
+    [shown] = calamine(path)
+    read = read_file(str(path))
+    [sheet] = read.sheets
+    assert (sheet.name, sheet.formulas["E12"], read.problems) == (
+        shown, ("error", "#DIV/0!"), [])
+
+
+def test_a_minimal_package_has_its_formulas_checked(tmp_path: Path, plan: Plan) -> None:
+    """A workbook at the package's root (workbook.xml, _rels/workbook.xml.rels, sheet1.xml),
+    named by _rels/.rels: python-calamine reads it there, and so does the scan."""
+    path = form(tmp_path / "Ia_Dom.xlsx")
+    with zipfile.ZipFile(path) as archive:
+        moved = {name: name.removeprefix("xl/") for name in archive.namelist()}
+    edited(path, {"_rels/.rels": replace('Target="xl/workbook.xml"', 'Target="workbook.xml"')},
+           moved)
+    assert calamine(path)["Sheet1"][5][4] == ""
+    assert formula_problems(read_paths([path], plan)) == ERROR_AT_E6
+
+
 # --- the safety net -------------------------------------------------------------------------
 
 

@@ -128,21 +128,29 @@ def _member_key(name: str) -> str:
 
 def xlsx_formulas(archive: zipfile.ZipFile) -> SheetFormulas | None:
     """Every formula cell of every sheet whose saved value is missing, a placeholder, an
-    error value or text, and where the other formula cells are; None when the zip has no
-    xl/workbook.xml (an .xlsb, whose formulas are not read). Raises DoctypeFound or
-    ExpatError for a part that cannot be read."""
+    error value or text, and where the other formula cells are; None for an .xlsb (an
+    xl/workbook.bin and no xl/workbook.xml), whose formulas are not read. Raises
+    DoctypeFound or ExpatError for a part that cannot be read."""
     members = _Members(archive)
-    if not members.count("xl/workbook.xml"):
-        return None
-    workbook = members.read("xl/workbook.xml")
-    relationships = members.read("xl/_rels/workbook.xml.rels")
+    part = "xl/workbook.xml"
+    if not members.count(part):
+        if members.count("xl/workbook.bin"):
+            return None
+        # python-calamine reads xl/workbook.xml where there is one, else the workbook the
+        # package's relationships name (a "minimal package" puts it at the root).
+        package = members.read("_rels/.rels")
+        part = _member(_office_document(package), "") if package is not None else ""
+    folder, _, name = part.rpartition("/")
+    base = f"{folder}/" if folder else ""
+    workbook = members.read(part)
+    relationships = members.read(f"{base}_rels/{name}.rels")
     if workbook is None or relationships is None:
         return {}  # no sheet scanned: each python-calamine reads is said unchecked
     sheets, recalc = _workbook_sheets(workbook)
     targets = _relationship_targets(relationships)
     scans: list[tuple[str, SheetScan | None]] = []
     for sheet, rid in sheets:
-        xml = members.read(_member(targets.get(rid, "")))
+        xml = members.read(_member(targets.get(rid, ""), base))
         scans.append((sheet, None if xml is None else _sheet_formulas(xml, recalc)))
     return by_name(scans)
 
@@ -212,12 +220,26 @@ def _relationship_targets(xml: bytes) -> dict[str, str]:
     return targets
 
 
-def _member(target: str) -> str:
-    """The zip member a workbook relationship's target names, as python-calamine names it:
-    an absolute target without its one leading "/", else "xl/" and the target as written.
-    It resolves no "." or "..": "../xl/worksheets/sheet1.xml" is the member of that literal
-    name, and no other (normalised, it could name another member it does not read)."""
-    return target[1:] if target.startswith("/") else f"xl/{target}"
+def _office_document(xml: bytes) -> str:
+    """The target of the package's officeDocument relationship (its workbook), or ""."""
+    found: list[str] = []
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        if (_local(name) == "Relationship"
+                and attributes.get("Type", "").endswith("/officeDocument")):
+            found.append(attributes.get("Target", ""))
+
+    xml_events.parse(xml, start)
+    return found[0] if len(found) == 1 else ""
+
+
+def _member(target: str, base: str = "xl/") -> str:
+    """The zip member a relationship's target names, as python-calamine names it: an
+    absolute target without its one leading "/", else the folder of the part that relates
+    it (xl/ for xl/workbook.xml) and the target as written. It resolves no "." or "..":
+    "../xl/worksheets/sheet1.xml" is the member of that literal name, and no other
+    (normalised, it could name another member it does not read)."""
+    return target[1:] if target.startswith("/") else f"{base}{target}"
 
 
 class _SheetCells:
@@ -355,10 +377,13 @@ def xls_formulas(data: bytes) -> SheetFormulas:
         biff = ole.openstream(stream).read()
     globals_ = _records(biff)
     codec = _code_page(globals_)
-    if codec is None:
-        return {}  # no sheet scanned: each python-calamine reads is said unchecked
-    texts = _Texts(_is_biff8(globals_), codec)
-    return by_name((name, SheetScan(_biff_sheet_formulas(biff, offset, texts)))
+    texts = _Texts(_is_biff8(globals_), codec or "ascii")
+    # With a code page Python has no codec for, only a name in ASCII is known (the code pages
+    # python-calamine decodes and Python does not, Mac Roman's and others, keep ASCII as it
+    # is); any other would be a guess that could pair a sheet with another's scan, so it is
+    # not scanned, and the sheet is said unchecked.
+    return by_name((name, SheetScan(_biff_sheet_formulas(biff, offset, texts))
+                    if codec is not None or name.isascii() else None)
                    for name, offset in _sheet_offsets(globals_, texts))
 
 
@@ -388,8 +413,7 @@ def _code_page(globals_: list[tuple[int, bytes]]) -> str | None:
     texts, an Excel 97 file's "compressed" ones), by the globals' CODEPAGE record: cp1258 for
     Vietnamese; Latin-1 (each byte its own character) for 1200, UTF-16, the code page an
     Excel 97 file declares, or for no CODEPAGE record. None for a code page Python has no
-    codec for (Mac Roman, 10000): names decoded by a guess could pair a sheet with another's
-    scan, so no sheet is scanned (each is said unchecked)."""
+    codec for (Mac Roman, 10000)."""
     for kind, body in globals_:
         if kind == _CODEPAGE and len(body) >= 2:
             number = struct.unpack_from("<H", body)[0]

@@ -117,7 +117,10 @@ def _read_workbook(data: bytes, read: FileRead, own_too: bool = False) -> None:
         read.refusal = Refusal("encrypted")
         return
     archive = None
-    if zipfile.is_zipfile(io.BytesIO(data)):
+    # An OLE file is an .xls to python-calamine, which tries that format first; it may
+    # still look like a zip to zipfile (Excel 2007 and later store a zipped theme at the
+    # end of an .xls), and must not be scanned or refused as one.
+    if not data.startswith(limits.OLE_MAGIC) and zipfile.is_zipfile(io.BytesIO(data)):
         opened = limits.open_zip(data)
         if isinstance(opened, Refusal):
             read.refusal = opened
