@@ -546,7 +546,7 @@ def test_a_name_two_sheets_share_leaves_them_unchecked(
 ) -> None:
     """Two sheets named alike (or alike once expat reads a raw tab as a space): the scan
     cannot tell which python-calamine reads under the name, and each sheet it reads is said
-    unchecked, naming it, where the error at E6 had been read as a blank."""
+    unchecked, once for each name, where the error at E6 had been read as a blank."""
     path = _second_sheet(edited(form(tmp_path / "Ia_Dom.xlsx"), {
         WORKBOOK: replace('name="Sheet1"', f'name="{first}"')}), second)
     shown = calamine(path)
@@ -554,7 +554,7 @@ def test_a_name_two_sheets_share_leaves_them_unchecked(
     intake = read_paths([path], plan)
     warnings = [p for p in intake.problems if p.severity == "warning"]
     assert [(p.type, p.file, p.sheet) for p in warnings] == [
-        ("formulas-unchecked", str(path), sheet) for sheet in [first, second]]
+        ("formulas-unchecked", str(path), sheet) for sheet in dict.fromkeys([first, second])]
     assert first in warnings[0].where("vi")
 
 

@@ -190,6 +190,7 @@ def _read_sheets(
         (table.name, SheetScan(table.formulas, table.figures)) for table in ods_tables)
     worksheets = {sheet.name for sheet in workbook.sheets_metadata
                   if sheet.typ == python_calamine.SheetTypeEnum.WorkSheet}
+    unchecked: set[str] = set()
     for name in names:
         if name == marks.get(GUIDE_MARK):
             continue  # the guide sheet of a form kh-treem made
@@ -199,12 +200,15 @@ def _read_sheets(
         scan = None if scans is None else scan_of(scans, name)
         sheet = _calamine_sheet(workbook, name, scan, read)
         read.sheets.append(sheet)
-        if scans is not None and scan is None and sheet.rows:
+        if scans is not None and scan is None and sheet.rows and name not in unchecked:
             # The scan read the file but not this sheet, which python-calamine read from a
-            # part the scan did not find (or named otherwise): its error values would be
-            # blanks, so the sheet is said to be unchecked. A sheet with no cell loses none.
+            # part the scan did not find (or named otherwise, or under a name two sheets
+            # share): its error values would be blanks, so the sheet is said to be unchecked,
+            # once for its name. A sheet with no cell loses none.
+            unchecked.add(name)
             read.problems.append(Problem("formulas-unchecked", file=read.path, sheet=name,
-                                         params={"detail": "no such sheet found by the scan"}))
+                                         params={"detail": "the formula scan could not tell"
+                                                           " which of its sheets this is"}))
 
 
 def _read_tables(
