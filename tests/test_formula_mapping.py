@@ -333,12 +333,13 @@ def _ods(tmp_path: Path, edit: Edit) -> Path:
     return edited(path, {"content.xml": edit})
 
 
-def test_an_ods_with_another_prefix_for_tables_has_no_sheet_to_python_calamine(
+def test_an_ods_with_another_prefix_for_tables_is_read_by_the_streaming_reader(
     tmp_path: Path, plan: Plan
 ) -> None:
     """Tables written <tb:table> (tb: bound to the table namespace) are tables to expat but
-    not to python-calamine, which reads none: the file has no form, and no figure of it is
-    read, so none is lost."""
+    not to python-calamine, which finds no sheet: the streaming reader's tables are read
+    (the record says so), with their formula problems, where the file had been refused as
+    holding no form."""
     def rebound(data: bytes) -> bytes:
         return (data.replace(b"xmlns:table=", b"xmlns:tb=").replace(b"<table:", b"<tb:")
                 .replace(b"</table:", b"</tb:").replace(b" table:", b" tb:"))
@@ -346,7 +347,11 @@ def test_an_ods_with_another_prefix_for_tables_has_no_sheet_to_python_calamine(
     path = _ods(tmp_path, rebound)
     assert calamine(path) == {}
     intake = read_paths([path], plan)
-    assert [p.type for p in intake.problems] == ["no-form"]
+    [record] = intake.files
+    assert (record.status, record.reader) == ("used", "ods-xml")
+    assert ("formula-error", "Sheet1", "E12", "#DIV/0!") in [
+        (problem, sheet, cell, found) for problem, sheet, cell, _, found
+        in formula_problems(intake)]
 
 
 def test_an_ods_whose_table_prefix_is_bound_elsewhere_is_said_unchecked(
@@ -420,21 +425,137 @@ def test_an_excel_95_code_page_python_has_no_codec_for_is_said_unchecked(
     assert [(p.type, p.sheet) for p in read.problems] == [("formulas-unchecked", shown)]
 
 
+def _biff8(path: Path, name: bytes, code_page: int) -> Path:
+    """LibreOffice's Excel 97 save of the formula form, its sheet renamed to ``name`` (six
+    bytes, a "compressed" BIFF8 string: one byte a character) and its CODEPAGE set."""
+    shutil.copy(DATA / "formulas" / "Ia_Dom.xls", path)
+    with olefile.OleFileIO(str(path), write_mode=True) as ole:
+        stream = bytearray(ole.openstream("Workbook").read())
+        at = 0
+        while at + 4 <= len(stream):
+            kind, length = struct.unpack_from("<HH", stream, at)
+            if kind == 0x0042:
+                struct.pack_into("<H", stream, at + 4, code_page)
+            elif kind == 0x0085:
+                assert stream[at + 11:at + 18] == b"\x00Sheet1"
+                stream[at + 12:at + 18] = name
+            elif kind == 0x000A:
+                break
+            at += 4 + length
+        ole.write_stream("Workbook", bytes(stream))
+    return path
+
+
+@pytest.mark.parametrize(("code_page", "codec"), [
+    (1258, "cp1258"), (1252, "cp1252"), (1200, "latin-1")])
+@pytest.mark.parametrize("make", [_biff5, _biff8], ids=["excel-95", "excel-97"])
+def test_one_byte_sheet_names_are_decoded_as_python_calamine_decodes_them(
+    make: Callable[[Path, bytes, int], Path], code_page: int, codec: str, tmp_path: Path
+) -> None:
+    """An Excel 95 name, or an Excel 97 name stored one byte a character, is in the file's
+    code page: cp1258, cp1252, and for 1200 (UTF-16, which Excel 97 files declare) each byte
+    its own character, as python-calamine reads it (0x80 is U+0080 there, not the euro)."""
+    name = b"\xd0\x80 \xf5\x9f\xd2"
+    path = make(tmp_path / "Ia_Dom.xls", name, code_page)
+    [shown] = calamine(path)
+    assert shown == name.decode(codec)
+    read = read_file(str(path))
+    [sheet] = read.sheets
+    assert (sheet.name, sheet.formulas["E12"], read.problems) == (
+        shown, ("error", "#DIV/0!"), [])
+
+
+def test_an_excel_97_code_page_python_has_no_codec_for_is_said_unchecked(
+    tmp_path: Path
+) -> None:
+    """Mac Roman (10000) in an Excel 97 file: python-calamine decodes its one-byte names in
+    it, Python cannot, and the sheet is said unchecked rather than paired by a guess."""
+    path = _biff8(tmp_path / "Ia_Dom.xls", b"\xd0\xe3 \xf5\xfd\xd2", 10000)
+    [shown] = calamine(path)
+    read = read_file(str(path))
+    assert [(p.type, p.sheet) for p in read.problems] == [("formulas-unchecked", shown)]
+
+
+def test_an_excel_95_name_in_ascii_needs_no_codec(tmp_path: Path) -> None:
+    """A code page Python has no codec for still keeps ASCII as it is: a sheet named in
+    ASCII is scanned (SheetJS writes Excel 95 files so, CODEPAGE 10000)."""
+    path = _biff5(tmp_path / "Ia_Dom.xls", b"Sheet1", 10000)
+    read = read_file(str(path))
+    [sheet] = read.sheets
+    assert (sheet.name, sheet.formulas["E12"], read.problems) == (
+        "Sheet1", ("error", "#DIV/0!"), [])
+
+
+def test_an_xls_ending_in_a_zip_is_scanned_as_an_xls(tmp_path: Path) -> None:
+    """Excel 2007 and later end an .xls with a zipped theme, which zipfile takes for a zip:
+    python-calamine reads an OLE file as an .xls, and so does the scan."""
+    path = tmp_path / "Ia_Dom.xls"
+    shutil.copy(DATA / "formulas" / "Ia_Dom.xls", path)
+    theme = tmp_path / "theme.zip"
+    with zipfile.ZipFile(theme, "w") as archive:
+        archive.writestr("theme/theme/theme1.xml", "<a:theme/>")
+    path.write_bytes(path.read_bytes() + theme.read_bytes())
+    assert zipfile.is_zipfile(path)
+    [shown] = calamine(path)
+    read = read_file(str(path))
+    [sheet] = read.sheets
+    assert (sheet.name, sheet.formulas["E12"], read.problems) == (
+        shown, ("error", "#DIV/0!"), [])
+
+
+def test_a_minimal_package_has_its_formulas_checked(tmp_path: Path, plan: Plan) -> None:
+    """A workbook at the package's root (workbook.xml, _rels/workbook.xml.rels, sheet1.xml),
+    named by _rels/.rels: python-calamine reads it there, and so does the scan."""
+    path = form(tmp_path / "Ia_Dom.xlsx")
+    with zipfile.ZipFile(path) as archive:
+        moved = {name: name.removeprefix("xl/") for name in archive.namelist()}
+    edited(path, {"_rels/.rels": replace('Target="xl/workbook.xml"', 'Target="workbook.xml"')},
+           moved)
+    assert calamine(path)["Sheet1"][5][4] == ""
+    assert formula_problems(read_paths([path], plan)) == ERROR_AT_E6
+
+
 # --- the safety net -------------------------------------------------------------------------
 
 
-def test_a_sheet_the_scan_cannot_find_is_said_unchecked(tmp_path: Path, plan: Plan) -> None:
-    """A sheet python-calamine reads from a part the scan did not read (here: its <sheet>
-    has two id attributes and no r:id) is said unchecked, once, naming it."""
-    path = edited(form(tmp_path / "Ia_Dom.xlsx"), {WORKBOOK: replace(
-        f'xmlns:r="{OFFICE_RELATIONSHIPS}"', 'xmlns:r="urn:elsewhere" xmlns:s="urn:other"')})
-    edited(path, {WORKBOOK: replace(' r:id="rId1"', ' r:id="rId1" s:id="rId1"')})
-    assert calamine(path)["Sheet1"][5][4] == ""
+CLEAN_E6 = replace('<c r="E6" t="e"><f>E5/0</f><v>#DIV/0!</v></c>',
+                   '<c r="E6"><f>E5+1</f><v>413</v></c>')
+
+
+def _second_sheet(path: Path, name: str, attributes: str = "") -> Path:
+    """A second <sheet> named ``name`` after the first, its part a copy of the first sheet
+    with E6 a figure (413), related as rId9."""
+    with zipfile.ZipFile(path) as archive:
+        clean = CLEAN_E6(archive.read(SHEET))
+    edited(path, {WORKBOOK: replace(
+        "</sheets>", f'<sheet name="{name}" sheetId="9" r:id="rId9"{attributes}/></sheets>'),
+        RELS: replace("</Relationships>", '<Relationship Id="rId9" Type="http://schemas.'
+                      'openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+                      'Target="worksheets/sheet9.xml"/></Relationships>')})
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("xl/worksheets/sheet9.xml", clean)
+    return path
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    pytest.param("Sheet1", "Sheet1", id="the-same-name"),
+    pytest.param("Sheet	1", "Sheet 1", id="a-raw-tab-and-a-space"),
+])
+def test_a_name_two_sheets_share_leaves_them_unchecked(
+    first: str, second: str, tmp_path: Path, plan: Plan
+) -> None:
+    """Two sheets named alike (or alike once expat reads a raw tab as a space): the scan
+    cannot tell which python-calamine reads under the name, and each sheet it reads is said
+    unchecked, once for each name, where the error at E6 had been read as a blank."""
+    path = _second_sheet(edited(form(tmp_path / "Ia_Dom.xlsx"), {
+        WORKBOOK: replace('name="Sheet1"', f'name="{first}"')}), second)
+    shown = calamine(path)
+    assert shown[first][5][4] == ""
     intake = read_paths([path], plan)
-    [warning] = [p for p in intake.problems if p.severity == "warning"]
-    assert (warning.type, warning.file, warning.sheet) == (
-        "formulas-unchecked", str(path), "Sheet1")
-    assert "Sheet1" in warning.where("vi")
+    warnings = [p for p in intake.problems if p.severity == "warning"]
+    assert [(p.type, p.file, p.sheet) for p in warnings] == [
+        ("formulas-unchecked", str(path), sheet) for sheet in dict.fromkeys([first, second])]
+    assert first in warnings[0].where("vi")
 
 
 def test_an_empty_sheet_the_scan_cannot_find_is_not_said_unchecked(tmp_path: Path) -> None:
@@ -442,12 +563,82 @@ def test_an_empty_sheet_the_scan_cannot_find_is_not_said_unchecked(tmp_path: Pat
     path = tmp_path / "Ia_Dom.xlsx"
     book = xlsxwriter.Workbook(str(path))
     book.add_worksheet("Sheet1")
+    book.add_worksheet("Sheet2")
     book.close()
-    edited(path, {WORKBOOK: replace(f'xmlns:r="{OFFICE_RELATIONSHIPS}"',
-                                    'xmlns:r="urn:elsewhere" xmlns:s="urn:other"')})
-    edited(path, {WORKBOOK: replace(' r:id="rId1"', ' r:id="rId1" s:id="rId1"')})
+    edited(path, {WORKBOOK: replace('name="Sheet2"', 'name="Sheet1"')})
     assert calamine(path) == {"Sheet1": []}
     assert read_file(str(path)).problems == []
+
+
+@pytest.mark.parametrize("edit", [
+    pytest.param(replace(f' xmlns="{MAIN}"', ""), id="sheet-in-no-namespace"),
+    pytest.param(replace("<sheetData>", '<sheetData xmlns="">'), id="sheetdata-xmlns-empty"),
+    pytest.param(replace(f' xmlns="{MAIN}"', ' xmlns="urn:elsewhere"'),
+                 id="sheet-in-another-namespace"),
+])
+def test_a_sheet_outside_spreadsheetml_has_its_formulas_checked(
+    edit: Edit, tmp_path: Path, plan: Plan
+) -> None:
+    """python-calamine knows a sheet's elements by their local names, in any namespace or
+    none: so does the scan, and the error at E6 is said."""
+    path = edited(form(tmp_path / "Ia_Dom.xlsx"), {SHEET: edit})
+    assert calamine(path)["Sheet1"][5][4] == ""
+    assert formula_problems(read_paths([path], plan)) == ERROR_AT_E6
+
+
+def test_relationships_in_no_namespace_are_read(tmp_path: Path, plan: Plan) -> None:
+    path = edited(form(tmp_path / "Ia_Dom.xlsx"), {RELS: replace(
+        ' xmlns="http://schemas.openxmlformats.org/package/2006/relationships"', "")})
+    assert calamine(path)["Sheet1"][5][4] == ""
+    assert formula_problems(read_paths([path], plan)) == ERROR_AT_E6
+
+
+@pytest.mark.parametrize("other", [
+    pytest.param(' xmlns:x="urn:other" x:id="rId1"', id="another-prefix"),
+    pytest.param(' id="rId1"', id="no-prefix"),
+])
+def test_the_last_id_of_a_sheet_is_its_relationship(
+    other: str, tmp_path: Path, plan: Plan
+) -> None:
+    """A <sheet> with r:id="rId9" (a sheet whose E6 is a figure) and then another id
+    attribute (rId1, the sheet whose E6 is #DIV/0!): python-calamine reads the last id's
+    part, and so does the scan."""
+    path = form(tmp_path / "Ia_Dom.xlsx")
+    _second_sheet(path, "Other")
+    edited(path, {WORKBOOK: replace('<sheet name="Sheet1" sheetId="1" r:id="rId1"/>',
+                                    f'<sheet name="Sheet1" sheetId="1" r:id="rId9"{other}/>')})
+    assert calamine(path)["Sheet1"][5][4] == ""
+    assert formula_problems(read_paths([path], plan)) == ERROR_AT_E6
+
+
+def test_a_target_through_dot_dot_names_the_member_of_that_literal_name(
+    tmp_path: Path, plan: Plan
+) -> None:
+    """Target="../xl/worksheets/sheet1.xml": python-calamine opens the member literally named
+    xl/../xl/worksheets/sheet1.xml (here with #DIV/0! at E6), never resolving "..", which
+    would name xl/worksheets/sheet1.xml (here E6 a figure). So does the scan."""
+    path = form(tmp_path / "Ia_Dom.xlsx")
+    with zipfile.ZipFile(path) as archive:
+        sheet = archive.read(SHEET)
+    edited(path, {SHEET: CLEAN_E6, RELS: replace('Target="worksheets/sheet1.xml"',
+                                                 'Target="../xl/worksheets/sheet1.xml"')})
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("xl/../xl/worksheets/sheet1.xml", sheet)
+    assert calamine(path)["Sheet1"][5][4] == ""
+    assert formula_problems(read_paths([path], plan)) == ERROR_AT_E6
+
+
+def test_an_xlsx_holding_a_content_xml_is_scanned_as_an_xlsx(tmp_path: Path, plan: Plan) -> None:
+    """A stray content.xml (an .ods's) in an .xlsx: python-calamine reads the file as the
+    .xlsx it is, and the scan does too, never taking the .ods tables for its sheets."""
+    path = form(tmp_path / "Ia_Dom.xlsx")
+    with zipfile.ZipFile(DATA / "formulas" / "Ia_Dom.ods") as ods:
+        content = ods.read("content.xml")
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("content.xml", content.replace(b'table:name="Sheet1"',
+                                                        b'table:name="Other"'))
+    assert list(calamine(path)) == ["Sheet1"]
+    assert formula_problems(read_paths([path], plan)) == ERROR_AT_E6
 
 
 @pytest.mark.parametrize("path", [
@@ -457,8 +648,15 @@ def test_an_empty_sheet_the_scan_cannot_find_is_not_said_unchecked(tmp_path: Pat
     *sorted((DATA / "corpus").iterdir()),
 ], ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_ordinary_workbooks_are_not_said_unchecked(path: Path) -> None:
+    """None is said unchecked, but an .xlsb, whose formulas the scan cannot read: once, of
+    the whole file."""
     read = read_file(str(path))
-    assert [p for p in read.problems if p.type == "formulas-unchecked"] == []
+    unchecked = [(p.sheet, p.params) for p in read.problems if p.type == "formulas-unchecked"]
+    if path.suffix == ".xlsb":
+        assert unchecked == [
+            (None, {"detail": "kh-treem does not read the formulas of .xlsb files"})]
+    else:
+        assert unchecked == []
 
 
 def test_the_scan_reads_every_sheet_of_a_workbook_by_name(tmp_path: Path) -> None:

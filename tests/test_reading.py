@@ -12,7 +12,9 @@ LICENSE-MIT.md there).
 from __future__ import annotations
 
 import shutil
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -130,6 +132,18 @@ def test_an_xlsb_form_is_accepted(tmp_path: Path, plan: Plan) -> None:
         ("rejected", "no-form", "python-calamine")]
 
 
+def test_an_xlsb_form_says_its_formulas_are_not_checked(plan: Plan) -> None:
+    """The scan cannot read .xlsb, where python-calamine shows an error value as a blank:
+    each .xlsb gets one warning, of the whole file, that its formulas were not checked; its
+    figures are read."""
+    path = DATA / "resaved" / "pyxlsbwriter-xlsb" / "Ia_Dom.xlsb"
+    intake = read_paths([path], plan)
+    assert [(p.type, p.file, p.sheet, p.params) for p in intake.problems] == [
+        ("formulas-unchecked", str(path), None,
+         {"detail": "kh-treem does not read the formulas of .xlsb files"})]
+    assert [s.unit for s in intake.submissions] == ["Ia Dom"]
+
+
 @pytest.mark.parametrize("name", ["issue_385.xls", "pass_protected.ods"])
 def test_a_password_protected_workbook_is_said_to_be_one(
     name: str, plan: Plan, tmp_path: Path
@@ -189,3 +203,69 @@ def test_text_formulas_saved_as_0_by_libreoffice_in_xls_are_errors(plan: Plan) -
     [submission] = intake.submissions
     assert dict(zip(submission.codes, submission.values, strict=True)) == {
         "child_friendly_commune": 1}
+
+
+# --- members whose data cannot be inflated --------------------------------------------------
+
+
+def _damaged(source: Path, path: Path, member: str, method: int | None = None) -> Path:
+    """``source`` rewritten to ``path``, deflated, with ``member``'s deflate stream overwritten
+    (zipfile raises zlib.error reading it) or, given ``method``, its compression method set
+    to that number (9, deflate64: zipfile raises NotImplementedError)."""
+    with zipfile.ZipFile(source) as archive:
+        members = [(info.filename, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members:
+            archive.writestr(name, data + (b"<!--" + b"x" * 2000 + b"-->" if name == member
+                                           else b""),
+                             zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED)
+    raw = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(member)
+    local = info.header_offset
+    if method is None:
+        name_length, extra_length = struct.unpack_from("<HH", raw, local + 26)
+        start = local + 30 + name_length + extra_length
+        raw[start + 5:start + 35] = b"\xff" * 30
+    else:
+        struct.pack_into("<H", raw, local + 8, method)
+        central = raw.find(b"PK\x01\x02")
+        while raw[central + 46:central + 46 + len(member)] != member.encode():
+            central = raw.find(b"PK\x01\x02", central + 4)
+        struct.pack_into("<H", raw, central + 10, method)
+    path.write_bytes(bytes(raw))
+    return path
+
+
+def test_a_damaged_custom_properties_part_holds_no_mark(tmp_path: Path, plan: Plan) -> None:
+    """python-calamine reads a form whose docProps/custom.xml cannot be inflated (it never
+    reads that part): kh-treem reads it too, as a form without kh-treem's mark."""
+    path = _damaged(EXAMPLES / "Ia_Toi.xlsx", tmp_path / "Ia_Toi.xlsx", "docProps/custom.xml")
+    with zipfile.ZipFile(path) as archive, pytest.raises(zlib.error):
+        archive.read("docProps/custom.xml")
+    intake = read_paths([path], plan)
+    assert [(f.status, f.reason) for f in intake.files] == [("used", None)]
+    assert len(intake.submissions) == 1
+
+
+@pytest.mark.parametrize("method", [None, 9], ids=["damaged-deflate", "deflate64"])
+def test_an_ods_whose_content_cannot_be_inflated_is_unreadable(
+    method: int | None, tmp_path: Path, plan: Plan
+) -> None:
+    """Neither reader can inflate content.xml: the file is unreadable, in one sentence, and
+    the next file is read."""
+    path = _damaged(DATA / "resaved" / "libreoffice-ods" / "Ia_Dom.ods",
+                    tmp_path / "Ia_Dom.ods", "content.xml", method)
+    shutil.copy(EXAMPLES / "Ia_Toi.xlsx", tmp_path / "Ia_Toi.xlsx")
+    intake = read_paths([path, tmp_path / "Ia_Toi.xlsx"], plan)
+    assert [(Path(f.path).name, f.status, f.reason) for f in intake.files] == [
+        ("Ia_Dom.ods", "rejected", "file-unreadable"), ("Ia_Toi.xlsx", "used", None)]
+
+
+def test_a_sheet_part_that_cannot_be_inflated_is_said(tmp_path: Path, plan: Plan) -> None:
+    """A worksheet member whose deflate stream is damaged: python-calamine cannot read that
+    sheet and says so; the formula scan takes the part as missing, never fails."""
+    path = _damaged(EXAMPLES / "Ia_Toi.xlsx", tmp_path / "Ia_Toi.xlsx",
+                    "xl/worksheets/sheet1.xml")
+    intake = read_paths([path], plan)
+    assert "sheet-unreadable" in [p.type for p in intake.problems]

@@ -18,24 +18,17 @@ read as a blank without a word.
 from __future__ import annotations
 
 import codecs
-import posixpath
 import re
 import struct
 import zipfile
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Literal
 
-from kh_treem import xml_events
+from kh_treem import limits, xml_events
 from kh_treem.cells import cell_name
-from kh_treem.xml_events import (
-    OFFICE_RELATIONSHIPS,
-    OFFICE_RELATIONSHIPS_STRICT,
-    RELATIONSHIPS,
-    SPREADSHEET_ML,
-    SPREADSHEET_ML_STRICT,
-)
 
 FormulaKind = Literal["unsaved", "error", "text"]
 # A formula's problem: its kind and what it gave ("#DIV/0!", the text, "" when unsaved).
@@ -54,9 +47,21 @@ class SheetScan:
 
 
 # sheet name, as the scan read it -> what the scan found there. Every sheet the scan read is
-# in it, with or without formulas: a sheet python-calamine reads and the scan does not name
-# is one whose formulas went unchecked.
+# in it, with or without formulas, except one whose name another sheet shares (by_name): a
+# sheet python-calamine reads and the scan does not name is one whose formulas went
+# unchecked.
 SheetFormulas = dict[str, SheetScan]
+
+
+def by_name(scans: Iterable[tuple[str, SheetScan | None]]) -> SheetFormulas:
+    """The scans of a workbook's sheets (None: a sheet the scan could not read), by name. A
+    name given to two sheets (Excel forbids it, a crafted file need not; or two names expat
+    reads alike, a raw tab being a space to it) is ambiguous: which sheet python-calamine
+    reads under it is not the scan's to guess, so neither is kept, and that sheet is said
+    unchecked."""
+    listed = list(scans)
+    count = Counter(name for name, _ in listed)
+    return {name: scan for name, scan in listed if scan is not None and count[name] == 1}
 
 
 def scan_of(scans: Mapping[str, SheetScan], name: str) -> SheetScan | None:
@@ -81,20 +86,15 @@ def _attribute_value(text: str) -> str:
 
 # --- .xlsx and .xlsm ----------------------------------------------------------------------
 
-# A part's elements are known by their local name when they are in the SpreadsheetML
-# namespace, transitional or strict, and a sheet's relationship id in either relationships
-# namespace (python-calamine reads both kinds of file).
-_SPREADSHEET_ML = (f"{SPREADSHEET_ML} ", f"{SPREADSHEET_ML_STRICT} ")
-_SHEET_RELATIONSHIP = (f"{OFFICE_RELATIONSHIPS} id", f"{OFFICE_RELATIONSHIPS_STRICT} id")
 _TEXT_TYPES = frozenset({"str", "s", "inlineStr"})
 
 
 def _local(name: str) -> str:
-    """An element's local name when it is SpreadsheetML's, else "" (none of ours)."""
-    for namespace in _SPREADSHEET_ML:
-        if name.startswith(namespace):
-            return name[len(namespace):]
-    return ""
+    """An element's local name, whatever its namespace: python-calamine knows the elements
+    of the workbook, its relationships and its sheets by their local names alone (so it
+    reads SpreadsheetML transitional or strict, and a part written in no namespace or in
+    another), and the scan must find the cells it reads."""
+    return name.rpartition(" ")[2]
 
 
 class _Members:
@@ -113,8 +113,10 @@ class _Members:
         return len(self.by_key.get(_member_key(name), []))
 
     def read(self, name: str) -> bytes | None:
+        """The one member matching ``name``, inflated; None when none or two match, or its
+        data cannot be inflated (python-calamine cannot read it either)."""
         found = self.by_key.get(_member_key(name), [])
-        return self.archive.read(found[0]) if len(found) == 1 else None
+        return limits.read_member(self.archive, found[0]) if len(found) == 1 else None
 
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -126,24 +128,31 @@ def _member_key(name: str) -> str:
 
 def xlsx_formulas(archive: zipfile.ZipFile) -> SheetFormulas | None:
     """Every formula cell of every sheet whose saved value is missing, a placeholder, an
-    error value or text, and where the other formula cells are; None when the zip has no
-    xl/workbook.xml (an .xlsb, whose formulas are not read). Raises DoctypeFound or
-    ExpatError for a part that cannot be read."""
+    error value or text, and where the other formula cells are; None for an .xlsb (an
+    xl/workbook.bin and no xl/workbook.xml), whose formulas are not read. Raises
+    DoctypeFound or ExpatError for a part that cannot be read."""
     members = _Members(archive)
-    if not members.count("xl/workbook.xml"):
-        return None
-    workbook = members.read("xl/workbook.xml")
-    relationships = members.read("xl/_rels/workbook.xml.rels")
+    part = "xl/workbook.xml"
+    if not members.count(part):
+        if members.count("xl/workbook.bin"):
+            return None
+        # python-calamine reads xl/workbook.xml where there is one, else the workbook the
+        # package's relationships name (a "minimal package" puts it at the root).
+        package = members.read("_rels/.rels")
+        part = _member(_office_document(package), "") if package is not None else ""
+    folder, _, name = part.rpartition("/")
+    base = f"{folder}/" if folder else ""
+    workbook = members.read(part)
+    relationships = members.read(f"{base}_rels/{name}.rels")
     if workbook is None or relationships is None:
         return {}  # no sheet scanned: each python-calamine reads is said unchecked
     sheets, recalc = _workbook_sheets(workbook)
     targets = _relationship_targets(relationships)
-    found: SheetFormulas = {}
+    scans: list[tuple[str, SheetScan | None]] = []
     for sheet, rid in sheets:
-        xml = members.read(_member(targets.get(rid, "")))
-        if xml is not None:
-            found[sheet] = _sheet_formulas(xml, recalc)
-    return found
+        xml = members.read(_member(targets.get(rid, ""), base))
+        scans.append((sheet, None if xml is None else _sheet_formulas(xml, recalc)))
+    return by_name(scans)
 
 
 def xlsx_hidden_rows(archive: zipfile.ZipFile) -> dict[str, list[int]]:
@@ -193,32 +202,44 @@ def _workbook_sheets(xml: bytes) -> tuple[list[tuple[str, str]], bool]:
 
 
 def _relationship_id(attributes: dict[str, str]) -> str:
-    """A <sheet>'s relationship id: its r:id, the prefix bound to the relationships namespace.
-    python-calamine reads an id attribute whatever its prefix is bound to, or without one; a
-    sheet with no r:id but one such attribute is read by it so, and scanned so here."""
-    for key in _SHEET_RELATIONSHIP:
-        if key in attributes:
-            return attributes[key]
+    """A <sheet>'s relationship id as python-calamine takes it: the last attribute (in the
+    order written, which expat keeps) whose local name is id, whatever its prefix is bound
+    to (r:id in the relationships namespace, transitional or strict; x:id; a plain id)."""
     ids = [value for key, value in attributes.items() if key.rpartition(" ")[2] == "id"]
-    return ids[0] if len(ids) == 1 else ""
+    return ids[-1] if ids else ""
 
 
 def _relationship_targets(xml: bytes) -> dict[str, str]:
     targets: dict[str, str] = {}
 
     def start(name: str, attributes: dict[str, str]) -> None:
-        if name == f"{RELATIONSHIPS} Relationship":
+        if _local(name) == "Relationship":
             targets[attributes.get("Id", "")] = attributes.get("Target", "")
 
     xml_events.parse(xml, start)
     return targets
 
 
-def _member(target: str) -> str:
-    """The zip member a workbook relationship's target names (relative to xl/)."""
-    if target.startswith("/"):
-        return target.lstrip("/")
-    return posixpath.normpath(posixpath.join("xl", target))
+def _office_document(xml: bytes) -> str:
+    """The target of the package's officeDocument relationship (its workbook), or ""."""
+    found: list[str] = []
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        if (_local(name) == "Relationship"
+                and attributes.get("Type", "").endswith("/officeDocument")):
+            found.append(attributes.get("Target", ""))
+
+    xml_events.parse(xml, start)
+    return found[0] if len(found) == 1 else ""
+
+
+def _member(target: str, base: str = "xl/") -> str:
+    """The zip member a relationship's target names, as python-calamine names it: an
+    absolute target without its one leading "/", else the folder of the part that relates
+    it (xl/ for xl/workbook.xml) and the target as written. It resolves no "." or "..":
+    "../xl/worksheets/sheet1.xml" is the member of that literal name, and no other
+    (normalised, it could name another member it does not read)."""
+    return target[1:] if target.startswith("/") else f"{base}{target}"
 
 
 class _SheetCells:
@@ -355,9 +376,15 @@ def xls_formulas(data: bytes) -> SheetFormulas:
             return {}
         biff = ole.openstream(stream).read()
     globals_ = _records(biff)
-    codec = None if _is_biff8(globals_) else _code_page(globals_)
-    return {name: SheetScan(_biff_sheet_formulas(biff, offset, codec))
-            for name, offset in _sheet_offsets(globals_, codec)}
+    codec = _code_page(globals_)
+    texts = _Texts(_is_biff8(globals_), codec or "ascii")
+    # With a code page Python has no codec for, only a name in ASCII is known (the code pages
+    # python-calamine decodes and Python does not, Mac Roman's and others, keep ASCII as it
+    # is); any other would be a guess that could pair a sheet with another's scan, so it is
+    # not scanned, and the sheet is said unchecked.
+    return by_name((name, SheetScan(_biff_sheet_formulas(biff, offset, texts))
+                    if codec is not None or name.isascii() else None)
+                   for name, offset in _sheet_offsets(globals_, texts))
 
 
 def _records(biff: bytes, at: int = 0) -> list[tuple[int, bytes]]:
@@ -381,24 +408,46 @@ def _is_biff8(globals_: list[tuple[int, bytes]]) -> bool:
     return bool(struct.unpack_from("<H", globals_[0][1])[0] >= 0x0600)
 
 
-def _code_page(globals_: list[tuple[int, bytes]]) -> str:
-    """The codec of the globals' CODEPAGE record (cp1258 for Vietnamese), when Python has one
-    by that number; else cp1252, Excel 95's own. A name decoded otherwise than
-    python-calamine decodes it matches no sheet of its, and reading.py says that sheet's
-    formulas went unchecked."""
+def _code_page(globals_: list[tuple[int, bytes]]) -> str | None:
+    """The codec python-calamine decodes the file's one-byte texts with (an Excel 95 file's
+    texts, an Excel 97 file's "compressed" ones), by the globals' CODEPAGE record: cp1258 for
+    Vietnamese; Latin-1 (each byte its own character) for 1200, UTF-16, the code page an
+    Excel 97 file declares, or for no CODEPAGE record. None for a code page Python has no
+    codec for (Mac Roman, 10000)."""
     for kind, body in globals_:
         if kind == _CODEPAGE and len(body) >= 2:
-            name = f"cp{struct.unpack_from('<H', body)[0]}"
-            try:
-                codecs.lookup(name)
-            except LookupError:
+            number = struct.unpack_from("<H", body)[0]
+            if number == 1200:
                 break
-            return name
-    return "cp1252"
+            try:
+                return codecs.lookup(f"cp{number}").name
+            except LookupError:
+                return None
+    return "latin-1"
+
+
+@dataclass(frozen=True)
+class _Texts:
+    """How the file's texts are written: BIFF8's flagged strings or BIFF5's bytes, and the
+    codec of one-byte characters."""
+
+    biff8: bool
+    codec: str
+
+    def characters(self, raw: bytes, count: int) -> str:
+        """``count`` characters from ``raw``: in BIFF8 a flags byte (bit 0: UTF-16, else one
+        byte a character), then the characters; in BIFF5 one byte a character."""
+        if not self.biff8:
+            return raw[:count].decode(self.codec, "replace")
+        if not raw:
+            return ""
+        if raw[0] & 1:
+            return raw[1:1 + count * 2].decode("utf-16-le", "replace")
+        return raw[1:1 + count].decode(self.codec, "replace")
 
 
 def _sheet_offsets(
-    globals_: list[tuple[int, bytes]], codec: str | None
+    globals_: list[tuple[int, bytes]], texts: _Texts
 ) -> list[tuple[str, int]]:
     """(name, stream offset) of each worksheet named in the globals' BOUNDSHEET records."""
     sheets = []
@@ -408,23 +457,11 @@ def _sheet_offsets(
         offset, sheet_type, length = struct.unpack_from("<IxBB", body)
         if sheet_type != 0:  # a chart, a macro or a VB module
             continue
-        sheets.append((_characters(body[7:], length, codec), offset))
+        sheets.append((texts.characters(body[7:], length), offset))
     return sheets
 
 
-def _characters(raw: bytes, count: int, codec: str | None) -> str:
-    """``count`` characters from ``raw``: in BIFF8 a flags byte (bit 0: UTF-16, else one byte
-    a character, Latin-1), then the characters; in BIFF5 bytes in the file's ``codec``."""
-    if codec is not None:
-        return raw[:count].decode(codec, "replace")
-    if not raw:
-        return ""
-    wide = raw[0] & 1
-    return raw[1:1 + count * (2 if wide else 1)].decode("utf-16-le" if wide else "latin-1",
-                                                         "replace")
-
-
-def _biff_sheet_formulas(biff: bytes, offset: int, codec: str | None) -> dict[str, FormulaCell]:
+def _biff_sheet_formulas(biff: bytes, offset: int, texts: _Texts) -> dict[str, FormulaCell]:
     found: dict[str, FormulaCell] = {}
     records = _records(biff, offset)
     for index, (kind, body) in enumerate(records):
@@ -433,13 +470,13 @@ def _biff_sheet_formulas(biff: bytes, offset: int, codec: str | None) -> dict[st
             result = body[6:14]
             if result[6:8] != b"\xff\xff":  # a number, unless the formula is a text
                 expression = body[22:22 + struct.unpack_from("<H", body, 20)[0]]
-                text = _text_constant(expression, codec)
+                text = _text_constant(expression, texts)
                 if text is not None:  # LibreOffice saves ="" or ="abc" as 0 in a number format
                     found[cell_name(row, col)] = ("text", text)
             elif result[0] == 2:
                 found[cell_name(row, col)] = ("error", _ERROR_TEXT.get(result[2], "#?"))
             elif result[0] in (0, 3):  # text (in the STRING record after it), empty text
-                text = _string_record(records, index, codec) if result[0] == 0 else ""
+                text = _string_record(records, index, texts) if result[0] == 0 else ""
                 found[cell_name(row, col)] = ("text", text)
         elif kind == _BOOLERR and len(body) >= 8 and body[7] == 1:
             row, col = struct.unpack_from("<HH", body)
@@ -447,18 +484,18 @@ def _biff_sheet_formulas(biff: bytes, offset: int, codec: str | None) -> dict[st
     return found
 
 
-def _text_constant(expression: bytes, codec: str | None) -> str | None:
+def _text_constant(expression: bytes, texts: _Texts) -> str | None:
     """The text of a formula that is one string constant (="abc": a PtgStr alone), else None."""
     if len(expression) < 2 or expression[0] != 0x17:
         return None
     count, raw = expression[1], expression[2:]
-    size = count if codec is not None else 1 + count * (2 if raw[:1] and raw[0] & 1 else 1)
-    return _characters(raw, count, codec) if len(raw) == size else None
+    size = 1 + count * (2 if raw[:1] and raw[0] & 1 else 1) if texts.biff8 else count
+    return texts.characters(raw, count) if len(raw) == size else None
 
 
-def _string_record(records: list[tuple[int, bytes]], index: int, codec: str | None) -> str:
+def _string_record(records: list[tuple[int, bytes]], index: int, texts: _Texts) -> str:
     """The text of a formula's result, from the STRING record that follows its FORMULA."""
     for kind, body in records[index + 1:index + 3]:
         if kind == 0x0207 and len(body) >= 2:
-            return _characters(body[2:], struct.unpack_from("<H", body)[0], codec)
+            return texts.characters(body[2:], struct.unpack_from("<H", body)[0])
     return ""

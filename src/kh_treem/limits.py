@@ -10,7 +10,9 @@ of sheets are checked on what the reader returns, never guessed from the file's 
 
 from __future__ import annotations
 
+import lzma
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from io import BytesIO
 
@@ -60,6 +62,22 @@ def open_zip(data: bytes) -> zipfile.ZipFile | Refusal:
         archive.close()
         return refusal
     return archive
+
+
+# What zipfile raises when a member's data cannot be inflated: a damaged deflate, bzip2 or
+# LZMA stream (zlib.error, OSError, LZMAError), a method it lacks such as deflate64
+# (NotImplementedError), a bad CRC or local header (BadZipFile), data cut short (EOFError).
+_MEMBER_DAMAGED = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, NotImplementedError,
+                   OSError, EOFError)
+
+
+def read_member(archive: zipfile.ZipFile, name: str) -> bytes | None:
+    """The member ``name`` inflated; None when its data cannot be (a property of the file,
+    which each caller treats as the part missing). KeyError when there is no such member."""
+    try:
+        return archive.read(name)
+    except _MEMBER_DAMAGED:
+        return None
 
 
 def _mb(size: int) -> str:

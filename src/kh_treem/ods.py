@@ -12,7 +12,6 @@ to the sheet's millionth row, and that is never laid out.
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,11 +44,11 @@ class Table:
     figures: set[tuple[int, int]] = field(default_factory=set)  # formulas saved with a number
 
 
-def read_ods(archive: zipfile.ZipFile, max_rows: int, max_cells: int) -> list[Table]:
-    """The tables of the .ods in ``archive``. Raises TooLarge, DoctypeFound, ExpatError,
-    or KeyError when there is no content.xml."""
+def read_ods(content: bytes, max_rows: int, max_cells: int) -> list[Table]:
+    """The tables of an .ods's ``content`` (its content.xml). Raises TooLarge, DoctypeFound
+    or ExpatError."""
     reader = _Reader(max_rows, max_cells)
-    xml_events.parse(archive.read("content.xml"), reader.start, reader.end, reader.text)
+    xml_events.parse(content, reader.start, reader.end, reader.text)
     return reader.tables
 
 

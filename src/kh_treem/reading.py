@@ -26,6 +26,7 @@ from kh_treem.formulas import (
     FormulaCell,
     SheetFormulas,
     SheetScan,
+    by_name,
     scan_of,
     xls_formulas,
     xlsx_formulas,
@@ -116,7 +117,10 @@ def _read_workbook(data: bytes, read: FileRead, own_too: bool = False) -> None:
         read.refusal = Refusal("encrypted")
         return
     archive = None
-    if zipfile.is_zipfile(io.BytesIO(data)):
+    # An OLE file is an .xls to python-calamine, which tries that format first; it may
+    # still look like a zip to zipfile (Excel 2007 and later store a zipped theme at the
+    # end of an .xls), and must not be scanned or refused as one.
+    if not data.startswith(limits.OLE_MAGIC) and zipfile.is_zipfile(io.BytesIO(data)):
         opened = limits.open_zip(data)
         if isinstance(opened, Refusal):
             read.refusal = opened
@@ -150,7 +154,7 @@ def _read_sheets(
     import python_calamine
 
     ods_tables = None
-    if archive is not None and "content.xml" in archive.namelist():
+    if archive is not None and _is_ods(archive):
         ods_tables = _ods_tables(archive, read)
         if read.refusal is not None:
             return
@@ -164,13 +168,14 @@ def _read_sheets(
         if not _reader_failed(exc):
             raise
         if ods_tables is not None:  # a well-formed .ods python-calamine cannot parse
-            marks = _marks(archive)
-            read.reader = "ods-xml"
-            _own(read, marks)
-            read.sheets = [SheetRead(t.name, t.rows, t.formulas) for t in ods_tables
-                           if t.name != marks.get(GUIDE_MARK)]
+            _read_tables(archive, ods_tables, read)
             return
         read.refusal = Refusal("file-unreadable", {"detail": _short(exc)})
+        return
+    if not names and ods_tables:
+        # python-calamine found no table where the streaming reader did: it knows tables by
+        # the prefix table:, and this file binds the table namespace to another.
+        _read_tables(archive, ods_tables, read)
         return
     read.reader = "python-calamine"
     marks = _marks(archive)
@@ -181,9 +186,11 @@ def _read_sheets(
         read.refusal = Refusal("too-many-sheets", {"count": len(names),
                                                    "limit": limits.MAX_SHEETS})
         return
-    scans = _formulas(data, archive, ods_tables, read)
+    scans = _formulas(data, archive, read) if ods_tables is None else by_name(
+        (table.name, SheetScan(table.formulas, table.figures)) for table in ods_tables)
     worksheets = {sheet.name for sheet in workbook.sheets_metadata
                   if sheet.typ == python_calamine.SheetTypeEnum.WorkSheet}
+    unchecked: set[str] = set()
     for name in names:
         if name == marks.get(GUIDE_MARK):
             continue  # the guide sheet of a form kh-treem made
@@ -193,12 +200,26 @@ def _read_sheets(
         scan = None if scans is None else scan_of(scans, name)
         sheet = _calamine_sheet(workbook, name, scan, read)
         read.sheets.append(sheet)
-        if scans is not None and scan is None and sheet.rows:
+        if scans is not None and scan is None and sheet.rows and name not in unchecked:
             # The scan read the file but not this sheet, which python-calamine read from a
-            # part the scan did not find (or named otherwise): its error values would be
-            # blanks, so the sheet is said to be unchecked. A sheet with no cell loses none.
+            # part the scan did not find (or named otherwise, or under a name two sheets
+            # share): its error values would be blanks, so the sheet is said to be unchecked,
+            # once for its name. A sheet with no cell loses none.
+            unchecked.add(name)
             read.problems.append(Problem("formulas-unchecked", file=read.path, sheet=name,
-                                         params={"detail": "no such sheet found by the scan"}))
+                                         params={"detail": "the formula scan could not tell"
+                                                           " which of its sheets this is"}))
+
+
+def _read_tables(
+    archive: zipfile.ZipFile | None, tables: list[ods.Table], read: FileRead
+) -> None:
+    """The .ods as the streaming reader read it, its formula cells with it."""
+    marks = _marks(archive)
+    read.reader = "ods-xml"
+    _own(read, marks)
+    read.sheets = [SheetRead(t.name, t.rows, t.formulas) for t in tables
+                   if t.name != marks.get(GUIDE_MARK)]
 
 
 def _open_workbook(data: bytes, path: str) -> Any:
@@ -222,9 +243,14 @@ def _open_workbook(data: bytes, path: str) -> Any:
 
 
 def _ods_tables(archive: zipfile.ZipFile, read: FileRead) -> list[ods.Table] | None:
-    """The .ods's tables by the streaming reader (None when it is not well-formed)."""
+    """The .ods's tables by the streaming reader: None when its content.xml cannot be
+    inflated or is not well-formed (python-calamine is asked; if it fails too, the file is
+    unreadable)."""
+    content = limits.read_member(archive, "content.xml")
+    if content is None:
+        return None
     try:
-        return ods.read_ods(archive, limits.MAX_ROWS, limits.MAX_CELLS)
+        return ods.read_ods(content, limits.MAX_ROWS, limits.MAX_CELLS)
     except ods.TooLarge as exc:
         if exc.kind == "rows":
             read.refusal = Refusal("too-many-rows", {"rows": exc.count,
@@ -232,26 +258,38 @@ def _ods_tables(archive: zipfile.ZipFile, read: FileRead) -> list[ods.Table] | N
         else:
             read.refusal = Refusal("too-many-cells", {"sheet": exc.table,
                                                       "limit": limits.MAX_CELLS})
-    except (ExpatError, KeyError, zipfile.BadZipFile, EOFError, ValueError):
-        return None  # python-calamine is asked; if it fails too, the file is unreadable
+    except (ExpatError, ValueError):
+        return None
     return None
 
 
+def _is_ods(archive: zipfile.ZipFile) -> bool:
+    """Whether python-calamine reads the zip as an .ods. Told by content, it tries .xls,
+    .xlsx, .xlsb and .ods in turn: a zip with a workbook part of .xlsx or .xlsb (in any
+    ASCII case, as it finds parts) is read as one of those, whatever else it holds (a stray
+    content.xml)."""
+    keys = {name.replace("\\", "/").lower() for name in archive.namelist()}
+    return ("content.xml" in archive.namelist()
+            and not keys & {"xl/workbook.xml", "xl/workbook.bin"})
+
+
 def _formulas(
-    data: bytes, archive: zipfile.ZipFile | None, tables: list[ods.Table] | None,
-    read: FileRead,
+    data: bytes, archive: zipfile.ZipFile | None, read: FileRead
 ) -> SheetFormulas | None:
-    """Each sheet's formula cells, as the scan of the file's format found them; None when
-    the format has no scan (.xlsb) or the scan failed (a warning says so)."""
-    if tables is not None:
-        return {table.name: SheetScan(table.formulas, table.figures) for table in tables}
-    if archive is not None and "content.xml" in archive.namelist():  # python-calamine read it
+    """Each sheet's formula cells, as the scan of the file's format found them (an .ods's
+    are its tables'); None when the format has no scan (.xlsb) or the scan failed (a warning
+    says so)."""
+    if archive is not None and _is_ods(archive):  # python-calamine read it, the scan did not
         read.problems.append(Problem("formulas-unchecked", file=read.path, params={
-            "detail": "content.xml is not well-formed XML"}))
+            "detail": "content.xml could not be read (damaged, or not well-formed XML)"}))
         return None
     try:
         if archive is not None:
-            return xlsx_formulas(archive)
+            found = xlsx_formulas(archive)
+            if found is None:  # an .xlsb: its error values are blanks to python-calamine
+                read.problems.append(Problem("formulas-unchecked", file=read.path, params={
+                    "detail": "kh-treem does not read the formulas of .xlsb files"}))
+            return found
         if data.startswith(limits.OLE_MAGIC):
             return xls_formulas(data)
     except DoctypeFound:
@@ -306,21 +344,24 @@ def _own(read: FileRead, marks: dict[str, str]) -> None:
 
 
 def _marks(archive: zipfile.ZipFile | None) -> dict[str, str]:
-    """kh-treem's custom document properties (OWN_MARK, GUIDE_MARK) and their texts."""
+    """kh-treem's custom document properties (OWN_MARK, GUIDE_MARK) and their texts. A part
+    that cannot be inflated or parsed holds no mark: the file is read as anyone's."""
     if archive is None:
         return {}
     names = set(archive.namelist())
     if "docProps/custom.xml" in names:  # .xlsx: <property name="kh-treem"><vt:lpwstr>
-        return _custom_properties(archive.read("docProps/custom.xml"),
+        return _custom_properties(limits.read_member(archive, "docProps/custom.xml"),
                                   f"{CUSTOM_PROPERTIES} property", "name")
     if "meta.xml" in names:  # .ods: <meta:user-defined meta:name="kh-treem">
-        return _custom_properties(archive.read("meta.xml"), f"{ODS_META} user-defined",
-                                  f"{ODS_META} name")
+        return _custom_properties(limits.read_member(archive, "meta.xml"),
+                                  f"{ODS_META} user-defined", f"{ODS_META} name")
     return {}
 
 
-def _custom_properties(xml: bytes, tag: str, key: str) -> dict[str, str]:
+def _custom_properties(xml: bytes | None, tag: str, key: str) -> dict[str, str]:
     found: dict[str, str] = {}
+    if xml is None:
+        return found
     current: list[str] = []  # the name of the mark being read, while inside it
     depth = 0  # >0 inside the property
 
