@@ -25,7 +25,7 @@ import xlsxwriter
 from kh_treem.formulas import xlsx_formulas
 from kh_treem.intake import Intake, read_paths
 from kh_treem.plan import Plan
-from kh_treem.reading import read_file
+from kh_treem.reading import XLSB_UNREAD, read_file
 
 DATA = Path(__file__).parent / "data"
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -653,8 +653,7 @@ def test_ordinary_workbooks_are_not_said_unchecked(path: Path) -> None:
     read = read_file(str(path))
     unchecked = [(p.sheet, p.params) for p in read.problems if p.type == "formulas-unchecked"]
     if path.suffix == ".xlsb":
-        assert unchecked == [
-            (None, {"detail": "kh-treem does not read the formulas of .xlsb files"})]
+        assert unchecked == [(None, {"detail": XLSB_UNREAD})]
     else:
         assert unchecked == []
 

@@ -138,9 +138,11 @@ def test_an_xlsb_form_says_its_formulas_are_not_checked(plan: Plan) -> None:
     figures are read."""
     path = DATA / "resaved" / "pyxlsbwriter-xlsb" / "Ia_Dom.xlsb"
     intake = read_paths([path], plan)
-    assert [(p.type, p.file, p.sheet, p.params) for p in intake.problems] == [
-        ("formulas-unchecked", str(path), None,
-         {"detail": "kh-treem does not read the formulas of .xlsb files"})]
+    [warning] = intake.problems
+    assert (warning.type, warning.file, warning.sheet) == ("formulas-unchecked", str(path), None)
+    assert warning.message("vi").startswith(
+        "không kiểm tra được các công thức ở đây (kh-treem không đọc công thức của tệp .xlsb;"
+        " lưu tệp thành .xlsx để được kiểm tra)")
     assert [s.unit for s in intake.submissions] == ["Ia Dom"]
 
 

@@ -210,9 +210,9 @@ TEMPLATES: dict[str, tuple[Severity, str, str]] = {
     ),
     "formulas-unchecked": (  # of a file, or of one sheet (the problem's sheet)
         "warning",
-        "không kiểm tra được các công thức ở đây; số liệu được đọc theo giá trị đã lưu, nên"
-        " một công thức bị lỗi có thể bị đọc thành ô trống",
-        "the formulas here could not be checked ({detail}); figures are read as saved, so a"
+        "không kiểm tra được các công thức ở đây{detail}; số liệu được đọc theo giá trị đã lưu,"
+        " nên một công thức bị lỗi có thể bị đọc thành ô trống",
+        "the formulas here could not be checked{detail}; figures are read as saved, so a"
         " formula giving an error may be read as a blank",
     ),
     "sheet-unreadable": (

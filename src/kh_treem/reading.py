@@ -32,7 +32,7 @@ from kh_treem.formulas import (
     xlsx_formulas,
 )
 from kh_treem.limits import Refusal
-from kh_treem.problems import Problem
+from kh_treem.problems import Problem, Words
 from kh_treem.records import OWN_HEADERS
 from kh_treem.tabular import read_csv
 from kh_treem.xml_events import CUSTOM_PROPERTIES, ODS_META, DoctypeFound, parse
@@ -49,6 +49,15 @@ OWN_OUTPUTS = frozenset({"summary", "trend", "plan"})
 GUIDE_MARK = "kh-treem-guide"
 
 Reader = Literal["python-calamine", "ods-xml", "csv"]
+# Why the formulas of a file or a sheet went unchecked (formulas-unchecked), and what to do.
+XLSB_UNREAD = Words(
+    " (kh-treem không đọc công thức của tệp .xlsb; lưu tệp thành .xlsx để được kiểm tra)",
+    " (kh-treem does not read the formulas of .xlsb files; save it as .xlsx to have them"
+    " checked)")
+SHEET_NOT_TOLD = Words(" (không xác định được trang tính này trong tệp)",
+                       " (the formula scan could not tell which of its sheets this is)")
+CONTENT_UNREAD = Words(" (phần content.xml của tệp bị hỏng)",
+                       " (content.xml could not be read: damaged, or not well-formed XML)")
 
 
 @dataclass
@@ -207,8 +216,7 @@ def _read_sheets(
             # once for its name. A sheet with no cell loses none.
             unchecked.add(name)
             read.problems.append(Problem("formulas-unchecked", file=read.path, sheet=name,
-                                         params={"detail": "the formula scan could not tell"
-                                                           " which of its sheets this is"}))
+                                         params={"detail": SHEET_NOT_TOLD}))
 
 
 def _read_tables(
@@ -281,22 +289,24 @@ def _formulas(
     says so)."""
     if archive is not None and _is_ods(archive):  # python-calamine read it, the scan did not
         read.problems.append(Problem("formulas-unchecked", file=read.path, params={
-            "detail": "content.xml could not be read (damaged, or not well-formed XML)"}))
+            "detail": CONTENT_UNREAD}))
         return None
     try:
         if archive is not None:
             found = xlsx_formulas(archive)
             if found is None:  # an .xlsb: its error values are blanks to python-calamine
                 read.problems.append(Problem("formulas-unchecked", file=read.path, params={
-                    "detail": "kh-treem does not read the formulas of .xlsb files"}))
+                    "detail": XLSB_UNREAD}))
             return found
         if data.startswith(limits.OLE_MAGIC):
             return xls_formulas(data)
     except DoctypeFound:
         raise
     except Exception as exc:  # python-calamine read the file: say so, go on
+        # What the scan met is said in English only: a library's words in a Vietnamese
+        # sentence would help no officer.
         read.problems.append(Problem("formulas-unchecked", file=read.path,
-                                     params={"detail": _short(exc)}))
+                                     params={"detail": Words("", f" ({_short(exc)})")}))
     return None
 
 
