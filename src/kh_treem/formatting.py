@@ -12,6 +12,7 @@ from fractions import Fraction
 
 from kh_treem.i18n import word
 from kh_treem.plan import Measure, Target
+from kh_treem.problems import Words
 from kh_treem.scoring import Outcome
 
 MAX_DECIMALS = 12
@@ -54,6 +55,12 @@ def number(value: Fraction | int, decimals: int, lang: str) -> str:
     if lang == "en":
         return text
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def in_words(value: Fraction | int, decimals: int = 0) -> Words:
+    """A number as the officer reads it, for a problem's message in either language:
+    18.500, 18,500."""
+    return Words(number(value, decimals, "vi"), number(value, decimals, "en"))
 
 
 def decimals_for(value: Fraction, target: Fraction | None = None) -> int:

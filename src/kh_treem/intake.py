@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import Literal
 
 from kh_treem import limits
-from kh_treem.formatting import number
+from kh_treem.formatting import in_words
 from kh_treem.isolation import Progress, read_contained
 from kh_treem.layouts import Observation, SheetReader, SheetSource, Submission
 from kh_treem.limits import Refusal
 from kh_treem.plan import Plan
-from kh_treem.problems import SEVERITIES, Problem, Words
+from kh_treem.problems import SEVERITIES, Problem
 from kh_treem.reading import ACCEPTED_SUFFIXES, FileRead, Reader, read_file
 
 __all__ = ["FileRecord", "Intake", "Observation", "Progress", "Submission", "read_paths"]
@@ -152,12 +152,10 @@ def _listed(problems: list[Problem], path: str) -> list[Problem]:
     more = Counter(p.severity for p in by_severity[MAX_LISTED:])
     return [*by_severity[:MAX_LISTED],
             *(Problem(f"more-{severity}s", file=path, stands_for=more[severity],
-                      params={"count": _count(more[severity]), "listed": _count(MAX_LISTED)})
+                      params={"count": in_words(more[severity]),
+                              "listed": in_words(MAX_LISTED)})
               for severity in SEVERITIES if more[severity])]
 
-
-def _count(value: int) -> Words:
-    return Words(number(value, 0, "vi"), number(value, 0, "en"))
 
 
 def _skipped(path: Path, reason: str) -> FileRecord:

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import TypedDict
 
-from kh_treem.formatting import MAX_DECIMALS, decimals_for, number, rounded
+from kh_treem.formatting import MAX_DECIMALS, decimals_for, in_words, rounded
 from kh_treem.layouts import Observation
 from kh_treem.plan import Measure, Plan, Text, decimal_text
 from kh_treem.problems import Problem, Words
@@ -63,7 +63,7 @@ def against_last_year(
                 continue
             previous = before[code]
             params = {"unit": unit, "label": _words(element.label), "year": year,
-                      "last_year": last_year, "last": _whole(previous), "then": previous,
+                      "last_year": last_year, "last": in_words(previous), "then": previous,
                       "measure": _words(element.measure_unit)}
             if code not in figures:
                 file, sheet, cell = now.blank(unit, code)
@@ -77,7 +77,7 @@ def against_last_year(
                 place = now.locate(unit, code)
                 problems.append(Problem(
                     "figure-unlike-last-year", code=code, **_place(place),
-                    params={**params, "value": _whole(value), "now": value,
+                    params={**params, "value": in_words(value), "now": value,
                             "change": _change(value, previous, times)}))
     return problems
 
@@ -122,13 +122,13 @@ def against_communes(plan: Plan, now: Assembled) -> list[Problem]:
             problems.append(Problem(
                 "rate-unlike-communes", code=num, **_place(now.locate(unit, num)),
                 params={"unit": unit, "target": target.id, "name": _words(target.name),
-                        "num": _whole(n), "den": _whole(d),
+                        "num": in_words(n), "den": in_words(d),
                         "den_cell": beside.cell if beside else "?",
-                        "value": _decimal(shown, places),
-                        "median": _decimal(median, places),
+                        "value": in_words(shown, places),
+                        "median": in_words(median, places),
                         "now": shown, "then": median, "unit_sign": _sign(target.unit),
                         "measure": _sign(target.unit),
-                        "z": _decimal(z, decimals_for(z, beyond)), "limit": _threshold(limit),
+                        "z": in_words(z, decimals_for(z, beyond)), "limit": _threshold(limit),
                         "count": len(given)}))
     return problems
 
@@ -210,11 +210,6 @@ def _words(text: Text | None) -> Words:
     return Words(text.vi, text.en) if text else Words("", "")
 
 
-def _whole(value: int) -> Words:
-    """A count as the officer reads it: 18.500, 18,500."""
-    return Words(number(value, 0, "vi"), number(value, 0, "en"))
-
-
 def _telling_apart(value: Fraction, median: Fraction) -> int:
     """The decimals that show ``value`` and ``median`` as they are: different."""
     places = max(decimals_for(value), decimals_for(median))
@@ -226,11 +221,6 @@ def _telling_apart(value: Fraction, median: Fraction) -> int:
 def _sign(unit: str) -> Words:
     """A rate's unit as written beside it: "/100.000", "/100,000" in English."""
     return Words(unit, unit.replace(".", ","))
-
-
-def _decimal(value: Fraction, decimals: int) -> Words:
-    """A rate as the officer reads it (a decimal comma in Vietnamese)."""
-    return Words(number(value, decimals, "vi"), number(value, decimals, "en"))
 
 
 def _threshold(value: float | Fraction) -> Words:

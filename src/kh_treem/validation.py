@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from kh_treem.formatting import number
+from kh_treem.formatting import in_words
 from kh_treem.layouts import Observation, Submission
 from kh_treem.plan import Plan
 from kh_treem.problems import Problem, Words
@@ -172,9 +172,7 @@ def _merge(
             problems.append(Problem(
                 "value-conflicts-more", file=next_one.file, sheet=next_one.sheet,
                 cell=next_one.cell, code=code, stands_for=more,
-                params={"unit": unit, "count": Words(number(more, 0, "vi"),
-                                                     number(more, 0, "en")),
-                        "other": first.place}))
+                params={"unit": unit, "count": in_words(more), "other": first.place}))
         if not conflicts:
             merged[code] = first
     for group in repeats.values():
