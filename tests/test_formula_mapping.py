@@ -372,27 +372,37 @@ def test_an_ods_whose_table_prefix_is_bound_elsewhere_is_said_unchecked(
 # --- 10. Excel 95 sheet names in a Vietnamese code page -----------------------------------
 
 
+def _renamed_xls(
+    source: Path, path: Path, stream: str, old: bytes, new: bytes, code_page: int
+) -> Path:
+    """A copy of the .xls ``source`` whose sheet name (BOUNDSHEET's bytes from its 8th, ``old``)
+    is ``new``, as long, and whose CODEPAGE record says ``code_page``."""
+    shutil.copy(source, path)
+    with olefile.OleFileIO(str(path), write_mode=True) as ole:
+        records = bytearray(ole.openstream(stream).read())
+        at = 0
+        while at + 4 <= len(records):
+            kind, length = struct.unpack_from("<HH", records, at)
+            if kind == 0x0042:
+                struct.pack_into("<H", records, at + 4, code_page)
+            elif kind == 0x0085:
+                assert records[at + 11:at + 11 + len(old)] == old
+                assert len(new) == len(old)
+                records[at + 11:at + 11 + len(old)] = new
+            elif kind == 0x000A:
+                break
+            at += 4 + length
+        ole.write_stream(stream, bytes(records))
+    return path
+
+
 def _biff5(path: Path, name: bytes, code_page: int) -> Path:
     """Gnumeric's Excel 95 save of the formula form, with its sheet renamed to ``name`` (six
     bytes) and its CODEPAGE record set. tests/data/formulas/Ia_Dom_biff5.xls was written once
     by `ssconvert --export-type=Gnumeric_Excel:excel_biff7 Ia_Dom.xls` (LibreOffice writes no
     Excel 95); its CODEPAGE says 1200, and python-calamine reads its texts as cp1252."""
-    shutil.copy(DATA / "formulas" / "Ia_Dom_biff5.xls", path)
-    with olefile.OleFileIO(str(path), write_mode=True) as ole:
-        stream = bytearray(ole.openstream("Book").read())
-        at = 0
-        while at + 4 <= len(stream):
-            kind, length = struct.unpack_from("<HH", stream, at)
-            if kind == 0x0042:
-                struct.pack_into("<H", stream, at + 4, code_page)
-            elif kind == 0x0085:
-                assert stream[at + 11:at + 17] == b"Sheet1"
-                stream[at + 11:at + 17] = name
-            elif kind == 0x000A:
-                break
-            at += 4 + length
-        ole.write_stream("Book", bytes(stream))
-    return path
+    return _renamed_xls(DATA / "formulas" / "Ia_Dom_biff5.xls", path, "Book", b"Sheet1",
+                        name, code_page)
 
 
 @pytest.mark.parametrize("code_page", [1258, 1251, 1252])
@@ -428,22 +438,8 @@ def test_an_excel_95_code_page_python_has_no_codec_for_is_said_unchecked(
 def _biff8(path: Path, name: bytes, code_page: int) -> Path:
     """LibreOffice's Excel 97 save of the formula form, its sheet renamed to ``name`` (six
     bytes, a "compressed" BIFF8 string: one byte a character) and its CODEPAGE set."""
-    shutil.copy(DATA / "formulas" / "Ia_Dom.xls", path)
-    with olefile.OleFileIO(str(path), write_mode=True) as ole:
-        stream = bytearray(ole.openstream("Workbook").read())
-        at = 0
-        while at + 4 <= len(stream):
-            kind, length = struct.unpack_from("<HH", stream, at)
-            if kind == 0x0042:
-                struct.pack_into("<H", stream, at + 4, code_page)
-            elif kind == 0x0085:
-                assert stream[at + 11:at + 18] == b"\x00Sheet1"
-                stream[at + 12:at + 18] = name
-            elif kind == 0x000A:
-                break
-            at += 4 + length
-        ole.write_stream("Workbook", bytes(stream))
-    return path
+    return _renamed_xls(DATA / "formulas" / "Ia_Dom.xls", path, "Workbook", b"\x00Sheet1",
+                        b"\x00" + name, code_page)
 
 
 @pytest.mark.parametrize(("code_page", "codec"), [

@@ -45,7 +45,7 @@ from kh_treem.plan_workbook import (
     texts_too_long,
     write_plan_workbook,
 )
-from kh_treem.problems import Gathered, Problem, gathered
+from kh_treem.problems import Gathered, Problem, counted, gathered
 from kh_treem.records import csv_bytes
 from kh_treem.report import write_report
 from kh_treem.template import form_filename, write_form
@@ -411,7 +411,7 @@ def plan_check(file: PlanFile, lang: LangOption = Lang.vi, debug: DebugOption = 
             _plan_unusable(exc, lang)
         lines = [_problem_line(p, lang.value) for p in problems]
         if loaded is None:
-            errors = sum(p.severity == "error" for p in problems)
+            errors = counted(problems, "error")
             lines.append(word("plan_invalid" if errors != 1 else "plan_invalid_one",
                               lang.value).format(errors=errors))
         else:

@@ -22,7 +22,7 @@ import re
 import struct
 import zipfile
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Literal
@@ -131,6 +131,42 @@ def xlsx_formulas(archive: zipfile.ZipFile) -> SheetFormulas | None:
     error value or text, and where the other formula cells are; None for an .xlsb (an
     xl/workbook.bin and no xl/workbook.xml), whose formulas are not read. Raises
     DoctypeFound or ExpatError for a part that cannot be read."""
+    found = _sheet_parts(archive)
+    if found is None:
+        return None
+    recalc, parts = found
+    return by_name((sheet, None if xml is None else _sheet_formulas(xml, recalc))
+                   for sheet, xml in parts)
+
+
+def xlsx_hidden_rows(archive: zipfile.ZipFile) -> dict[str, list[int]]:
+    """The rows hidden in each sheet of an .xlsx (1-based), where any is. Raises
+    DoctypeFound or ExpatError for a part that cannot be read."""
+    found = _sheet_parts(archive)
+    hidden_by_sheet: dict[str, list[int]] = {}
+    for sheet, xml in found[1] if found is not None else ():
+        if xml is None:
+            continue
+        hidden: list[int] = []
+
+        def start(name: str, attributes: dict[str, str], hidden: list[int] = hidden) -> None:
+            if _local(name) == "row" and attributes.get("hidden") in ("1", "true"):
+                number = attributes.get("r", "")
+                if number.isdecimal() and number.isascii():
+                    hidden.append(int(number))
+
+        xml_events.parse(xml, start)
+        if hidden:
+            hidden_by_sheet[sheet] = hidden
+    return hidden_by_sheet
+
+
+def _sheet_parts(
+    archive: zipfile.ZipFile,
+) -> tuple[bool, Iterator[tuple[str, bytes | None]]] | None:
+    """Whether Excel must recalculate, and each sheet's name and XML (None where its part
+    cannot be read), found as python-calamine finds them, read as they are asked for; None
+    for an .xlsb."""
     members = _Members(archive)
     part = "xl/workbook.xml"
     if not members.count(part):
@@ -145,43 +181,11 @@ def xlsx_formulas(archive: zipfile.ZipFile) -> SheetFormulas | None:
     workbook = members.read(part)
     relationships = members.read(f"{base}_rels/{name}.rels")
     if workbook is None or relationships is None:
-        return {}  # no sheet scanned: each python-calamine reads is said unchecked
+        return False, iter(())  # no sheet found: each python-calamine reads is said unchecked
     sheets, recalc = _workbook_sheets(workbook)
     targets = _relationship_targets(relationships)
-    scans: list[tuple[str, SheetScan | None]] = []
-    for sheet, rid in sheets:
-        xml = members.read(_member(targets.get(rid, ""), base))
-        scans.append((sheet, None if xml is None else _sheet_formulas(xml, recalc)))
-    return by_name(scans)
-
-
-def xlsx_hidden_rows(archive: zipfile.ZipFile) -> dict[str, list[int]]:
-    """The rows hidden in each sheet of an .xlsx (1-based), where any is. Raises
-    DoctypeFound or ExpatError for a part that cannot be read."""
-    members = _Members(archive)
-    workbook = members.read("xl/workbook.xml")
-    relationships = members.read("xl/_rels/workbook.xml.rels")
-    if workbook is None or relationships is None:
-        return {}
-    sheets, _ = _workbook_sheets(workbook)
-    targets = _relationship_targets(relationships)
-    found: dict[str, list[int]] = {}
-    for sheet, rid in sheets:
-        xml = members.read(_member(targets.get(rid, "")))
-        if xml is None:
-            continue
-        hidden: list[int] = []
-
-        def start(name: str, attributes: dict[str, str], hidden: list[int] = hidden) -> None:
-            if _local(name) == "row" and attributes.get("hidden") in ("1", "true"):
-                number = attributes.get("r", "")
-                if number.isdecimal() and number.isascii():
-                    hidden.append(int(number))
-
-        xml_events.parse(xml, start)
-        if hidden:
-            found[sheet] = hidden
-    return found
+    return recalc, ((sheet, members.read(_member(targets.get(rid, ""), base)))
+                    for sheet, rid in sheets)
 
 
 def _workbook_sheets(xml: bytes) -> tuple[list[tuple[str, str]], bool]:
@@ -233,7 +237,7 @@ def _office_document(xml: bytes) -> str:
     return found[0] if len(found) == 1 else ""
 
 
-def _member(target: str, base: str = "xl/") -> str:
+def _member(target: str, base: str) -> str:
     """The zip member a relationship's target names, as python-calamine names it: an
     absolute target without its one leading "/", else the folder of the part that relates
     it (xl/ for xl/workbook.xml) and the target as written. It resolves no "." or "..":
