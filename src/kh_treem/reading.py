@@ -162,8 +162,9 @@ def _read_sheets(
 ) -> None:
     import python_calamine
 
+    is_ods = archive is not None and _is_ods(archive)
     ods_tables = None
-    if archive is not None and _is_ods(archive):
+    if is_ods and archive is not None:
         ods_tables = _ods_tables(archive, read)
         if read.refusal is not None:
             return
@@ -195,7 +196,7 @@ def _read_sheets(
         read.refusal = Refusal("too-many-sheets", {"count": len(names),
                                                    "limit": limits.MAX_SHEETS})
         return
-    scans = _formulas(data, archive, read) if ods_tables is None else by_name(
+    scans = _formulas(data, archive, is_ods, read) if ods_tables is None else by_name(
         (table.name, SheetScan(table.formulas, table.figures)) for table in ods_tables)
     worksheets = {sheet.name for sheet in workbook.sheets_metadata
                   if sheet.typ == python_calamine.SheetTypeEnum.WorkSheet}
@@ -282,12 +283,12 @@ def _is_ods(archive: zipfile.ZipFile) -> bool:
 
 
 def _formulas(
-    data: bytes, archive: zipfile.ZipFile | None, read: FileRead
+    data: bytes, archive: zipfile.ZipFile | None, is_ods: bool, read: FileRead
 ) -> SheetFormulas | None:
     """Each sheet's formula cells, as the scan of the file's format found them (an .ods's
     are its tables'); None when the format has no scan (.xlsb) or the scan failed (a warning
     says so)."""
-    if archive is not None and _is_ods(archive):  # python-calamine read it, the scan did not
+    if is_ods:  # python-calamine read it, the streaming reader did not
         read.problems.append(Problem("formulas-unchecked", file=read.path, params={
             "detail": CONTENT_UNREAD}))
         return None
